@@ -1,0 +1,93 @@
+/*
+ * defaults.h: every limit, timeout and default of sealed and seal, in one place.
+ * Change a number here, never at its point of use. Shared by server and client;
+ * holds only constants.
+ */
+#ifndef SEALED_DEFAULTS_H
+#define SEALED_DEFAULTS_H
+
+/* --- Where things live ------------------------------------------------- */
+#define DEFAULT_LISTEN_ADDR        "127.0.0.1"
+#define DEFAULT_SMTP_PORT          8465
+#define DEFAULT_POP3_PORT          8995
+#define DEFAULT_RTSP_PORT          8322
+#define DEFAULT_CERT_FILE          "certs/server.crt"
+#define DEFAULT_KEY_FILE           "certs/server.key"
+#define DEFAULT_CAFILE             "certs/server.crt"
+#define DEFAULT_DATA_DIR           "data"
+#define DEFAULT_DOMAIN             "localhost"
+#define USERS_FILE_NAME            "users"
+#define USERS_LOCK_NAME            "users.lock"
+#define LOG_FILE_NAME              "sealed.log"
+#define MAIL_DIR_NAME              "mail"
+#define MEDIA_DIR_NAME             "media"
+#define CONTROL_SOCKET_NAME        "sealed.sock"
+#define USERS_TMP_PREFIX           "users.tmp" /* users.tmp.<pid>.<n>, renamed over users */
+#define DATA_DIR_MODE              0700        /* data dir, mail dirs, Maildirs */
+#define DATA_FILE_MODE             0600        /* users file, lock, messages */
+
+/* --- Server limits ------------------------------------------------------ */
+#define DEFAULT_MAX_MESSAGE_SIZE   67108864L   /* bytes, advertised as SIZE */
+#define DEFAULT_MAX_AUTH_FAILURES  3
+#define DEFAULT_MAX_CONNS_PER_IP   64
+#define MAX_WORKERS                256
+#define MAX_CONNECTIONS            20000       /* whole server, all services */
+#define LISTEN_BACKLOG             1024
+#define HANDSHAKE_TIMEOUT_MS       10000
+#define SMTP_IDLE_TIMEOUT_MS       300000      /* RFC 5321 4.5.3.2.7: 5 minutes */
+#define SHUTDOWN_GRACE_MS          30000       /* transactions in flight may finish */
+#define TIMER_TICK_MS              250         /* worker sweep for timeouts */
+#define SMTP_MAX_COMMAND_LINE      1000        /* octets, CRLF not counted */
+#define SMTP_MAX_TEXT_LINE         65536       /* a DATA line; longer is refused */
+#define SMTP_MAX_RECIPIENTS        100
+#define SMTP_MAX_COMMANDS_PER_TXN  1000        /* commands in one session before 421 */
+#define SMTP_MAX_BAD_COMMANDS      20          /* syntax errors before 421 */
+#define SMTP_MAX_HEADER_BUFFER     (256 * 1024) /* header section held to add Message-ID/Date */
+#define SMTP_MAX_ADDRESS           256
+#define SMTP_MAX_HELO              255
+#define OUTBUF_HIGH_WATER          (256 * 1024) /* stop reading input above this */
+#define READ_CHUNK                 16384       /* one wolfSSL_read */
+#define LINEBUF_INITIAL            1024
+#define JOB_THREADS                2           /* password hashing and fsync pool */
+#define JOB_QUEUE_MAX              4096
+
+/* --- Users and logins --------------------------------------------------- */
+#define USER_NAME_MAX              64
+#define PASSWORD_MAX               256
+#define HASH_MAX                   256         /* crypt(3) output */
+#define LOGIN_CACHE_SIZE           4096        /* remembered successful logins */
+#define FAIL_TABLE_SIZE            1024        /* per-user and per-address failure counters */
+#define FAIL_WINDOW_S              900         /* failures older than this are forgotten */
+#define FAIL_DELAY_BASE_MS         500         /* first slow-down after a failure */
+#define FAIL_DELAY_MAX_MS          8000
+#define CRYPT_PREFIX               "$y$"       /* yescrypt */
+#define CRYPT_COUNT                0           /* libcrypt's default cost */
+#define LOGIN_SECRET_LEN           32          /* random bytes keying the login cache */
+#define THROTTLE_KEY_MAX           128         /* longer keys are truncated */
+#define THROTTLE_PROBE             8           /* slots searched per key; the oldest is replaced */
+
+/* --- Mail store ---------------------------------------------------------- */
+#define MAILDIR_WRITE_BUF          65536       /* bytes buffered before a write(2) */
+#define MAILDIR_HOST_MAX           48          /* host part of a message name, escaped */
+#define MAILDIR_NAME_TRIES         8           /* fresh names tried when one exists */
+
+/* --- Client -------------------------------------------------------------- */
+#define CLIENT_CONNECT_TIMEOUT_MS  10000
+#define CLIENT_REPLY_TIMEOUT_MS    30000
+#define CERT_WARN_DAYS             30
+#define CLIENT_HANDSHAKE_TIMEOUT_MS 10000      /* TLS handshake after connect */
+#define CLIENT_HOST_MAX            256         /* URL host, NUL included */
+#define CLIENT_PATH_MAX            1024        /* rtsps URL path, NUL included */
+#define CLIENT_REPLY_LINE_MAX      65536       /* longest server line seal accepts */
+#define CLIENT_EHLO_NAME           "seal"      /* batch auto-login: EHLO seal */
+#define CLIENT_MASK                "********"  /* stands for secrets in the transcript */
+
+/* --- Exit codes of seal (CONTRACT.md) --------------------------------- */
+#define EXIT_OK                    0
+#define EXIT_OTHER                 1
+#define EXIT_USAGE                 2
+#define EXIT_CONNECT               3
+#define EXIT_CERT                  4
+#define EXIT_AUTH                  5
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * admin.h: the admin commands of `sealed` (CONTRACT.md): useradd, passwd,
+ * userdel, users, status, monitor. Run from main() in place of the server;
+ * they work on the data directory's files (and, for status and monitor, talk
+ * to the running server over its control socket).
+ */
+#ifndef SEALED_ADMIN_H
+#define SEALED_ADMIN_H
+
+/* 1 when WORD is an admin command name. */
+int admin_is_command(const char *word);
+
+/* Runs admin command ARGV[0] with its arguments ARGV[1..ARGC-1] (options
+ * already removed) on DATA_DIR. Returns the process exit status: 0 done,
+ * 2 bad usage, 1 any other error (one line on stderr). */
+int admin_run(const char *data_dir, int argc, char **argv);
+
+#endif

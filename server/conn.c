@@ -1,0 +1,557 @@
+/*
+ * conn.c: a connection's life on its worker thread: the non-blocking TLS
+ * handshake, reading lines out of wolfSSL (draining wolfSSL_pending data
+ * that epoll cannot see), handing them to the protocol, writing the output
+ * queue with back-pressure, timeouts, and the close. Worker thread only.
+ */
+#include "conn.h"
+#include "tls.h"
+#include "defaults.h"
+#include "iplimit.h"
+#include "jobs.h"
+#include "server.h"
+#include "worker.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUT_INITIAL   1024
+#define OUT_WRITE_MAX 65536
+#define DRIVE_BUDGET  64      /* steps before other connections get a turn */
+
+int64_t
+conn_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+conn_vlog(struct conn *c, const char *dir, const char *fmt, va_list ap)
+{
+	char text[LOG_LINE_MAX];
+	vsnprintf(text, sizeof text, fmt, ap);
+	log_exchange(c->local, c->peer, c->svc->name, c->user, dir, "%s", text);
+}
+
+void
+conn_log_in(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	conn_vlog(c, LOG_DIR_IN, fmt, ap);
+	va_end(ap);
+}
+
+void
+conn_log_event(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	conn_vlog(c, LOG_DIR_EVENT, fmt, ap);
+	va_end(ap);
+}
+
+int
+conn_send(struct conn *c, const void *data, size_t len)
+{
+	struct outbuf *o = &c->out;
+	if (o->cap - o->len < len) {
+		if (o->off > 0 && o->inflight == 0) {
+			memmove(o->buf, o->buf + o->off, o->len - o->off);
+			o->len -= o->off;
+			o->off = 0;
+		}
+		size_t cap = o->cap ? o->cap : OUT_INITIAL;
+		while (cap - o->len < len)
+			cap *= 2;
+		if (cap != o->cap) {
+			char *nb = realloc(o->buf, cap);
+			if (nb == NULL)
+				return -1;
+			o->buf = nb;
+			o->cap = cap;
+		}
+	}
+	memcpy(o->buf + o->len, data, len);
+	o->len += len;
+	return 0;
+}
+
+void
+conn_reply(struct conn *c, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof line - 3)
+		n = (int)(sizeof line - 3);
+	log_exchange(c->local, c->peer, c->svc->name, c->user, LOG_DIR_OUT, "%s", line);
+	line[n] = '\r';
+	line[n + 1] = '\n';
+	if (conn_send(c, line, (size_t)n + 2) == -1)
+		c->phase = CONN_CLOSING;
+}
+
+void
+conn_close_after_flush(struct conn *c)
+{
+	if (c->phase == CONN_OPEN || c->phase == CONN_HANDSHAKE)
+		c->phase = CONN_CLOSING;
+}
+
+void
+conn_set_max_line(struct conn *c, size_t max)
+{
+	linebuf_set_max(&c->in, max);
+}
+
+void
+conn_set_user(struct conn *c, const char *user)
+{
+	snprintf(c->user, sizeof c->user, "%s", user);
+}
+
+int
+conn_server_stopping(const struct conn *c)
+{
+	return atomic_load(&c->srv->stopping);
+}
+
+size_t
+conn_out_pending(const struct conn *c)
+{
+	return c->out.len - c->out.off;
+}
+
+void
+conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	c->paused++;
+	c->delay_ms = conn_now_ms() + ms;
+	c->delay_cb = cb;
+}
+
+int
+conn_run_job(struct conn *c, void (*work)(void *), void (*done)(struct conn *, void *),
+             void (*release)(void *), void *arg)
+{
+	struct job *j = calloc(1, sizeof *j);
+	if (j == NULL)
+		return -1;
+	*j = (struct job){ work, done, release, arg, c, NULL };
+	if (jobs_submit(c->srv->jobs, j) == -1) {
+		free(j);
+		return -1;
+	}
+	c->jobs++;
+	c->paused++;
+	return 0;
+}
+
+/* Frees everything the connection holds; the struct too. */
+static void
+conn_free(struct conn *c)
+{
+	linebuf_free(&c->in);
+	free(c->out.buf);
+	free(c->ps);
+	free(c);
+}
+
+void
+conn_job_done(struct conn *c, void (*done)(struct conn *, void *),
+              void (*release)(void *), void *arg)
+{
+	c->jobs--;
+	if (c->phase != CONN_DEAD) {
+		c->paused--;
+		if (done != NULL)
+			done(c, arg);
+	}
+	if (release != NULL)
+		release(arg);
+	if (c->phase == CONN_DEAD) {
+		if (c->jobs == 0)
+			conn_free(c);
+		return;
+	}
+	conn_drive(c);
+}
+
+/* Formats the numeric address of SA as "ip:port" and "ip" (never DNS). */
+static void
+conn_format_addr(const struct sockaddr_storage *sa, char *full, char *ip)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (sa->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof host);
+		port = ntohs(s4->sin_port);
+		snprintf(full, CONN_ADDR_MAX, "%s:%u", host, port);
+	} else if (sa->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof host);
+		port = ntohs(s6->sin6_port);
+		snprintf(full, CONN_ADDR_MAX, "[%s]:%u", host, port);
+	} else {
+		snprintf(full, CONN_ADDR_MAX, "?");
+	}
+	if (ip != NULL)
+		snprintf(ip, CONN_ADDR_MAX, "%s", host);
+}
+
+static void
+conn_fill_addrs(struct conn *c)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+
+	memset(&sa, 0, sizeof sa);
+	if (getsockname(c->fd, (struct sockaddr *)&sa, &len) == 0)
+		conn_format_addr(&sa, c->local, NULL);
+	len = sizeof sa;
+	memset(&sa, 0, sizeof sa);
+	if (getpeername(c->fd, (struct sockaddr *)&sa, &len) == 0)
+		conn_format_addr(&sa, c->peer, c->peer_ip);
+}
+
+struct conn *
+conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc, uint64_t id)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	if (c == NULL)
+		goto fail;
+	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id };
+	conn_fill_addrs(c);
+	linebuf_init(&c->in, svc->max_line);
+	if (svc->state_size > 0 && (c->ps = calloc(1, svc->state_size)) == NULL)
+		goto fail;
+	c->tls = server_tls_acquire(srv);
+	if ((c->ssl = wolfSSL_new(c->tls->ctx)) == NULL ||
+	    wolfSSL_set_fd(c->ssl, fd) != WOLFSSL_SUCCESS)
+		goto fail;
+	c->deadline_ms = conn_now_ms() + HANDSHAKE_TIMEOUT_MS;
+	if (worker_watch(w, c, EPOLLIN) == -1)
+		goto fail;
+	STATS_ADD(&srv->stats, conns_open, 1);
+	STATS_ADD(&srv->stats, conns_total, 1);
+	conn_log_event(c, "connect");
+	return c;
+fail:
+	log_warnx("cannot set up a connection: out of memory or TLS error");
+	if (c != NULL) {
+		if (c->ssl != NULL)
+			wolfSSL_free(c->ssl);
+		if (c->tls != NULL)
+			server_tls_release(c->tls);
+		iplimit_release(srv->iplimit, c->peer_ip);
+		free(c->ps);
+		free(c);
+	}
+	close(fd);
+	return NULL;
+}
+
+void
+conn_close(struct conn *c, const char *why)
+{
+	if (c->phase == CONN_DEAD)
+		return;
+	conn_log_event(c, "close%s%s", why ? " " : "", why ? why : "");
+	if (c->svc->on_close != NULL)
+		c->svc->on_close(c);
+	if (c->tls_ok && !c->eof)
+		wolfSSL_shutdown(c->ssl);   /* best effort close_notify, never waits */
+	wolfSSL_free(c->ssl);
+	c->ssl = NULL;
+	server_tls_release(c->tls);
+	c->tls = NULL;
+	worker_unwatch(c->w, c);
+	close(c->fd);
+	c->fd = -1;
+	iplimit_release(c->srv->iplimit, c->peer_ip);
+	STATS_ADD(&c->srv->stats, conns_open, -1);
+	c->phase = CONN_DEAD;
+	if (c->jobs == 0) {
+		worker_forget(c->w, c);
+		conn_free(c);
+	}
+}
+
+/* Records what the handshake agreed and logs it. */
+static void
+conn_tls_established(struct conn *c)
+{
+	struct stats *st = &c->srv->stats;
+
+	c->tls_ok = 1;
+	snprintf(c->tls_version, sizeof c->tls_version, "%s", wolfSSL_get_version(c->ssl));
+	snprintf(c->cipher, sizeof c->cipher, "%s", wolfSSL_get_cipher_name(c->ssl));
+	WOLFSSL_X509 *peer = wolfSSL_get_peer_certificate(c->ssl);
+	if (peer != NULL) {
+		char *s = wolfSSL_X509_NAME_oneline(wolfSSL_X509_get_subject_name(peer), NULL, 0);
+		snprintf(c->client_subject, sizeof c->client_subject, "%s", s ? s : "?");
+		XFREE(s, NULL, DYNAMIC_TYPE_OPENSSL);
+		wolfSSL_X509_free(peer);
+	}
+	int resumed = wolfSSL_session_reused(c->ssl);
+	if (resumed)
+		STATS_ADD(st, handshakes_resumed, 1);
+	else
+		STATS_ADD(st, handshakes_full, 1);
+	conn_log_event(c, "tls %s %s%s%s%s%s", c->tls_version, c->cipher,
+	               resumed ? " resumed" : "",
+	               c->client_subject[0] ? " client-cert=\"" : "", c->client_subject,
+	               c->client_subject[0] ? "\"" : "");
+}
+
+/* Advances the handshake. 1 done, 0 waiting (c->want set), -1 closed. */
+static int
+conn_handshake(struct conn *c)
+{
+	int rc = wolfSSL_accept(c->ssl);
+	if (rc == WOLFSSL_SUCCESS) {
+		conn_tls_established(c);
+		c->phase = CONN_OPEN;
+		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
+		if (c->svc->on_open(c) == -1)
+			conn_close_after_flush(c);
+		return 1;
+	}
+	int err = wolfSSL_get_error(c->ssl, rc);
+	if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
+		c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+		return 0;
+	}
+	STATS_ADD(&c->srv->stats, handshakes_failed, 1);
+	char why[160];
+	snprintf(why, sizeof why, "tls handshake failed: %s", tls_error_reason(err));
+	conn_close(c, why);
+	return -1;
+}
+
+/* Writes queued output. 0 all written, 1 would block (c->want set), -1 error. */
+static int
+conn_flush(struct conn *c)
+{
+	struct outbuf *o = &c->out;
+	while (o->off < o->len) {
+		size_t n = o->inflight ? o->inflight : o->len - o->off;
+		if (n > OUT_WRITE_MAX)
+			n = OUT_WRITE_MAX;
+		int rc = wolfSSL_write(c->ssl, o->buf + o->off, (int)n);
+		if (rc > 0) {
+			o->off += (size_t)rc;
+			o->inflight = 0;
+			STATS_ADD(&c->srv->stats, bytes_out, rc);
+			continue;
+		}
+		int err = wolfSSL_get_error(c->ssl, rc);
+		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ) {
+			o->inflight = n;
+			c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+			return 1;
+		}
+		return -1;
+	}
+	o->off = o->len = 0;
+	if (o->cap > OUT_INITIAL) {   /* idle connections keep no big buffer */
+		free(o->buf);
+		o->buf = NULL;
+		o->cap = 0;
+	}
+	return 0;
+}
+
+/* One wolfSSL_read into the line buffer. 1 data, 0 would block, -1 EOF/error. */
+static int
+conn_read(struct conn *c)
+{
+	char *space;
+	size_t avail;
+
+	if (linebuf_reserve(&c->in, READ_CHUNK, &space, &avail) == -1)
+		return -1;
+	int n = wolfSSL_read(c->ssl, space, avail > INT_MAX ? INT_MAX : (int)avail);
+	if (n > 0) {
+		linebuf_commit(&c->in, (size_t)n);
+		STATS_ADD(&c->srv->stats, bytes_in, n);
+		return 1;
+	}
+	int err = wolfSSL_get_error(c->ssl, n);
+	if (err == WOLFSSL_ERROR_WANT_READ)
+		return 0;
+	if (err == WOLFSSL_ERROR_WANT_WRITE) {
+		c->want = EPOLLOUT;
+		return 0;
+	}
+	c->eof = 1;
+	return -1;
+}
+
+/* Gives the protocol one chance to stop; called while the server is stopping. */
+static void
+conn_ask_shutdown(struct conn *c)
+{
+	if (c->phase != CONN_OPEN || c->shutdown_seen || c->paused)
+		return;
+	if (c->svc->on_shutdown(c) == 0) {
+		c->shutdown_seen = 1;
+		conn_close_after_flush(c);
+	}
+}
+
+/* Hands buffered lines to the protocol until none is left, input pauses,
+ * the output backs up or the connection stops being open. */
+static void
+conn_process_lines(struct conn *c)
+{
+	char *line;
+	size_t len;
+
+	while (c->phase == CONN_OPEN && !c->paused &&
+	       conn_out_pending(c) <= OUTBUF_HIGH_WATER) {
+		enum lb_rc rc = linebuf_next(&c->in, &line, &len);
+		if (rc == LB_NONE)
+			break;
+		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
+		int r = rc == LB_LINE ? c->svc->on_line(c, line, len) : c->svc->on_overflow(c);
+		if (r == -1)
+			conn_close_after_flush(c);
+		if (conn_server_stopping(c))
+			conn_ask_shutdown(c);
+	}
+	if (linebuf_pending(&c->in) == 0)
+		linebuf_compact(&c->in);
+}
+
+static void
+conn_update_interest(struct conn *c)
+{
+	unsigned ev = 0;
+	if (c->phase == CONN_HANDSHAKE)
+		ev = c->want;
+	else if (conn_out_pending(c) > 0)
+		ev = c->want ? c->want : EPOLLOUT;
+	if (c->phase == CONN_OPEN && !c->paused && conn_out_pending(c) <= OUTBUF_HIGH_WATER)
+		ev |= EPOLLIN;
+	if (ev != c->events && worker_watch(c->w, c, ev) == -1)
+		conn_close(c, "epoll failure");
+}
+
+/* One round of writing, then reading and serving lines. 1 to go again,
+ * 0 to wait for epoll, -1 when the connection was closed. */
+static int
+conn_step(struct conn *c)
+{
+	c->want = 0;
+	int rc = conn_flush(c);
+	if (rc == -1) {
+		conn_close(c, "write failed");
+		return -1;
+	}
+	if (c->phase == CONN_CLOSING) {
+		if (rc == 0)
+			conn_close(c, NULL);
+		return rc == 0 ? -1 : 0;
+	}
+	if (rc == 1 || c->paused)
+		return 0;
+	size_t before = linebuf_pending(&c->in);
+	conn_process_lines(c);
+	if (c->phase != CONN_OPEN || linebuf_pending(&c->in) != before)
+		return 1;
+	if (conn_out_pending(c) > OUTBUF_HIGH_WATER)
+		return 1;
+	if (conn_server_stopping(c))
+		conn_ask_shutdown(c);
+	int r = conn_read(c);
+	if (r == -1) {
+		conn_close(c, "by client");
+		return -1;
+	}
+	return r;
+}
+
+void
+conn_drive(struct conn *c)
+{
+	if (c->phase == CONN_DEAD)
+		return;
+	if (c->phase == CONN_HANDSHAKE) {
+		int hs = conn_handshake(c);
+		if (hs == -1)
+			return;
+		if (hs == 0) {
+			conn_update_interest(c);
+			return;
+		}
+	}
+	int rc, budget = DRIVE_BUDGET;
+	while ((rc = conn_step(c)) == 1 && --budget > 0)
+		;
+	if (rc == 1)
+		worker_kick(c->w, c);   /* fairness: others on this worker go first */
+	if (rc >= 0)
+		conn_update_interest(c);
+}
+
+void
+conn_check_timers(struct conn *c, int64_t now)
+{
+	if (c->phase == CONN_DEAD)
+		return;
+	if (c->delay_ms != 0 && now >= c->delay_ms) {
+		void (*cb)(struct conn *) = c->delay_cb;
+		c->delay_ms = 0;
+		c->delay_cb = NULL;
+		c->paused--;
+		if (cb != NULL)
+			cb(c);
+		conn_drive(c);
+		return;
+	}
+	if (c->deadline_ms == 0 || now < c->deadline_ms || c->jobs > 0)
+		return;
+	if (c->phase == CONN_HANDSHAKE) {
+		STATS_ADD(&c->srv->stats, handshakes_failed, 1);
+		conn_close(c, "tls handshake timed out");
+	} else if (c->phase == CONN_OPEN) {
+		c->svc->on_timeout(c);
+		conn_close_after_flush(c);
+		c->deadline_ms = now + HANDSHAKE_TIMEOUT_MS;   /* time to flush */
+		conn_drive(c);
+	} else {
+		conn_close(c, "timed out flushing output");
+	}
+}
+
+void
+conn_begin_shutdown(struct conn *c)
+{
+	if (c->phase == CONN_HANDSHAKE) {
+		conn_close(c, "server stopping");
+		return;
+	}
+	conn_ask_shutdown(c);
+	conn_drive(c);
+}

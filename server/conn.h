@@ -1,0 +1,140 @@
+/*
+ * conn.h: one client connection: its socket, its wolfSSL session, its input
+ * lines and output queue, and the protocol state. A connection belongs to one
+ * worker thread for its whole life and is touched only by that thread (job
+ * threads never see it: they get their own argument), so it needs no lock.
+ */
+#ifndef SEALED_CONN_H
+#define SEALED_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include "linebuf.h"
+#include "log.h"
+#include "service.h"
+
+struct worker;
+struct server;
+struct tls_ref;
+
+#define CONN_ADDR_MAX   64
+#define CONN_TLS_MAX    64
+#define CONN_SUBJ_MAX   256
+#define CONN_USER_MAX   65
+
+enum conn_phase {
+	CONN_HANDSHAKE,   /* TLS handshake in progress */
+	CONN_OPEN,        /* serving lines */
+	CONN_CLOSING,     /* flush output, then close */
+	CONN_DEAD         /* closed; freed once no job refers to it */
+};
+
+struct outbuf {
+	char   *buf;
+	size_t  cap, off, len;     /* bytes [off, len) wait to be written */
+	size_t  inflight;          /* length of a wolfSSL_write to repeat, or 0 */
+};
+
+struct conn {
+	int                   fd;
+	WOLFSSL              *ssl;
+	struct tls_ref       *tls;
+	struct worker        *w;
+	struct server        *srv;
+	const struct service *svc;
+	void                 *ps;            /* protocol state, svc->state_size bytes */
+	enum conn_phase       phase;
+	struct linebuf        in;
+	struct outbuf         out;
+	unsigned              events;        /* epoll interest now registered */
+	int                   watched;       /* registered with epoll */
+	int                   paused;        /* jobs or delays in progress */
+	int                   jobs;          /* jobs that will call back */
+	int                   eof;           /* peer closed its side */
+	int                   tls_ok;        /* handshake completed */
+	unsigned              want;          /* epoll events wolfSSL asked for */
+	int                   shutdown_seen; /* on_shutdown said 0 already */
+	int64_t               deadline_ms;   /* handshake or idle timeout */
+	int64_t               delay_ms;      /* conn_delay() wake-up, or 0 */
+	void                (*delay_cb)(struct conn *);
+	uint64_t              id;
+	char                  local[CONN_ADDR_MAX];   /* "127.0.0.1:8465" */
+	char                  peer[CONN_ADDR_MAX];    /* "127.0.0.1:40022" */
+	char                  peer_ip[CONN_ADDR_MAX]; /* "127.0.0.1" */
+	char                  user[CONN_USER_MAX];
+	char                  tls_version[CONN_TLS_MAX];
+	char                  cipher[CONN_TLS_MAX];
+	char                  client_subject[CONN_SUBJ_MAX];
+	struct conn          *prev, *next;   /* the worker's list */
+};
+
+/* --- For protocols ------------------------------------------------------- */
+
+/* Queues one reply line (CRLF added) and logs it as "S:". */
+void conn_reply(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Queues raw bytes, not logged. 0, or -1 when out of memory (conn closes). */
+int  conn_send(struct conn *, const void *data, size_t len);
+
+/* Logs a client line as "C:" (the protocol passes a redacted copy). */
+void conn_log_in(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Logs a connection event ("*"). */
+void conn_log_event(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Closes once queued output is written. */
+void conn_close_after_flush(struct conn *);
+
+/* Sets the longest line accepted from now on. */
+void conn_set_max_line(struct conn *, size_t max);
+
+/* Records the logged-in user (shown in log lines). */
+void conn_set_user(struct conn *, const char *user);
+
+/* Runs WORK(ARG) on the job pool; input stops until DONE(conn, ARG) has run
+ * on this connection's worker. If the connection dies first, DONE is skipped.
+ * RELEASE(ARG) runs last either way (may be NULL). 0, or -1 (nothing queued;
+ * the caller still owns ARG). */
+int  conn_run_job(struct conn *, void (*work)(void *), void (*done)(struct conn *, void *),
+                  void (*release)(void *), void *arg);
+
+/* Stops input for MS milliseconds, then calls CB (if not NULL) and resumes. */
+void conn_delay(struct conn *, unsigned ms, void (*cb)(struct conn *));
+
+/* 1 when the server is shutting down. */
+int  conn_server_stopping(const struct conn *);
+
+/* Bytes of output queued and not yet written. */
+size_t conn_out_pending(const struct conn *);
+
+/* --- For the worker ------------------------------------------------------ */
+
+/* A new connection on FD (accepted, non-blocking) for SVC. NULL on failure
+ * (FD is then closed). */
+struct conn *conn_new(struct worker *, struct server *, int fd, const struct service *svc,
+                      uint64_t id);
+
+/* Runs the connection as far as it can go without blocking: handshake,
+ * writes, reads, lines; updates the epoll interest; may close it. */
+void conn_drive(struct conn *);
+
+/* Timers: called by the worker's sweep with the current time. */
+void conn_check_timers(struct conn *, int64_t now_ms);
+
+/* The server began shutting down: let the protocol finish or say goodbye. */
+void conn_begin_shutdown(struct conn *);
+
+/* Closes at once (log, free protocol state, TLS, socket). The struct itself
+ * is freed now, or by conn_job_done() when a job still refers to it. */
+void conn_close(struct conn *, const char *why);
+
+/* A job of this connection finished (worker thread). */
+void conn_job_done(struct conn *, void (*done)(struct conn *, void *),
+                   void (*release)(void *), void *arg);
+
+int64_t conn_now_ms(void);
+
+#endif

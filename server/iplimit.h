@@ -1,0 +1,24 @@
+/*
+ * iplimit.h: concurrent connections per client address, for
+ * --max-conns-per-ip. Loopback addresses are exempt. A hash table behind one
+ * mutex; the acceptor acquires, the worker that closes the connection releases.
+ */
+#ifndef SEALED_IPLIMIT_H
+#define SEALED_IPLIMIT_H
+
+struct iplimit;
+
+/* MAX 0 turns the limit off. NULL when out of memory. */
+struct iplimit *iplimit_new(int max);
+void iplimit_free(struct iplimit *);
+
+/* Counts one more connection from IP. 0, or -1 when IP is at its limit. */
+int iplimit_acquire(struct iplimit *, const char *ip);
+
+/* Counts one connection from IP less (IP "" or unknown: nothing). */
+void iplimit_release(struct iplimit *, const char *ip);
+
+/* 1 for loopback addresses, which no per-address limit applies to. */
+int iplimit_is_exempt(const char *ip);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * privdrop.h: --user: after the listeners are bound and the keys loaded,
+ * a server started as root becomes NAME (its group and supplementary
+ * groups too), and the data directory it writes becomes NAME's. Main thread,
+ * before any other thread starts.
+ */
+#ifndef SEALED_PRIVDROP_H
+#define SEALED_PRIVDROP_H
+
+#include <stddef.h>
+
+/* 0, or -1 with a reason in ERR (not root, unknown user, a call failed). */
+int privdrop(const char *user, const char *data_dir, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,412 @@
+/*
+ * server.c: the main thread of sealed. Sets up shared state, opens the
+ * listeners, drops privileges, starts the job pool and the workers, then
+ * accepts connections and hands each to the least loaded worker, and handles
+ * signals (SIGHUP reloads certificate, key and users; SIGINT and SIGTERM stop
+ * accepting, let transactions in flight finish, and exit 0).
+ */
+#include "server.h"
+#include "control.h"
+#include "defaults.h"
+#include "iplimit.h"
+#include "jobs.h"
+#include "listener.h"
+#include "log.h"
+#include "maildir.h"
+#include "privdrop.h"
+#include "service.h"
+#include "throttle.h"
+#include "tls.h"
+#include "userdb.h"
+#include "worker.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#define MAX_LISTENERS   3
+#define ACCEPT_PAUSE_MS 100   /* after EMFILE: let connections close first */
+
+struct server_loop {
+	struct listener lst[MAX_LISTENERS];
+	int             nlst;
+	int             sigfd;
+	int             ctlfd;
+};
+
+struct tls_ref *
+server_tls_acquire(struct server *s)
+{
+	pthread_mutex_lock(&s->tls_lock);
+	struct tls_ref *r = s->tls;
+	atomic_fetch_add(&r->refs, 1);
+	pthread_mutex_unlock(&s->tls_lock);
+	return r;
+}
+
+void
+server_tls_release(struct tls_ref *r)
+{
+	if (r != NULL && atomic_fetch_sub(&r->refs, 1) == 1) {
+		wolfSSL_CTX_free(r->ctx);
+		free(r);
+	}
+}
+
+/* A new TLS context from the configured files. NULL with ERR. */
+static struct tls_ref *
+server_tls_load(const struct config *cfg, char *err, size_t errlen)
+{
+	struct tls_server_opts o = {
+		.cert = cfg->cert, .key = cfg->key, .key_pass_file = cfg->key_pass_file,
+		.client_ca = cfg->client_ca, .require_client_cert = cfg->require_client_cert,
+	};
+	struct tls_ref *r = calloc(1, sizeof *r);
+	if (r == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((r->ctx = tls_server_ctx_new(&o, err, errlen)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	atomic_init(&r->refs, 1);
+	return r;
+}
+
+/* SIGHUP: a new certificate and key for new connections, and the users. */
+static void
+server_reload(struct server *s)
+{
+	char err[256];
+	struct tls_ref *fresh = server_tls_load(s->cfg, err, sizeof err);
+	if (fresh == NULL) {
+		log_warnx("reload: %s; keeping the old certificate", err);
+	} else {
+		pthread_mutex_lock(&s->tls_lock);
+		struct tls_ref *old = s->tls;
+		s->tls = fresh;
+		pthread_mutex_unlock(&s->tls_lock);
+		server_tls_release(old);
+		log_info("reload: certificate %s and key %s loaded", s->cfg->cert, s->cfg->key);
+	}
+	if (userdb_refresh(s->users) == -1)
+		log_warnx("reload: cannot read the users file; keeping the old users");
+	else
+		log_info("reload: %zu users", userdb_count(s->users));
+}
+
+/* The services this build serves, in CONTRACT.md's port order. */
+static const struct service *
+server_service_for(int index)
+{
+	switch (index) {
+	case 0: return &service_smtp;
+	default: return NULL;
+	}
+}
+
+/* Opens a listener per enabled service. 0, or -1 with ERR. */
+static int
+server_listen(const struct config *cfg, struct server_loop *lp, char *err, size_t errlen)
+{
+	const int ports[MAX_LISTENERS] = { cfg->smtp_port, cfg->pop3_port, cfg->rtsp_port };
+	static const char *const names[MAX_LISTENERS] = { "smtp", "pop3", "rtsp" };
+
+	for (int i = 0; i < MAX_LISTENERS; i++) {
+		if (ports[i] == 0)
+			continue;
+		const struct service *svc = server_service_for(i);
+		if (svc == NULL) {
+			log_info("%s is not served by this version of sealed; port %d left closed",
+			         names[i], ports[i]);
+			continue;
+		}
+		int fd = listener_open(cfg->listen_addr, ports[i], err, errlen);
+		if (fd == -1)
+			return -1;
+		lp->lst[lp->nlst++] = (struct listener){ fd, svc, ports[i] };
+	}
+	if (lp->nlst == 0) {
+		snprintf(err, errlen, "no service to serve");
+		return -1;
+	}
+	return 0;
+}
+
+/* The numeric address of a just-accepted socket's peer, for the IP limit. */
+static void
+server_peer_ip(int fd, char *ip, size_t len)
+{
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof sa;
+
+	snprintf(ip, len, "%s", "");
+	if (getpeername(fd, (struct sockaddr *)&sa, &sl) == -1)
+		return;
+	if (sa.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, ip, (socklen_t)len);
+	else if (sa.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, ip, (socklen_t)len);
+}
+
+static struct worker *
+server_pick_worker(struct server *s, int *total)
+{
+	struct worker *best = s->workers[0];
+	int best_load = worker_load(best);
+	*total = 0;
+	for (int i = 0; i < s->nworkers; i++) {
+		int load = worker_load(s->workers[i]);
+		*total += load;
+		if (load < best_load) {
+			best = s->workers[i];
+			best_load = load;
+		}
+	}
+	return best;
+}
+
+/* Accepts what is waiting on L. -1 when accept ran out of descriptors. */
+static int
+server_accept(struct server *s, const struct listener *l)
+{
+	char ip[INET6_ADDRSTRLEN];
+	for (;;) {
+		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				log_warn("accept on port %d", l->port);
+				return -1;
+			}
+			return 0;   /* EAGAIN, or a connection that died in the queue */
+		}
+		int total;
+		struct worker *w = server_pick_worker(s, &total);
+		server_peer_ip(fd, ip, sizeof ip);
+		if (total >= MAX_CONNECTIONS || iplimit_acquire(s->iplimit, ip) == -1) {
+			log_warnx("%s: connection to port %d refused: too many connections%s", ip,
+			          l->port, total >= MAX_CONNECTIONS ? "" : " from this address");
+			STATS_ADD(&s->stats, conns_refused, 1);
+			close(fd);
+			continue;
+		}
+		if (worker_give(w, fd, l->svc) == -1) {
+			iplimit_release(s->iplimit, ip);
+			close(fd);
+		}
+	}
+}
+
+/* Handles one signal. 1 when the server must stop. */
+static int
+server_on_signal(struct server *s, int sigfd)
+{
+	struct signalfd_siginfo si;
+	if (read(sigfd, &si, sizeof si) != (ssize_t)sizeof si)
+		return 0;
+	if (si.ssi_signo == SIGHUP) {
+		server_reload(s);
+		return 0;
+	}
+	log_info("signal %d: stopping; transactions in flight may finish", (int)si.ssi_signo);
+	return 1;
+}
+
+/* Accepts and handles signals until told to stop. */
+static void
+server_loop(struct server *s, struct server_loop *lp)
+{
+	struct pollfd pfd[MAX_LISTENERS + 2];
+	int paused = 0;
+
+	for (;;) {
+		int n = 0;
+		pfd[n++] = (struct pollfd){ .fd = lp->sigfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = lp->ctlfd, .events = POLLIN };
+		for (int i = 0; i < lp->nlst && !paused; i++)
+			pfd[n++] = (struct pollfd){ .fd = lp->lst[i].fd, .events = POLLIN };
+		int rc = poll(pfd, (nfds_t)n, paused ? ACCEPT_PAUSE_MS : -1);
+		if (rc == -1 && errno != EINTR) {
+			log_warn("poll");
+			return;
+		}
+		paused = 0;
+		if (rc > 0 && (pfd[0].revents & POLLIN) && server_on_signal(s, lp->sigfd))
+			return;
+		if (rc > 0 && (pfd[1].revents & POLLIN))
+			control_serve(lp->ctlfd, &s->stats);
+		for (int i = 2; i < n; i++)
+			if ((pfd[i].revents & POLLIN) && server_accept(s, &lp->lst[i - 2]) == -1)
+				paused = 1;
+	}
+}
+
+/* Blocks the signals we handle (all threads inherit the mask) and returns a
+ * signalfd for them, or -1. */
+static int
+server_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* Creates DIR (0700) unless it exists. 0, or -1 with ERR. */
+static int
+server_mkdir(const char *dir, char *err, size_t errlen)
+{
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything before the workers: log, TLS, users, listeners, privileges. */
+static int
+server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
+{
+	const struct config *cfg = s->cfg;
+	char path[4096];
+
+	if (server_mkdir(cfg->data_dir, err, errlen) == -1)
+		return -1;
+	snprintf(path, sizeof path, "%s/%s", cfg->data_dir, LOG_FILE_NAME);
+	if (log_open(path, 1) == -1) {
+		snprintf(err, errlen, "cannot open log %s: %s", path, strerror(errno));
+		return -1;
+	}
+	log_set_debug(cfg->debug);
+	if (tls_global_init() == -1) {
+		snprintf(err, errlen, "cannot initialise wolfSSL");
+		return -1;
+	}
+	if ((s->tls = server_tls_load(cfg, err, errlen)) == NULL)
+		return -1;
+	if ((s->users = userdb_open(cfg->data_dir, err, errlen)) == NULL)
+		return -1;
+	s->throttle = throttle_new();
+	s->iplimit = iplimit_new(cfg->max_conns_per_ip);
+	if (s->throttle == NULL || s->iplimit == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int cleaned = maildir_clean_tmp(cfg->data_dir);
+	if (cleaned > 0)
+		log_info("removed %d partial message(s) left in tmp/ by an earlier run", cleaned);
+	if (server_listen(cfg, lp, err, errlen) == -1)
+		return -1;
+	if ((lp->ctlfd = control_listen(cfg->data_dir, err, errlen)) == -1)
+		return -1;
+	if (cfg->run_as_user != NULL && privdrop(cfg->run_as_user, cfg->data_dir, err, errlen) == -1)
+		return -1;
+	if ((lp->sigfd = server_signals()) == -1) {
+		snprintf(err, errlen, "cannot set up signal handling");
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts the job pool and the workers. 0, or -1 with ERR. */
+static int
+server_start_threads(struct server *s, char *err, size_t errlen)
+{
+	if ((s->jobs = jobs_start(JOB_THREADS)) == NULL) {
+		snprintf(err, errlen, "cannot start the job threads");
+		return -1;
+	}
+	s->workers = calloc((size_t)s->cfg->workers, sizeof *s->workers);
+	if (s->workers == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (; s->nworkers < s->cfg->workers; s->nworkers++) {
+		s->workers[s->nworkers] = worker_start(s, s->nworkers);
+		if (s->workers[s->nworkers] == NULL) {
+			snprintf(err, errlen, "cannot start worker %d", s->nworkers);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+server_announce(const struct server *s, const struct server_loop *lp)
+{
+	char line[512];
+	size_t off = 0;
+	for (int i = 0; i < lp->nlst && off < sizeof line; i++)
+		off += (size_t)snprintf(line + off, sizeof line - off, " %s=%s:%d",
+		                        lp->lst[i].svc->name, s->cfg->listen_addr, lp->lst[i].port);
+	log_info("sealed ready:%s workers=%d users=%zu data=%s", line, s->nworkers,
+	         userdb_count(s->users), s->cfg->data_dir);
+}
+
+/* Stops workers (letting transactions finish), then frees everything. */
+static void
+server_teardown(struct server *s, struct server_loop *lp)
+{
+	for (int i = 0; i < lp->nlst; i++)
+		close(lp->lst[i].fd);
+	atomic_store(&s->stopping, 1);
+	for (int i = 0; i < s->nworkers; i++)
+		worker_wake_stop(s->workers[i]);
+	for (int i = 0; i < s->nworkers; i++)
+		worker_join(s->workers[i]);
+	free(s->workers);
+	jobs_stop(s->jobs);
+	if (lp->sigfd != -1)
+		close(lp->sigfd);
+	control_close(lp->ctlfd, s->cfg->data_dir);
+	server_tls_release(s->tls);
+	userdb_free(s->users);
+	throttle_free(s->throttle);
+	iplimit_free(s->iplimit);
+	pthread_mutex_destroy(&s->tls_lock);
+	tls_global_cleanup();
+}
+
+int
+server_run(const struct config *cfg)
+{
+	struct server s;
+	struct server_loop lp;
+	char err[512];
+	int status = 0;
+
+	memset(&s, 0, sizeof s);
+	memset(&lp, 0, sizeof lp);
+	lp.sigfd = lp.ctlfd = -1;
+	s.cfg = cfg;
+	pthread_mutex_init(&s.tls_lock, NULL);
+	gethostname(s.hostname, sizeof s.hostname - 1);
+	if (server_setup(&s, &lp, err, sizeof err) == -1 ||
+	    server_start_threads(&s, err, sizeof err) == -1) {
+		fprintf(stderr, "sealed: %s\n", err);
+		status = 1;
+	} else {
+		server_announce(&s, &lp);
+		server_loop(&s, &lp);
+	}
+	server_teardown(&s, &lp);
+	if (status == 0)
+		log_info("sealed stopped");
+	log_close();
+	return status;
+}

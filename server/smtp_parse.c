@@ -1,0 +1,187 @@
+/*
+ * smtp_parse.c: SMTP syntax, kept apart from the session so that it can be
+ * tested (and fuzzed) on plain strings.
+ */
+#include "smtp_parse.h"
+#include "b64.h"
+#include "defaults.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define AUTH_PLAIN_MAX 1024   /* decoded AUTH PLAIN response */
+
+int
+smtp_parse_verb(char *line, char *verb, size_t verblen, char **args)
+{
+	size_t n = 0;
+	while (line[n] != '\0' && line[n] != ' ') {
+		if (n + 1 >= verblen)
+			return -1;
+		verb[n] = (char)toupper((unsigned char)line[n]);
+		n++;
+	}
+	verb[n] = '\0';
+	if (n == 0)
+		return -1;
+	char *p = line + n;
+	while (*p == ' ')
+		p++;
+	*args = p;
+	return 0;
+}
+
+/* 1 when C may appear in an address we accept (no spaces, brackets, controls). */
+static int
+smtp_addr_char(unsigned char c)
+{
+	return c > 0x20 && c != 0x7f && c != '<' && c != '>' && c != '"' && c != '\\';
+}
+
+/* Parses one ESMTP parameter "KEY[=VALUE]" into OUT. */
+static void
+smtp_parse_param(const char *p, size_t len, struct smtp_path *out)
+{
+	if (len > 5 && strncasecmp(p, "SIZE=", 5) == 0) {
+		char num[32], *end;
+		if (len - 5 >= sizeof num) {
+			out->bad_param = 1;
+			return;
+		}
+		memcpy(num, p + 5, len - 5);
+		num[len - 5] = '\0';
+		errno = 0;
+		long v = strtol(num, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 0 || !isdigit((unsigned char)num[0]))
+			out->bad_param = 1;
+		else
+			out->size = v;
+	} else if ((len == 13 && strncasecmp(p, "BODY=8BITMIME", 13) == 0) ||
+	           (len == 9 && strncasecmp(p, "BODY=7BIT", 9) == 0) ||
+	           (len > 5 && strncasecmp(p, "AUTH=", 5) == 0)) {
+		/* accepted and needs nothing from us */
+	} else {
+		out->bad_param = 1;
+	}
+}
+
+int
+smtp_parse_path(const char *args, const char *prefix, struct smtp_path *out)
+{
+	size_t plen = strlen(prefix);
+	memset(out, 0, sizeof *out);
+	out->size = -1;
+	if (strncasecmp(args, prefix, plen) != 0)
+		return -1;
+	const char *p = args + plen;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '<')
+		return -1;
+	size_t n = 0;
+	while (p[n] != '>' && p[n] != '\0') {
+		if (!smtp_addr_char((unsigned char)p[n]) || n >= SMTP_MAX_ADDRESS)
+			return -1;
+		n++;
+	}
+	if (p[n] != '>')
+		return -1;
+	memcpy(out->addr, p, n);
+	out->addr[n] = '\0';
+	p += n + 1;
+	while (*p != '\0') {
+		if (*p != ' ')
+			return -1;
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (len > 0)
+			smtp_parse_param(p, len, out);
+		p += len;
+	}
+	return 0;
+}
+
+int
+smtp_split_address(const char *addr, char *local, size_t llen, char *domain, size_t dlen)
+{
+	const char *at = strrchr(addr, '@');
+	if (at == NULL || at == addr || at[1] == '\0')
+		return -1;
+	size_t ln = (size_t)(at - addr), dn = strlen(at + 1);
+	if (ln >= llen || dn >= dlen)
+		return -1;
+	memcpy(local, addr, ln);
+	local[ln] = '\0';
+	memcpy(domain, at + 1, dn + 1);
+	return 0;
+}
+
+int
+smtp_decode_plain(const char *b64, char *user, size_t ulen, char *pass, size_t plen)
+{
+	unsigned char buf[AUTH_PLAIN_MAX + 1];
+	size_t n = AUTH_PLAIN_MAX;
+	int rc = -1;
+
+	if (b64_decode(b64, strlen(b64), buf, &n) == -1)
+		goto done;
+	buf[n] = '\0';
+	const char *authz = (const char *)buf;
+	size_t zlen = strnlen(authz, n);
+	if (zlen >= n)
+		goto done;
+	const char *authc = authz + zlen + 1;
+	size_t clen = strnlen(authc, n - zlen - 1);
+	if (zlen + 1 + clen >= n)
+		goto done;
+	const char *pw = authc + clen + 1;
+	size_t pwlen = n - zlen - clen - 2;
+	if (clen == 0 || clen >= ulen || pwlen == 0 || pwlen >= plen || memchr(pw, '\0', pwlen))
+		goto done;
+	if (zlen > 0 && strcmp(authz, authc) != 0)
+		goto done;
+	memcpy(user, authc, clen + 1);
+	memcpy(pass, pw, pwlen);
+	pass[pwlen] = '\0';
+	rc = 0;
+done:
+	memset(buf, 0, sizeof buf);
+	return rc;
+}
+
+int
+smtp_decode_b64_text(const char *b64, char *out, size_t outlen)
+{
+	size_t n = outlen - 1;
+	if (b64_decode(b64, strlen(b64), out, &n) == -1 || n == 0 || memchr(out, '\0', n))
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+int
+smtp_header_is(const char *line, const char *name)
+{
+	size_t n = strlen(name);
+	return strncasecmp(line, name, n) == 0 && line[n] == ':';
+}
+
+void
+smtp_redact_auth(const char *line, char *out, size_t outlen)
+{
+	char verb[8], mech[16];
+	if (sscanf(line, "%7s %15s", verb, mech) == 2 && strcasecmp(verb, "AUTH") == 0) {
+		const char *rest = strchr(line, ' ');
+		rest = rest ? strchr(rest + 1, ' ') : NULL;
+		if (rest != NULL) {
+			snprintf(out, outlen, "%s %s ********", verb, mech);
+			return;
+		}
+	}
+	snprintf(out, outlen, "%s", line);
+}
