@@ -34,6 +34,8 @@ CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
 .PHONY: all deps certs run test unit integration sanitize bench clean
 all: $(BINDIR)/sealed $(BINDIR)/seal
 
+$(UNIT_OBJS): CPPFLAGS += -Iserver -Iclient
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<

@@ -9,7 +9,7 @@ UNIT_TEST(linebuf_splits_crlf_and_lf)
 	size_t len;
 
 	linebuf_init(&lb, 100);
-	CHECK(linebuf_append(&lb, "EHLO a\r\nNOOP\nQU", 16) == 0);
+	CHECK(linebuf_append(&lb, "EHLO a\r\nNOOP\nQU", 15) == 0);
 	CHECK_INT(linebuf_next(&lb, &line, &len), LB_LINE);
 	CHECK_STR(line, "EHLO a");
 	CHECK_INT(len, 6);

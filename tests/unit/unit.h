@@ -1,7 +1,7 @@
 /*
  * unit.h: the unit test harness. A test is
  *     UNIT_TEST(linebuf_splits_crlf) { CHECK(x == 1); CHECK_STR(a, "b"); }
- * in any tests/unit/*.c file; it registers itself at start-up, and the runner
+ * in any C file of tests/unit; it registers itself at start-up, and the runner
  * (main.c) runs every test, prints TAP and ends with 'N passed, N failed'.
  */
 #ifndef SEALED_UNIT_H

@@ -1,0 +1,479 @@
+/*
+ * maildir.c: delivery into DATA_DIR/mail/USER/{tmp,new,cur}. Owns one
+ * message in progress at a time per struct maildir_msg: its file in the first
+ * recipient's tmp/, a MAILDIR_WRITE_BUF user-space buffer in front of it, and
+ * the commit that links it into the other recipients' tmp/ and renames every
+ * copy into new/ (all or none). A message belongs to one thread at a time;
+ * the only shared state is the name counter (atomic) and the escaped host
+ * name (made once), so any thread may call any function.
+ */
+#include "maildir.h"
+
+#include "defaults.h"
+#include "log.h"
+#include "userdb.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+struct maildir_msg {
+	char           *data_dir;
+	char            user[USER_NAME_MAX + 1];   /* the first recipient */
+	char            id[MAILDIR_ID_MAX];
+	char            tmp_path[PATH_MAX];
+	int             fd;
+	int             error;      /* errno of a failed write; commit refuses */
+	size_t          size;       /* bytes accepted, buffered ones included */
+	size_t          used;       /* bytes waiting in buf */
+	unsigned char  *buf;        /* MAILDIR_WRITE_BUF bytes */
+};
+
+static atomic_ulong maildir_counter;
+static pthread_once_t maildir_host_once = PTHREAD_ONCE_INIT;
+static char maildir_host[MAILDIR_HOST_MAX + 1];
+
+/* DATA_DIR/mail/USER[/SUB[/NAME]] into OUT. 0, or -1 (too long). */
+static int
+maildir_path(char *out, size_t len, const char *data_dir, const char *user,
+             const char *sub, const char *name)
+{
+	int n = snprintf(out, len, "%s/%s/%s%s%s%s%s", data_dir, MAIL_DIR_NAME, user,
+	                 sub ? "/" : "", sub ? sub : "", name ? "/" : "", name ? name : "");
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* The host name with '/' and ':' escaped as \057 and \072 (Maildir), cut
+ * short at MAILDIR_HOST_MAX. */
+static void
+maildir_host_init(void)
+{
+	char host[HOST_NAME_MAX + 1];
+	size_t out = 0;
+
+	if (gethostname(host, sizeof host) == -1 || host[0] == '\0')
+		snprintf(host, sizeof host, "localhost");
+	host[HOST_NAME_MAX] = '\0';
+	for (size_t i = 0; host[i] != '\0'; i++) {
+		const char *piece = host[i] == '/' ? "\\057" : host[i] == ':' ? "\\072" : NULL;
+		size_t plen = piece ? strlen(piece) : 1;
+		if (out + plen > MAILDIR_HOST_MAX)
+			break;
+		if (piece != NULL)
+			memcpy(maildir_host + out, piece, plen);
+		else
+			maildir_host[out] = host[i];
+		out += plen;
+	}
+	maildir_host[out] = '\0';
+}
+
+/* A fresh unique name "SECONDS.M<usec>P<pid>Q<counter>R<random>.HOST". */
+static int
+maildir_make_id(char *out, size_t len)
+{
+	struct timeval tv;
+	uint64_t r;
+	int n;
+
+	pthread_once(&maildir_host_once, maildir_host_init);
+	gettimeofday(&tv, NULL);
+	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+		return -1;
+	n = snprintf(out, len, "%lld.M%06ldP%ldQ%luR%016llx.%s", (long long)tv.tv_sec,
+	             (long)tv.tv_usec, (long)getpid(), atomic_fetch_add(&maildir_counter, 1) + 1,
+	             (unsigned long long)r, maildir_host);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes directory PATH if missing. Run as root (an admin command), gives a
+ * new one the owner of DATA_DIR, so that a server running as that user can
+ * deliver into it. 0, or -1. */
+static int
+maildir_mkdir(const char *data_dir, const char *path)
+{
+	struct stat st;
+
+	if (mkdir(path, DATA_DIR_MODE) == -1)
+		return errno == EEXIST ? 0 : -1;
+	if (geteuid() != 0 || path == data_dir || stat(data_dir, &st) == -1 || st.st_uid == 0)
+		return 0;
+	if (chown(path, st.st_uid, st.st_gid) == -1)
+		log_warn("chown %s", path);
+	return 0;
+}
+
+int
+maildir_ensure(const char *data_dir, const char *user, char *err, size_t errlen)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char path[PATH_MAX];
+	int n;
+
+	if (!userdb_valid_name(user)) {
+		snprintf(err, errlen, "invalid mailbox name");
+		return -1;
+	}
+	n = snprintf(path, sizeof path, "%s/%s", data_dir, MAIL_DIR_NAME);
+	if (n < 0 || (size_t)n >= sizeof path || maildir_mkdir(data_dir, data_dir) == -1 ||
+	    maildir_mkdir(data_dir, path) == -1)
+		goto fail;
+	if (maildir_path(path, sizeof path, data_dir, user, NULL, NULL) == -1 ||
+	    maildir_mkdir(data_dir, path) == -1)
+		goto fail;
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (maildir_path(path, sizeof path, data_dir, user, subs[i], NULL) == -1 ||
+		    maildir_mkdir(data_dir, path) == -1)
+			goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "mkdir %s: %s", path, strerror(errno));
+	return -1;
+}
+
+static void
+maildir_msg_free(struct maildir_msg *m)
+{
+	if (m->fd != -1)
+		close(m->fd);
+	free(m->buf);
+	free(m->data_dir);
+	free(m);
+}
+
+/* Creates M's file in its user's tmp/ under a fresh name. 0, or -1. */
+static int
+maildir_create(struct maildir_msg *m)
+{
+	for (int i = 0; i < MAILDIR_NAME_TRIES; i++) {
+		if (maildir_make_id(m->id, sizeof m->id) == -1 ||
+		    maildir_path(m->tmp_path, sizeof m->tmp_path, m->data_dir, m->user,
+		                 "tmp", m->id) == -1)
+			return -1;
+		m->fd = open(m->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, DATA_FILE_MODE);
+		if (m->fd != -1 || errno != EEXIST)
+			return m->fd == -1 ? -1 : 0;
+	}
+	return -1;
+}
+
+struct maildir_msg *
+maildir_begin(const char *data_dir, const char *first_user, char *err, size_t errlen)
+{
+	struct maildir_msg *m;
+
+	if (maildir_ensure(data_dir, first_user, err, errlen) == -1)
+		return NULL;
+	if ((m = calloc(1, sizeof *m)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->fd = -1;
+	snprintf(m->user, sizeof m->user, "%s", first_user);
+	if ((m->data_dir = strdup(data_dir)) == NULL ||
+	    (m->buf = malloc(MAILDIR_WRITE_BUF)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		maildir_msg_free(m);
+		return NULL;
+	}
+	if (maildir_create(m) == -1) {
+		snprintf(err, errlen, "create in %s/%s/%s/tmp: %s", data_dir, MAIL_DIR_NAME,
+		         first_user, strerror(errno));
+		maildir_msg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int
+maildir_write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+maildir_flush(struct maildir_msg *m)
+{
+	if (m->used > 0 && maildir_write_all(m->fd, m->buf, m->used) == -1)
+		return -1;
+	m->used = 0;
+	return 0;
+}
+
+int
+maildir_write(struct maildir_msg *m, const void *data, size_t len)
+{
+	if (m->error != 0) {
+		errno = m->error;
+		return -1;
+	}
+	if (len > MAILDIR_WRITE_BUF - m->used && maildir_flush(m) == -1)
+		goto fail;
+	if (len >= MAILDIR_WRITE_BUF) {
+		if (maildir_write_all(m->fd, data, len) == -1)
+			goto fail;
+	} else {
+		memcpy(m->buf + m->used, data, len);
+		m->used += len;
+	}
+	m->size += len;
+	return 0;
+fail:
+	m->error = errno;
+	return -1;
+}
+
+size_t
+maildir_size(const struct maildir_msg *m)
+{
+	return m->size;
+}
+
+const char *
+maildir_id(const struct maildir_msg *m)
+{
+	return m->id;
+}
+
+void
+maildir_abort(struct maildir_msg *m)
+{
+	if (m == NULL)
+		return;
+	if (m->fd != -1)
+		close(m->fd);
+	m->fd = -1;
+	if (unlink(m->tmp_path) == -1 && errno != ENOENT)
+		log_warn("unlink %s", m->tmp_path);
+	maildir_msg_free(m);
+}
+
+/* 1 when USERS[I] already appeared before I (delivered once per mailbox). */
+static int
+maildir_repeated(const char *const *users, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(users[j], users[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Flushes, fsyncs and closes M's file. 0, or -1 (errno set). */
+static int
+maildir_finish_file(struct maildir_msg *m)
+{
+	int rc;
+
+	if (m->error != 0) {
+		errno = m->error;
+		return -1;
+	}
+	if (maildir_flush(m) == -1 || fsync(m->fd) == -1)
+		return -1;
+	rc = close(m->fd);
+	m->fd = -1;
+	return rc;
+}
+
+/* Hard-links M's file into the tmp/ of USERS[1..N-1]. 0, or -1 with ERR. */
+static int
+maildir_link_all(struct maildir_msg *m, const char *const *users, size_t n,
+                 char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 1; i < n; i++) {
+		if (maildir_repeated(users, i))
+			continue;
+		if (maildir_ensure(m->data_dir, users[i], err, errlen) == -1)
+			return -1;
+		if (maildir_path(path, sizeof path, m->data_dir, users[i], "tmp", m->id) == -1 ||
+		    link(m->tmp_path, path) == -1) {
+			snprintf(err, errlen, "link into %s's tmp: %s", users[i], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+maildir_sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Moves USERS[i]'s copy from SUB_FROM to SUB_TO (rename) or, with SUB_TO
+ * NULL, fsyncs USERS[i]'s SUB_FROM directory. 0, or -1 (errno set). */
+static int
+maildir_step(const struct maildir_msg *m, const char *user, const char *sub_from,
+             const char *sub_to)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	if (sub_to == NULL)
+		return maildir_path(from, sizeof from, m->data_dir, user, sub_from, NULL) == -1
+		       ? -1 : maildir_sync_dir(from);
+	if (maildir_path(from, sizeof from, m->data_dir, user, sub_from, m->id) == -1 ||
+	    maildir_path(to, sizeof to, m->data_dir, user, sub_to, m->id) == -1)
+		return -1;
+	return rename(from, to);
+}
+
+/* Renames every tmp/ copy into new/, then fsyncs each new/. 0, or -1 with ERR. */
+static int
+maildir_publish(const struct maildir_msg *m, const char *const *users, size_t n,
+                char *err, size_t errlen)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			if (maildir_repeated(users, i))
+				continue;
+			if (maildir_step(m, users[i], pass == 0 ? "tmp" : "new",
+			                 pass == 0 ? "new" : NULL) == -1) {
+				snprintf(err, errlen, "%s into %s's new: %s",
+				         pass == 0 ? "rename" : "fsync", users[i], strerror(errno));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Removes every copy of M, in tmp/ and new/ of USERS[0..N-1]. */
+static void
+maildir_undo(const struct maildir_msg *m, const char *const *users, size_t n)
+{
+	static const char *const subs[] = { "new", "tmp" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t s = 0; s < sizeof subs / sizeof subs[0] && userdb_valid_name(users[i]); s++)
+			if (maildir_path(path, sizeof path, m->data_dir, users[i], subs[s], m->id) == 0 &&
+			    unlink(path) == -1 && errno != ENOENT && errno != ENOTDIR)
+				log_warn("unlink %s", path);
+}
+
+int
+maildir_commit(struct maildir_msg *m, const char *const *users, size_t n,
+               char *err, size_t errlen)
+{
+	int rc = -1, saved;
+
+	if (n == 0 || strcmp(users[0], m->user) != 0) {
+		snprintf(err, errlen, "recipients do not start with %s", m->user);
+		errno = EINVAL;
+		goto out;
+	}
+	if (maildir_finish_file(m) == -1) {
+		snprintf(err, errlen, "write %s: %s", m->tmp_path, strerror(errno));
+		goto out;
+	}
+	if (maildir_link_all(m, users, n, err, errlen) == -1 ||
+	    maildir_publish(m, users, n, err, errlen) == -1)
+		goto out;
+	rc = 0;
+out:
+	saved = errno;
+	if (rc == -1) {
+		maildir_undo(m, users, n);
+		if (unlink(m->tmp_path) == -1 && errno != ENOENT)
+			log_warn("unlink %s", m->tmp_path);
+	}
+	maildir_msg_free(m);
+	errno = saved;
+	return rc;
+}
+
+/* Unlinks every file in MAILFD/USER/tmp; how many, or -1. */
+static int
+maildir_clean_one(int mailfd, const char *user)
+{
+	char sub[NAME_MAX + sizeof "/tmp"];
+	struct dirent *e;
+	DIR *d;
+	int fd, count = 0;
+
+	snprintf(sub, sizeof sub, "%s/tmp", user);
+	if ((fd = openat(mailfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, e->d_name, 0) == 0)
+			count++;
+		else if (errno != ENOENT)
+			log_warn("unlink %s/%s", sub, e->d_name);
+	}
+	closedir(d);
+	return count;
+}
+
+int
+maildir_clean_tmp(const char *data_dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int count = 0, n;
+
+	n = snprintf(path, sizeof path, "%s/%s", data_dir, MAIL_DIR_NAME);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
+	if ((d = opendir(path)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("open %s", path);
+		return -1;
+	}
+	while (count != -1 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if ((n = maildir_clean_one(dirfd(d), e->d_name)) == -1) {
+			log_warn("clean %s/%s/tmp", path, e->d_name);
+			count = -1;
+		} else
+			count += n;
+	}
+	closedir(d);
+	return count;
+}

@@ -1,0 +1,178 @@
+/*
+ * throttle.c: counters of recent login failures. Owns a fixed table of
+ * FAIL_TABLE_SIZE entries keyed by a string (a user name or an address):
+ * a key lives in one of THROTTLE_PROBE slots after its hash, and a new key
+ * takes a free or expired slot there, else the one least recently failed.
+ * Times come from CLOCK_MONOTONIC. Any thread may call any function.
+ */
+#include "throttle.h"
+
+#include "defaults.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct fail_entry {
+	char     key[THROTTLE_KEY_MAX];   /* "" when free; truncated if longer */
+	unsigned failures;
+	uint64_t last_ms;                 /* time of the last failure */
+};
+
+struct throttle {
+	uint64_t        (*clock_ms)(void);  /* set before sharing; read-only after */
+	pthread_mutex_t   lock;             /* guards table */
+	struct fail_entry table[FAIL_TABLE_SIZE];
+};
+
+#define MS_PER_S   1000u
+#define NS_PER_MS  1000000u
+
+static uint64_t
+throttle_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * MS_PER_S + (uint64_t)ts.tv_nsec / NS_PER_MS;
+}
+
+static uint32_t
+throttle_hash(const char *s)
+{
+	uint32_t h = 2166136261u;  /* FNV-1a over what the table keeps of the key */
+
+	for (size_t i = 0; i < THROTTLE_KEY_MAX - 1 && s[i] != '\0'; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+struct throttle *
+throttle_new(void)
+{
+	struct throttle *t = calloc(1, sizeof *t);
+
+	if (t == NULL)
+		return NULL;
+	if (pthread_mutex_init(&t->lock, NULL) != 0) {
+		free(t);
+		return NULL;
+	}
+	t->clock_ms = throttle_monotonic_ms;
+	return t;
+}
+
+void
+throttle_free(struct throttle *t)
+{
+	if (t == NULL)
+		return;
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+void
+throttle_set_clock(struct throttle *t, uint64_t (*clock_ms)(void))
+{
+	t->clock_ms = clock_ms != NULL ? clock_ms : throttle_monotonic_ms;
+}
+
+static int
+throttle_expired(const struct fail_entry *e, uint64_t now)
+{
+	return e->key[0] == '\0' || now - e->last_ms >= (uint64_t)FAIL_WINDOW_S * MS_PER_S;
+}
+
+/* Compares as much of KEY as an entry keeps. */
+static int
+throttle_key_is(const struct fail_entry *e, const char *key)
+{
+	return e->key[0] != '\0' && strncmp(e->key, key, sizeof e->key - 1) == 0;
+}
+
+/* The better of two slots to reuse: a free or expired one, else the older. */
+static struct fail_entry *
+throttle_spare(struct fail_entry *a, struct fail_entry *b, uint64_t now)
+{
+	if (a == NULL || throttle_expired(b, now))
+		return a != NULL && throttle_expired(a, now) ? a : b;
+	if (throttle_expired(a, now))
+		return a;
+	return b->last_ms < a->last_ms ? b : a;
+}
+
+/* KEY's live entry, or NULL. With CREATE, a fresh entry for it (taking a free
+ * or expired slot, else the least recently failed one in reach). t->lock held. */
+static struct fail_entry *
+throttle_find(struct throttle *t, const char *key, uint64_t now, int create)
+{
+	uint32_t h = throttle_hash(key);
+	struct fail_entry *spare = NULL;
+
+	for (unsigned i = 0; i < THROTTLE_PROBE; i++) {
+		struct fail_entry *e = &t->table[(h + i) % FAIL_TABLE_SIZE];
+		if (throttle_key_is(e, key) && !throttle_expired(e, now))
+			return e;
+		spare = throttle_spare(spare, e, now);
+	}
+	if (!create)
+		return NULL;
+	memset(spare, 0, sizeof *spare);
+	snprintf(spare->key, sizeof spare->key, "%s", key);
+	return spare;
+}
+
+void
+throttle_fail(struct throttle *t, const char *key)
+{
+	uint64_t now = t->clock_ms();
+
+	pthread_mutex_lock(&t->lock);
+	struct fail_entry *e = throttle_find(t, key, now, 1);
+	if (e->failures < UINT32_MAX)
+		e->failures++;
+	e->last_ms = now;
+	pthread_mutex_unlock(&t->lock);
+}
+
+void
+throttle_clear(struct throttle *t, const char *key)
+{
+	uint64_t now = t->clock_ms();
+
+	pthread_mutex_lock(&t->lock);
+	struct fail_entry *e = throttle_find(t, key, now, 0);
+	if (e != NULL)
+		memset(e, 0, sizeof *e);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* FAIL_DELAY_BASE_MS << (FAILURES - 1), capped at FAIL_DELAY_MAX_MS. */
+static unsigned
+throttle_delay_for(unsigned failures)
+{
+	unsigned d = FAIL_DELAY_BASE_MS;
+
+	if (failures == 0)
+		return 0;
+	for (unsigned i = 1; i < failures && d < FAIL_DELAY_MAX_MS; i++)
+		d *= 2;
+	return d < FAIL_DELAY_MAX_MS ? d : FAIL_DELAY_MAX_MS;
+}
+
+unsigned
+throttle_delay_ms(struct throttle *t, const char *key)
+{
+	uint64_t now = t->clock_ms();
+	unsigned failures = 0;
+
+	pthread_mutex_lock(&t->lock);
+	const struct fail_entry *e = throttle_find(t, key, now, 0);
+	if (e != NULL)
+		failures = e->failures;
+	pthread_mutex_unlock(&t->lock);
+	return throttle_delay_for(failures);
+}
