@@ -82,6 +82,30 @@
 #define CLIENT_EHLO_NAME           "seal"      /* batch auto-login: EHLO seal */
 #define CLIENT_MASK                "********"  /* stands for secrets in the transcript */
 
+/* --- Load generator (seal-load) ----------------------------------------- */
+#define LOAD_DEFAULT_CLIENTS       16          /* -c */
+#define LOAD_DEFAULT_DURATION_S    10          /* -d when neither -d nor -n is given */
+#define LOAD_DEFAULT_MSG_SIZE      1024        /* -s: body bytes, headers not counted */
+#define LOAD_DEFAULT_THREADS       1           /* --threads: event loops */
+#define LOAD_MAX_CLIENTS           100000
+#define LOAD_MAX_THREADS           64
+#define LOAD_MAX_DURATION_S        86400       /* -d and --ramp */
+#define LOAD_MAX_MSG_SIZE          DEFAULT_MAX_MESSAGE_SIZE
+#define LOAD_STEP_TIMEOUT_MS       10000       /* connect, handshake, or one reply */
+#define LOAD_TICK_MS               100         /* timeout sweep; retry after a failure */
+#define LOAD_MONITOR_MS            50          /* main thread: deadline and progress checks */
+#define LOAD_LIVE_INTERVAL_MS      1000        /* live line on a terminal */
+#define LOAD_FD_RESERVE            64          /* descriptors besides one per client */
+#define LOAD_REPLY_LINE_MAX        4096        /* longest server line accepted */
+#define LOAD_READ_CHUNK            4096        /* one wolfSSL_read */
+#define LOAD_WRITE_CHUNK           16384       /* one wolfSSL_write: a full TLS record */
+#define LOAD_CMD_MAX               512         /* a command line or the message headers */
+#define LOAD_BODY_LINE             78          /* generated body line, CRLF included */
+#define LOAD_EHLO_NAME             "seal-load"
+#define LOAD_EPOLL_EVENTS          256         /* events taken per epoll_wait */
+#define LOAD_ERR_MAX               256         /* the first failure of each kind, kept as text */
+#define LOAD_BAR_WIDTH             20          /* live line progress bar */
+
 /* --- Exit codes of seal (CONTRACT.md) --------------------------------- */
 #define EXIT_OK                    0
 #define EXIT_OTHER                 1

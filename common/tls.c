@@ -167,6 +167,29 @@ done:
 	return rc;
 }
 
+/* Server-side verify callback for client certificates. wolfSSL does not check
+ * the dates of a certificate that is itself a trust anchor (a self-signed
+ * client certificate given as --client-ca), so every certificate's dates are
+ * checked here too; any failure refuses the handshake. */
+static int
+tls_client_cert_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
+{
+	if (!preverify)
+		return 0;
+	WOLFSSL_X509 *x = wolfSSL_X509_STORE_CTX_get_current_cert(store);
+	if (x == NULL)
+		return 1;
+	if (wolfSSL_X509_cmp_current_time(wolfSSL_X509_get_notBefore(x)) > 0) {
+		wolfSSL_X509_STORE_CTX_set_error(store, ASN_BEFORE_DATE_E);
+		return 0;
+	}
+	if (wolfSSL_X509_cmp_current_time(wolfSSL_X509_get_notAfter(x)) < 0) {
+		wolfSSL_X509_STORE_CTX_set_error(store, ASN_AFTER_DATE_E);
+		return 0;
+	}
+	return 1;
+}
+
 WOLFSSL_CTX *
 tls_server_ctx_new(const struct tls_server_opts *o, char *err, size_t errlen)
 {
@@ -193,7 +216,7 @@ tls_server_ctx_new(const struct tls_server_opts *o, char *err, size_t errlen)
 		int mode = WOLFSSL_VERIFY_PEER;
 		if (o->require_client_cert)
 			mode |= WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-		wolfSSL_CTX_set_verify(ctx, mode, NULL);
+		wolfSSL_CTX_set_verify(ctx, mode, tls_client_cert_cb);
 	} else if (o->require_client_cert) {
 		snprintf(err, errlen, "--require-client-cert needs --client-ca");
 		goto fail;

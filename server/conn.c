@@ -188,8 +188,10 @@ conn_job_done(struct conn *c, void (*done)(struct conn *, void *),
 	if (release != NULL)
 		release(arg);
 	if (c->phase == CONN_DEAD) {
-		if (c->jobs == 0)
+		if (c->jobs == 0) {
+			worker_forget(c->w, c);
 			conn_free(c);
+		}
 		return;
 	}
 	conn_drive(c);

@@ -28,7 +28,7 @@ void unit_fail(const char *file, int line, const char *what);
 		const char *g_ = (got), *w_ = (want);                          \
 		if (g_ == NULL || strcmp(g_, w_) != 0) {                       \
 			char m_[512];                                          \
-			snprintf(m_, sizeof m_, "%s: got \"%s\", want \"%s\"", \
+			snprintf(m_, sizeof m_, "%s: got \"%.200s\", want \"%.200s\"", \
 			         #got, g_ ? g_ : "(null)", w_);                \
 			unit_fail(__FILE__, __LINE__, m_);                     \
 		}                                                              \

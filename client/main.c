@@ -1,0 +1,217 @@
+/*
+ * main.c: seal, the client of sealed. Parses the command line, sets up TLS
+ * (trust anchor, client certificate, key log), picks the mode (--show-cert,
+ * batch, or the terminal's TUI) and turns every outcome into the exit status
+ * of CONTRACT.md. The only place that decides exit codes' meaning for the
+ * user; single-threaded.
+ */
+#include "batch.h"
+#include "defaults.h"
+#include "keylog.h"
+#include "options.h"
+#include "proto.h"
+#include "report.h"
+#include "session.h"
+#include "tls.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAIN_ERR_MAX 1024
+
+enum seal_mode { MODE_SHOW_CERT, MODE_BATCH, MODE_TUI };
+
+/* Everything one run of seal sets up, released by main_cleanup(). */
+struct seal_run {
+	const struct seal_opts *o;
+	enum seal_mode          mode;
+	struct keylog           keylog;
+	WOLFSSL_CTX            *ctx;
+	struct session_target   target;
+	char                    peer[SESSION_PEER_MAX];
+	char                    pass[PASSWORD_MAX + 2];   /* +1 to see one too long */
+};
+
+static enum seal_mode
+main_mode(const struct seal_opts *o)
+{
+	if (o->show_cert)
+		return MODE_SHOW_CERT;
+	if (o->batch || !isatty(STDOUT_FILENO))
+		return MODE_BATCH;
+	return MODE_TUI;
+}
+
+/* Reads the password for batch login. EXIT_OK or EXIT_USAGE (message printed). */
+static int
+main_credentials(struct seal_run *r)
+{
+	const struct seal_opts *o = r->o;
+	char err[MAIN_ERR_MAX];
+
+	if (o->user == NULL || r->mode == MODE_SHOW_CERT)
+		return EXIT_OK;
+	if (strlen(o->user) > USER_NAME_MAX) {
+		fprintf(stderr, "seal: user name longer than %d characters\n", USER_NAME_MAX);
+		return EXIT_USAGE;
+	}
+	if (o->password_file == NULL) {
+		fprintf(stderr, "seal: --user needs --password-file in batch mode\n");
+		return EXIT_USAGE;
+	}
+	if (tls_read_pass_file(o->password_file, r->pass, sizeof r->pass, err, sizeof err) == -1) {
+		fprintf(stderr, "seal: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (strlen(r->pass) > PASSWORD_MAX) {
+		fprintf(stderr, "seal: the password in %s is longer than %d characters\n",
+		        o->password_file, PASSWORD_MAX);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Key log, credentials, TLS context and connection target. EXIT_OK, or
+ * EXIT_USAGE with the message printed. */
+static int
+main_setup(struct seal_run *r)
+{
+	const struct seal_opts *o = r->o;
+	struct tls_client_opts tco = { .cafile = o->cafile, .cert = o->cert, .key = o->key };
+	char err[MAIN_ERR_MAX];
+	int rc;
+
+	if (o->keylog != NULL && keylog_open(&r->keylog, o->keylog, err, sizeof err) == -1) {
+		if (!o->keylog_from_env) {
+			fprintf(stderr, "seal: %s\n", err);
+			return EXIT_USAGE;
+		}
+		/* an environment-wide setting must not break every run */
+		fprintf(stderr, "seal: SSLKEYLOGFILE ignored: %s\n", err);
+	}
+	if ((rc = main_credentials(r)) != EXIT_OK)
+		return rc;
+	r->ctx = tls_client_ctx_new(&tco, err, sizeof err);
+	if (r->ctx == NULL) {
+		fprintf(stderr, "seal: %s\n", err);
+		return EXIT_USAGE;
+	}
+	url_hostport(&o->url, r->peer, sizeof r->peer);
+	r->target = (struct session_target){
+		.host = o->url.host, .port = o->url.port, .peer = r->peer,
+		.expect = o->expect_cn ? o->expect_cn : o->url.host,
+		.cafile = o->cafile, .sni = o->url.host,
+		.keylog = r->keylog.f ? &r->keylog : NULL,
+	};
+	return EXIT_OK;
+}
+
+/* --show-cert: the report on stdout, exit 0 only if every check passed. */
+static int
+main_show_cert(struct seal_run *r)
+{
+	struct session s;
+	char err[MAIN_ERR_MAX];
+	int rc = session_open(&s, r->ctx, &r->target, err, sizeof err);
+
+	if (rc == EXIT_OK || rc == EXIT_CERT)
+		report_print(stdout, &s);
+	fflush(stdout);
+	if (rc != EXIT_OK)
+		fprintf(stderr, "seal: %s\n", err);
+	session_close(&s);
+	return rc;
+}
+
+/* Batch mode: the dialogue of batch.c over a verified session. */
+static int
+main_batch(struct seal_run *r)
+{
+	const struct client_proto *p = client_proto_find(r->o->url.scheme);
+	struct batch_config cfg = {
+		.proto = p, .user = r->o->user, .password = r->pass, .peer = r->peer,
+		.reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS,
+	};
+	struct session s;
+	struct line_io io;
+	char err[MAIN_ERR_MAX];
+	int rc;
+
+	if (p == NULL) {
+		fprintf(stderr, "seal: batch mode does not speak %s:// yet (try --show-cert)\n",
+		        url_scheme_name(r->o->url.scheme));
+		return EXIT_OTHER;
+	}
+	rc = session_open(&s, r->ctx, &r->target, err, sizeof err);
+	if (rc != EXIT_OK) {
+		fprintf(stderr, "seal: %s\n", err);
+	} else {
+		if (r->o->verbose)
+			report_print(stderr, &s);
+		session_line_io(&s, &io);
+		rc = batch_run(&cfg, &io, stdin, stdout, stderr);
+	}
+	session_close(&s);
+	return rc;
+}
+
+static int
+main_run(struct seal_run *r)
+{
+	int rc = main_setup(r);
+
+	if (rc != EXIT_OK)
+		return rc;
+	switch (r->mode) {
+	case MODE_SHOW_CERT:
+		return main_show_cert(r);
+	case MODE_TUI:
+		/* Branch point of the TUI: the ncurses interface (its own issue)
+		 * takes the terminal here. Until then a terminal gets batch mode. */
+	case MODE_BATCH:
+	default:
+		return main_batch(r);
+	}
+}
+
+static void
+main_cleanup(struct seal_run *r)
+{
+	if (r->ctx != NULL)
+		wolfSSL_CTX_free(r->ctx);
+	keylog_close(&r->keylog);
+	explicit_bzero(r->pass, sizeof r->pass);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct seal_opts o;
+	struct seal_run r;
+	char err[MAIN_ERR_MAX];
+	int rc;
+
+	if (options_parse(&o, argc, argv, err, sizeof err) == -1) {
+		fprintf(stderr, "seal: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		return EXIT_OK;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (tls_global_init() == -1) {
+		fprintf(stderr, "seal: cannot initialise wolfSSL\n");
+		return EXIT_OTHER;
+	}
+	memset(&r, 0, sizeof r);
+	r.o = &o;
+	r.mode = main_mode(&o);
+	rc = main_run(&r);
+	main_cleanup(&r);
+	tls_global_cleanup();
+	return rc;
+}

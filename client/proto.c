@@ -1,0 +1,22 @@
+/*
+ * proto.c: which client protocol table serves which URL scheme. POP3 and
+ * RTSP join this table when their client sides exist.
+ */
+#include "proto.h"
+#include "smtp_client.h"
+
+static const struct {
+	enum url_scheme            scheme;
+	const struct client_proto *proto;
+} client_protos[] = {
+	{ URL_SMTPS, &smtp_client_proto },
+};
+
+const struct client_proto *
+client_proto_find(enum url_scheme scheme)
+{
+	for (size_t i = 0; i < sizeof client_protos / sizeof client_protos[0]; i++)
+		if (client_protos[i].scheme == scheme)
+			return client_protos[i].proto;
+	return NULL;
+}

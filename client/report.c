@@ -1,0 +1,33 @@
+/*
+ * report.c: the --show-cert report: certificate fields, the negotiated TLS
+ * parameters, then the checks. Labels line up with certinfo_report's.
+ */
+#include "report.h"
+
+#define REPORT_LABEL_WIDTH 21          /* as certinfo_report: "SHA-256 fingerprint: " */
+
+static void
+report_line(FILE *out, const char *label, const char *value)
+{
+	if (value[0] != '\0')
+		fprintf(out, "%-*s%s\n", REPORT_LABEL_WIDTH, label, value);
+}
+
+void
+report_print(FILE *out, const struct session *s)
+{
+	fprintf(out, "Server certificate of %s\n", s->peer);
+	if (!session_have_cert(s)) {
+		fprintf(out, "(no certificate received)\n");
+		return;
+	}
+	certinfo_report(out, &s->pv.leaf_info, s->pv.now);
+	if (s->established) {
+		report_line(out, "TLS version:", session_version(s));
+		report_line(out, "Cipher:", session_cipher(s));
+		report_line(out, "Group:", session_group(s));
+	} else {
+		report_line(out, "TLS version:", "(handshake refused)");
+	}
+	checks_print(out, &s->checks);
+}

@@ -1,0 +1,311 @@
+/*
+ * session.c: seal's TLS connection. The socket stays non-blocking from the
+ * connect on; every wait (handshake, read, write) is a poll with a deadline,
+ * after draining what wolfSSL has already decrypted (wolfSSL_pending), so a
+ * silent server costs a timeout, never a hang. The thread that opened a
+ * session is the only one to use it.
+ */
+#include "session.h"
+#include "net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wolfssl/error-ssl.h>
+
+#define SESSION_TIMED_OUT 1     /* not a wolfSSL code: those are <= 0 */
+#define CRLF_LEN          (sizeof "\r\n" - 1)
+
+/* The poll events a wolfSSL "want" error asks for; 0 for a real error. */
+static short
+session_want(int e)
+{
+	if (e == WOLFSSL_ERROR_WANT_READ)
+		return POLLIN;
+	if (e == WOLFSSL_ERROR_WANT_WRITE)
+		return POLLOUT;
+	return 0;
+}
+
+/* Runs the handshake until done or TIMEOUT_MS pass: 0, SESSION_TIMED_OUT,
+ * or a wolfSSL error code. */
+static int
+session_handshake(struct session *s, int timeout_ms)
+{
+	long long deadline = net_now_ms() + timeout_ms;
+
+	for (;;) {
+		int r = wolfSSL_connect(s->ssl);
+		if (r == WOLFSSL_SUCCESS)
+			return 0;
+		int e = wolfSSL_get_error(s->ssl, r);
+		short ev = session_want(e);
+		if (ev == 0)
+			return e ? e : FATAL_ERROR;
+		int w = net_wait(s->fd, ev, deadline);
+		if (w == 0)
+			return SESSION_TIMED_OUT;
+		if (w == -1)
+			return SOCKET_ERROR_E;
+	}
+}
+
+/* A session object over the connected socket, checks and key log installed. */
+static int
+session_tls_new(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
+                char *err, size_t errlen)
+{
+	s->ssl = wolfSSL_new(ctx);
+	if (s->ssl == NULL || wolfSSL_set_fd(s->ssl, s->fd) != WOLFSSL_SUCCESS) {
+		snprintf(err, errlen, "cannot create a TLS session");
+		return -1;
+	}
+	/* IP hosts without the build's IP SAN support: verify.c checks the name. */
+	if ((!checks_is_ip(t->expect) || tls_can_check_ip()) &&
+	    tls_client_expect_name(s->ssl, t->expect, err, errlen) == -1)
+		return -1;
+	if (t->sni != NULL && !checks_is_ip(t->sni) &&
+	    wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME, t->sni,
+	                   (unsigned short)strlen(t->sni)) != WOLFSSL_SUCCESS) {
+		snprintf(err, errlen, "cannot set the server name %s", t->sni);
+		return -1;
+	}
+	verify_attach(&s->pv, s->ssl);
+	keylog_attach(t->keylog, s->ssl);
+	return 0;
+}
+
+/* Runs the named checks on whatever leaf the verify callback captured. */
+static void
+session_run_checks(struct session *s, const struct session_target *t)
+{
+	struct check_input in = {
+		.leaf = s->pv.leaf, .ci = &s->pv.leaf_info, .chain_err = s->pv.chain_err,
+		.expect = t->expect, .cafile = t->cafile, .now = s->pv.now,
+	};
+
+	if (s->pv.leaf != NULL)
+		checks_run(&s->checks, &in);
+}
+
+/* The message and exit code of a failed handshake (E as session_handshake). */
+static int
+session_failure(struct session *s, const struct session_target *t, int e,
+                char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (e != SESSION_TIMED_OUT && (s->pv.rejected || tls_error_is_cert(e))) {
+		if (session_have_cert(s))
+			why = checks_first_failure(&s->checks);
+		snprintf(err, errlen, "server certificate rejected: %s",
+		         why ? why : tls_error_reason(e));
+		return EXIT_CERT;
+	}
+	snprintf(err, errlen, "TLS handshake with %s failed: %s", t->peer,
+	         e == SESSION_TIMED_OUT ? "timed out" : tls_error_reason(e));
+	return EXIT_CONNECT;
+}
+
+int
+session_open(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
+             char *err, size_t errlen)
+{
+	char why[SESSION_WHY_MAX];
+	int e;
+
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	linebuf_init(&s->in, CLIENT_REPLY_LINE_MAX);
+	snprintf(s->peer, sizeof s->peer, "%s", t->peer);
+	verify_init(&s->pv, t->expect, time(NULL));
+	s->fd = net_connect(t->host, t->port, CLIENT_CONNECT_TIMEOUT_MS, why, sizeof why);
+	if (s->fd == -1) {
+		snprintf(err, errlen, "cannot connect to %s: %s", t->peer, why);
+		return EXIT_CONNECT;
+	}
+	if (session_tls_new(s, ctx, t, err, errlen) == -1)
+		return EXIT_OTHER;
+	e = session_handshake(s, CLIENT_HANDSHAKE_TIMEOUT_MS);
+	if (e == 0)
+		verify_capture_peer(&s->pv, s->ssl);
+	session_run_checks(s, t);
+	if (e != 0)
+		return session_failure(s, t, e, err, errlen);
+	s->established = 1;
+	if (!session_have_cert(s) || !checks_all_ok(&s->checks)) {
+		/* The callback refuses such a handshake; never go on if it did not. */
+		snprintf(err, errlen, "server certificate rejected: %s",
+		         session_have_cert(s) ? checks_first_failure(&s->checks) : "no certificate");
+		return EXIT_CERT;
+	}
+	keylog_after_handshake(t->keylog, s->ssl);
+	return EXIT_OK;
+}
+
+int
+session_have_cert(const struct session *s)
+{
+	return s->pv.leaf != NULL;
+}
+
+const char *
+session_version(const struct session *s)
+{
+	const char *v = s->established ? wolfSSL_get_version(s->ssl) : NULL;
+	return v ? v : "";
+}
+
+const char *
+session_cipher(const struct session *s)
+{
+	const char *c = s->established ? wolfSSL_get_cipher_name(s->ssl) : NULL;
+	return c ? c : "";
+}
+
+const char *
+session_group(const struct session *s)
+{
+	const char *g = s->established ? wolfSSL_get_curve_name(s->ssl) : NULL;
+	return g ? g : "";
+}
+
+/* One wolfSSL_read into the line buffer, waiting until DEADLINE for data.
+ * LINEIO_LINE here means "bytes arrived". */
+static enum lineio_rc
+session_fill(struct session *s, long long deadline)
+{
+	char *space;
+	size_t avail;
+
+	if (linebuf_reserve(&s->in, READ_CHUNK, &space, &avail) == -1) {
+		snprintf(s->why, sizeof s->why, "out of memory");
+		return LINEIO_ERROR;
+	}
+	for (;;) {
+		int n = wolfSSL_read(s->ssl, space, avail > INT_MAX ? INT_MAX : (int)avail);
+		if (n > 0) {
+			linebuf_commit(&s->in, (size_t)n);
+			return LINEIO_LINE;
+		}
+		int e = wolfSSL_get_error(s->ssl, n);
+		if (e == WOLFSSL_ERROR_ZERO_RETURN || e == SOCKET_PEER_CLOSED_E)
+			return LINEIO_CLOSED;
+		short ev = session_want(e);
+		if (ev == 0) {
+			snprintf(s->why, sizeof s->why, "%s", tls_error_reason(e));
+			return LINEIO_ERROR;
+		}
+		if (wolfSSL_pending(s->ssl) > 0)
+			continue;
+		int w = net_wait(s->fd, ev, deadline);
+		if (w == 0)
+			return LINEIO_TIMEOUT;
+		if (w == -1) {
+			snprintf(s->why, sizeof s->why, "poll: %s", strerror(errno));
+			return LINEIO_ERROR;
+		}
+	}
+}
+
+static enum lineio_rc
+session_recv(void *ctx, char **line, int timeout_ms)
+{
+	struct session *s = ctx;
+	long long deadline = net_now_ms() + timeout_ms;
+	size_t len;
+
+	for (;;) {
+		enum lb_rc lb = linebuf_next(&s->in, line, &len);
+		if (lb == LB_LINE)
+			return LINEIO_LINE;
+		if (lb == LB_TOO_LONG) {
+			snprintf(s->why, sizeof s->why, "the server sent a line longer than %d bytes",
+			         CLIENT_REPLY_LINE_MAX);
+			return LINEIO_ERROR;
+		}
+		enum lineio_rc rc = session_fill(s, deadline);
+		if (rc != LINEIO_LINE)
+			return rc;
+	}
+}
+
+/* Writes all of BUF, waiting at most until DEADLINE. 0 or -1 (s->why). */
+static int
+session_write_all(struct session *s, const char *buf, size_t len, long long deadline)
+{
+	for (;;) {
+		int n = wolfSSL_write(s->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
+		if (n > 0) {
+			if ((size_t)n >= len)
+				return 0;
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		int e = wolfSSL_get_error(s->ssl, n);
+		short ev = session_want(e);
+		int w = ev ? net_wait(s->fd, ev, deadline) : -1;
+		if (w != 1) {
+			snprintf(s->why, sizeof s->why, "%s", w == 0 ? "send timed out" :
+			         e == SOCKET_PEER_CLOSED_E ? "connection closed" : tls_error_reason(e));
+			return -1;
+		}
+	}
+}
+
+static int
+session_send(void *ctx, const char *line)
+{
+	struct session *s = ctx;
+	size_t n = strlen(line);
+	char *buf = malloc(n + sizeof "\r\n");
+	int rc;
+
+	if (buf == NULL) {
+		snprintf(s->why, sizeof s->why, "out of memory");
+		return -1;
+	}
+	memcpy(buf, line, n);
+	memcpy(buf + n, "\r\n", sizeof "\r\n");
+	rc = session_write_all(s, buf, n + CRLF_LEN, net_now_ms() + CLIENT_REPLY_TIMEOUT_MS);
+	explicit_bzero(buf, n + CRLF_LEN);             /* it may hold a password */
+	free(buf);
+	return rc;
+}
+
+static const char *
+session_why(void *ctx)
+{
+	const struct session *s = ctx;
+	return s->why[0] ? s->why : "unknown error";
+}
+
+void
+session_line_io(struct session *s, struct line_io *io)
+{
+	io->ctx = s;
+	io->send = session_send;
+	io->recv = session_recv;
+	io->why = session_why;
+}
+
+void
+session_close(struct session *s)
+{
+	if (s->ssl != NULL) {
+		if (s->established)
+			wolfSSL_shutdown(s->ssl);        /* close_notify; no wait for the reply */
+		wolfSSL_free(s->ssl);
+		s->ssl = NULL;
+	}
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+	linebuf_free(&s->in);
+	verify_free(&s->pv);
+}
