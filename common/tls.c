@@ -110,6 +110,16 @@ tls_pass_cb(char *buf, int size, int rwflag, void *userdata)
 	return (int)n;
 }
 
+const char *
+tls_cipher_list(void)
+{
+#if defined(WOLFSSL_AESNI) && (defined(__x86_64__) || defined(__i386__))
+	if (__builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul"))
+		return TLS_SUITES_AES_FIRST;
+#endif
+	return TLS_SUITES_CHACHA_FIRST;
+}
+
 /* The policy both sides share: versions, suites, groups. */
 static int
 tls_apply_policy(WOLFSSL_CTX *ctx, char *err, size_t errlen)
@@ -118,7 +128,7 @@ tls_apply_policy(WOLFSSL_CTX *ctx, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set TLS 1.2 as the minimum version");
 		return -1;
 	}
-	if (wolfSSL_CTX_set_cipher_list(ctx, TLS_CIPHER_LIST) != WOLFSSL_SUCCESS) {
+	if (wolfSSL_CTX_set_cipher_list(ctx, tls_cipher_list()) != WOLFSSL_SUCCESS) {
 		snprintf(err, errlen, "cannot set the cipher suites");
 		return -1;
 	}

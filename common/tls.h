@@ -12,13 +12,24 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
-/* The suites we allow, fastest AEAD first (wolfSSL's names). */
-#define TLS_CIPHER_LIST                                                       \
+/* The suites we allow, in two orders: AES-GCM first where this build of
+ * wolfSSL uses AES-NI on this CPU, ChaCha20-Poly1305 first elsewhere (it is
+ * the faster AEAD in software). wolfSSL's names. */
+#define TLS_SUITES_AES_FIRST                                                  \
 	"TLS13-AES128-GCM-SHA256:TLS13-CHACHA20-POLY1305-SHA256:"             \
 	"TLS13-AES256-GCM-SHA384:"                                            \
 	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"          \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"          \
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"
+#define TLS_SUITES_CHACHA_FIRST                                               \
+	"TLS13-CHACHA20-POLY1305-SHA256:TLS13-AES128-GCM-SHA256:"             \
+	"TLS13-AES256-GCM-SHA384:"                                            \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"          \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"          \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384"
+
+/* The suite list for this build and CPU (one of the two above). */
+const char *tls_cipher_list(void);
 
 int  tls_global_init(void);     /* 0 or -1 */
 void tls_global_cleanup(void);
