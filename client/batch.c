@@ -19,9 +19,23 @@ struct batch {
 	void                      *st;     /* the protocol's state */
 	struct line_io            *io;
 	FILE                      *out, *err;
+	int                        got_line; /* the server has said something */
 };
 
-/* Reads one whole reply, printing each line. EXIT_OK or EXIT_OTHER. */
+/* The server ended the session before its first line: with TLS 1.3 that is
+ * how a refused handshake shows (a client certificate missing or rejected
+ * is only judged after the client's side of the handshake is done). */
+static int
+batch_refused_early(struct batch *b, const char *why)
+{
+	fprintf(b->err, "seal: TLS handshake with %s failed: the server ended the session "
+	        "before its greeting (%s; does it require a client certificate?)\n",
+	        b->cfg->peer, why);
+	return EXIT_CONNECT;
+}
+
+/* Reads one whole reply, printing each line. EXIT_OK, EXIT_OTHER, or
+ * EXIT_CONNECT when the server hung up before saying anything. */
 static int
 batch_reply(struct batch *b)
 {
@@ -30,6 +44,7 @@ batch_reply(struct batch *b)
 	for (;;) {
 		switch (b->io->recv(b->io->ctx, &line, b->cfg->reply_timeout_ms)) {
 		case LINEIO_LINE:
+			b->got_line = 1;
 			fprintf(b->out, "S: %s\n", line);
 			fflush(b->out);
 			if (b->p->reply_line(b->st, line))
@@ -40,10 +55,14 @@ batch_reply(struct batch *b)
 			        b->cfg->reply_timeout_ms / BATCH_MS_PER_S);
 			return EXIT_OTHER;
 		case LINEIO_CLOSED:
+			if (!b->got_line)
+				return batch_refused_early(b, "connection closed");
 			fprintf(b->err, "seal: %s closed the connection\n", b->cfg->peer);
 			return EXIT_OTHER;
 		case LINEIO_ERROR:
 		default:
+			if (!b->got_line)
+				return batch_refused_early(b, b->io->why(b->io->ctx));
 			fprintf(b->err, "seal: connection to %s failed: %s\n", b->cfg->peer,
 			        b->io->why(b->io->ctx));
 			return EXIT_OTHER;

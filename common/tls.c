@@ -165,7 +165,9 @@ tls_load_identity(WOLFSSL_CTX *ctx, const char *cert, const char *key,
 		         tp.err[0] ? tp.err : " (missing, unreadable, not PEM, or wrong passphrase)");
 		goto done;
 	}
-	if (wolfSSL_CTX_check_private_key(ctx) != WOLFSSL_SUCCESS) {
+	char why[128];
+	if (wolfSSL_CTX_check_private_key(ctx) != WOLFSSL_SUCCESS ||
+	    tls_key_matches_cert(ctx, why, sizeof why) == -1) {
 		snprintf(err, errlen, "key %s does not match certificate %s", key, cert);
 		goto done;
 	}

@@ -70,6 +70,10 @@ const char *tls_error_reason(int err);
 /* 1 when ERR is one of the certificate-rejection errors (exit code 4). */
 int tls_error_is_cert(int err);
 
+/* 0 when CTX's private key signs for its certificate (tls_keycheck.c);
+ * -1 with a reason in ERR. */
+int tls_key_matches_cert(WOLFSSL_CTX *ctx, char *err, size_t errlen);
+
 /* Reads the first line of FILE (a passphrase), without its newline, into BUF.
  * 0, or -1 with a reason in ERR. */
 int tls_read_pass_file(const char *file, char *buf, size_t len, char *err, size_t errlen);
