@@ -10,6 +10,10 @@
 CC       ?= cc
 BUILD    ?= build
 SAN      ?=
+# wolfSSL: tuned = Debian's wolfssl source built by tools/wolfssl.sh with
+# AES-NI, x86-64 assembly and SP math (static, build/wolfssl); system =
+# Debian's libwolfssl. Objects record the flavour: switching rebuilds them.
+WOLFSSL  ?= system
 Q        := $(if $(V),,@)
 
 CPPFLAGS += -Icommon -D_GNU_SOURCE
@@ -22,17 +26,26 @@ LDFLAGS  += -fsanitize=$(SAN)
 endif
 
 BINDIR   := $(if $(filter build,$(BUILD)),bin,$(BUILD)/bin)
+WOLFSSL_DIR := build/wolfssl
+ifeq ($(WOLFSSL),tuned)
+CPPFLAGS := -I$(WOLFSSL_DIR)/include $(CPPFLAGS)
+TLS_LIBS := $(WOLFSSL_DIR)/lib/libwolfssl.a -lm -pthread
+else ifeq ($(WOLFSSL),system)
 TLS_LIBS := -lwolfssl
+else
+$(error WOLFSSL must be tuned or system, not '$(WOLFSSL)')
+endif
 
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 SERVER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 CLIENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out client/load%.c,$(wildcard client/*.c)))
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
+LOAD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/load*.c))
 SERVER_LIB  := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
 CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
 
-.PHONY: all deps certs run test unit integration sanitize bench clean
-all: $(BINDIR)/sealed $(BINDIR)/seal
+.PHONY: all deps certs run test unit integration tsan bench clean
+all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
 $(UNIT_OBJS): CPPFLAGS += -Iserver -Iclient
 
@@ -46,14 +59,29 @@ $(BINDIR)/sealed: $(COMMON_OBJS) $(SERVER_OBJS)
 
 $(BINDIR)/seal: $(COMMON_OBJS) $(CLIENT_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lncursesw
 
 $(BINDIR)/unit-tests: $(UNIT_OBJS) $(COMMON_OBJS) $(SERVER_LIB) $(CLIENT_LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt -lncursesw
 
 deps:
 	$(Q)sh tools/deps.sh
+ifeq ($(WOLFSSL),tuned)
+	$(Q)sh tools/wolfssl.sh
+endif
+
+# Every object depends on a stamp naming the wolfSSL flavour (and the tuned
+# build's version and configure line): it changes only when they do.
+WOLFSSL_STAMP := $(BUILD)/.wolfssl-flavour
+$(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(UNIT_OBJS): $(WOLFSSL_STAMP)
+$(WOLFSSL_STAMP): $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a) FORCE
+	@mkdir -p $(@D)
+	@{ echo "WOLFSSL=$(WOLFSSL)"; $(if $(filter tuned,$(WOLFSSL)),cat $(WOLFSSL_DIR)/.stamp;) } >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+$(WOLFSSL_DIR)/lib/libwolfssl.a:
+	$(Q)sh tools/wolfssl.sh
+FORCE:
 
 CN   ?= localhost
 KEY  ?= ec
@@ -77,10 +105,24 @@ unit: $(BINDIR)/unit-tests
 integration: all
 	$(Q)python3 tests/integration/run.py --bin $(BINDIR)
 
+# ThreadSanitizer: the server under the concurrency tests (not part of make test:
+# it is slow; run it after changing anything that threads share).
+tsan: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread all
+	$(Q)TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	    python3 tests/integration/run.py --bin build/tsan/bin -k "$(or $(K),concurrent)"
+
 bench: deps all
 	$(Q)python3 tests/bench/bench.py --bin $(BINDIR)
 
 clean:
 	rm -rf build bin
+
+# seal-load, the load generator: client/load*.c with seal's URL parser.
+$(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS)
+$(LOAD_OBJS): $(WOLFSSL_STAMP)
+-include $(LOAD_OBJS:.o=.d)
 
 -include $(COMMON_OBJS:.o=.d) $(SERVER_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

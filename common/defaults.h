@@ -92,6 +92,7 @@
 #define LOAD_MAX_DURATION_S        86400       /* -d and --ramp */
 #define LOAD_MAX_MSG_SIZE          DEFAULT_MAX_MESSAGE_SIZE
 #define LOAD_STEP_TIMEOUT_MS       10000       /* connect, handshake, or one reply */
+#define LOAD_MAX_OPENING           256         /* idle: sessions being opened at once, per thread */
 #define LOAD_TICK_MS               100         /* timeout sweep; retry after a failure */
 #define LOAD_MONITOR_MS            50          /* main thread: deadline and progress checks */
 #define LOAD_LIVE_INTERVAL_MS      1000        /* live line on a terminal */
@@ -105,6 +106,32 @@
 #define LOAD_EPOLL_EVENTS          256         /* events taken per epoll_wait */
 #define LOAD_ERR_MAX               256         /* the first failure of each kind, kept as text */
 #define LOAD_BAR_WIDTH             20          /* live line progress bar */
+
+/* --- TUI (seal on a terminal) ------------------------------------------ */
+#define TUI_MIN_COLS               80          /* the layout is made for this and more */
+#define TUI_MIN_ROWS               24
+#define TUI_TINY_COLS              40          /* below either: only a "too small" note */
+#define TUI_TINY_ROWS              10
+#define TUI_TOP_MIN_ROWS           12          /* certificate panel and menu, borders included */
+#define TUI_TOP_MAX_ROWS           16
+#define TUI_TRANSCRIPT_MIN_ROWS    5           /* borders included */
+#define TUI_MENU_COLS              22          /* command menu width, borders included */
+#define TUI_LABEL_COLS             9           /* certificate panel: border, "Subject" and a gap */
+#define TUI_TRANSCRIPT_LINES       2000        /* kept for scrolling; the oldest go first */
+#define TUI_TICK_MS                250         /* longest poll: resize, clock, timers */
+#define TUI_ESC_DELAY_MS           25          /* wait after ESC for a key sequence */
+#define TUI_FIELD_MAX              256         /* one-line form field, bytes */
+#define TUI_BODY_MAX               65536       /* the message body editor, bytes */
+#define TUI_FORM_FIELDS_MAX        6
+#define TUI_RCPT_MAX               100         /* Compose: recipients (server: SMTP_MAX_RECIPIENTS) */
+#define TUI_REPLY_SLOW_MS          5000        /* "waiting for a reply" shows its age after this */
+#define TUI_REPORT_MAX             16384       /* the --show-cert text in the report view */
+#define TUI_DRAIN_LINES            256         /* server lines taken per turn of the loop */
+#define PINS_DIR_NAME              "seal"      /* $XDG_CONFIG_HOME/seal, else ~/.config/seal */
+#define PINS_FILE_NAME             "known_servers"
+#define PINS_LINE_MAX              1024
+#define PINS_DIR_MODE              0700
+#define PINS_FILE_MODE             0600
 
 /* --- Exit codes of seal (CONTRACT.md) --------------------------------- */
 #define EXIT_OK                    0

@@ -376,11 +376,9 @@ conn_flush(struct conn *c)
 		return -1;
 	}
 	o->off = o->len = 0;
-	if (o->cap > OUT_INITIAL) {   /* idle connections keep no big buffer */
-		free(o->buf);
-		o->buf = NULL;
-		o->cap = 0;
-	}
+	free(o->buf);                 /* idle connections keep no buffer */
+	o->buf = NULL;
+	o->cap = 0;
 	return 0;
 }
 
@@ -400,8 +398,10 @@ conn_read(struct conn *c)
 		return 1;
 	}
 	int err = wolfSSL_get_error(c->ssl, n);
-	if (err == WOLFSSL_ERROR_WANT_READ)
+	if (err == WOLFSSL_ERROR_WANT_READ) {
+		linebuf_compact(&c->in);   /* an idle connection holds no read buffer */
 		return 0;
+	}
 	if (err == WOLFSSL_ERROR_WANT_WRITE) {
 		c->want = EPOLLOUT;
 		return 0;

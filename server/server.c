@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -190,7 +191,9 @@ server_accept(struct server *s, const struct listener *l)
 			}
 			return 0;   /* EAGAIN, or a connection that died in the queue */
 		}
-		int total;
+		int total, one = 1;
+		/* replies are small writes: send each at once (no Nagle delay) */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		struct worker *w = server_pick_worker(s, &total);
 		server_peer_ip(fd, ip, sizeof ip);
 		if (total >= MAX_CONNECTIONS || iplimit_acquire(s->iplimit, ip) == -1) {

@@ -19,6 +19,8 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 
 #define WORKER_EVENTS 256
 
@@ -289,6 +291,9 @@ worker_main(void *arg)
 		worker_run_kicked(w);
 		worker_sweep(w);
 	}
+#if defined(HAVE_ECC) && defined(FP_ECC)
+	wc_ecc_fp_free();   /* wolfSSL's per-thread fixed-point ECC cache */
+#endif
 	return NULL;
 }
 

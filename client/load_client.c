@@ -1,0 +1,535 @@
+/*
+ * load_client.c: the state machine of one seal-load client over a
+ * non-blocking socket and a non-blocking wolfSSL session. Only its own
+ * event-loop thread calls in. Functions that may end the session return -1
+ * when they did (the session is torn down, maybe a new one begun): the
+ * caller must then stop working on it.
+ */
+#include "load_client.h"
+#include "load_tls.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#define LOAD_US_PER_MS      1000
+#define LOAD_MS_PER_S       1000
+#define LOAD_QUOTE_MAX      80      /* bytes of a bad reply quoted in a failure */
+#define LOAD_EXPECT_TEXT    16
+
+static void client_fail(struct load_client *c, int64_t now, enum load_fail kind,
+                        const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+void
+load_client_init(struct load_client *c, struct load_loop *loop,
+                 struct load_run *run, int64_t start_at_us)
+{
+	memset(c, 0, sizeof *c);
+	c->loop = loop;
+	c->run = run;
+	c->script = load_proto_script(run->opts->mode, run->opts->url.scheme, &c->nsteps);
+	c->phase = LOAD_PHASE_NEW;
+	c->fd = -1;
+	c->start_at_us = start_at_us;
+	linebuf_init(&c->in, LOAD_REPLY_LINE_MAX);
+}
+
+/* The step a failure or a timeout is about. */
+static const char *
+client_step_name(const struct load_client *c)
+{
+	switch (c->phase) {
+	case LOAD_PHASE_CONNECT:   return "connect";
+	case LOAD_PHASE_HANDSHAKE: return "handshake";
+	case LOAD_PHASE_HOLD:      return "hold";
+	case LOAD_PHASE_PROTO:
+		return c->step < c->nsteps ? c->script[c->step].name : "close";
+	default:                   return "start";
+	}
+}
+
+/* Restarts the step timer. */
+static void
+client_arm(struct load_client *c, int64_t now)
+{
+	c->deadline_us = now + (int64_t)LOAD_STEP_TIMEOUT_MS * LOAD_US_PER_MS;
+}
+
+/* Sets the epoll interest to EV when it differs. */
+static void
+client_want(struct load_client *c, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev, .data.ptr = c };
+
+	if (ev == c->events)
+		return;
+	if (epoll_ctl(c->loop->epfd, EPOLL_CTL_MOD, c->fd, &e) == 0)
+		c->events = ev;
+}
+
+static void
+client_retire(struct load_client *c)
+{
+	c->phase = LOAD_PHASE_DONE;
+	c->loop->active--;
+}
+
+/* Closes the session (close_notify when it got that far) and the socket. */
+static void
+client_teardown(struct load_client *c)
+{
+	if (c->ssl != NULL) {
+		if (wolfSSL_is_init_finished(c->ssl))
+			wolfSSL_shutdown(c->ssl);
+		wolfSSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->events = 0;
+	c->want_write = 0;
+	c->out = NULL;
+	c->out_len = 0;
+	linebuf_free(&c->in);
+	linebuf_init(&c->in, LOAD_REPLY_LINE_MAX);
+}
+
+/* Stops the run when no connection was ever made and every client failed. */
+static void
+client_check_unreachable(struct load_client *c)
+{
+	struct load_stats *s = &c->run->stats;
+
+	if (atomic_load(&s->connected) == 0 &&
+	    atomic_load(&s->failed[LOAD_FAIL_CONNECT]) >= (unsigned long long)c->run->opts->clients)
+		atomic_store(&c->run->stop, 1);
+}
+
+/* Counts a failed session, closes it, and retries at the next tick (idle:
+ * retires the client). */
+static void
+client_fail(struct load_client *c, int64_t now, enum load_fail kind, const char *fmt, ...)
+{
+	if (load_stats_fail(&c->run->stats, kind)) {
+		char text[LOAD_ERR_MAX];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof text, fmt, ap);
+		va_end(ap);
+		load_stats_note(&c->run->stats, kind, text);
+	}
+	if (kind == LOAD_FAIL_CONNECT)
+		client_check_unreachable(c);
+	client_teardown(c);
+	if (c->run->opts->mode == LOAD_MODE_IDLE) {
+		if (c->phase != LOAD_PHASE_HOLD)
+			c->loop->opening--;
+		client_retire(c);
+		return;
+	}
+	c->phase = LOAD_PHASE_WAIT;
+	c->start_at_us = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
+}
+
+/* A session that did every step: its latency counts, the next one begins. */
+static void
+client_finish(struct load_client *c, int64_t now)
+{
+	load_stats_latency(&c->run->stats, (uint64_t)(now - c->began_us));
+	atomic_fetch_add_explicit(&c->run->stats.ok, 1, memory_order_relaxed);
+	client_teardown(c);
+	load_client_start(c, now);
+}
+
+/* Mode idle: the session is open and greeted; keep it until the run stops. */
+static void
+client_hold(struct load_client *c, int64_t now)
+{
+	struct load_stats *s = &c->run->stats;
+
+	load_stats_latency(s, (uint64_t)(now - c->began_us));
+	atomic_fetch_add(&s->opened, 1);
+	atomic_fetch_add(&s->holding, 1);
+	c->loop->opening--;
+	c->phase = LOAD_PHASE_HOLD;
+	linebuf_free(&c->in);
+	linebuf_init(&c->in, LOAD_REPLY_LINE_MAX);
+	client_want(c, EPOLLIN);
+}
+
+/* Every step done: save the session (resume), hold (idle), or finish. */
+static void
+client_script_done(struct load_client *c, int64_t now)
+{
+	enum load_mode mode = c->run->opts->mode;
+
+	if (mode == LOAD_MODE_IDLE) {
+		client_hold(c, now);
+		return;
+	}
+	if (mode == LOAD_MODE_RESUME) {
+		WOLFSSL_SESSION *s = wolfSSL_get1_session(c->ssl);
+		if (s != NULL) {
+			if (c->saved != NULL)
+				wolfSSL_SESSION_free(c->saved);
+			c->saved = s;
+		}
+	}
+	client_finish(c, now);
+}
+
+/* Sends what the current step still has to send. 0, or -1 if it failed. */
+static int
+client_flush(struct load_client *c, int64_t now)
+{
+	c->want_write = 0;
+	while (c->out_len > 0) {
+		int chunk = c->out_len < LOAD_WRITE_CHUNK ? (int)c->out_len : LOAD_WRITE_CHUNK;
+		int n = wolfSSL_write(c->ssl, c->out, chunk);
+		if (n > 0) {
+			c->out += n;
+			c->out_len -= (size_t)n;
+			client_arm(c, now);
+			continue;
+		}
+		int err = wolfSSL_get_error(c->ssl, n);
+		if (err == WOLFSSL_ERROR_WANT_WRITE)
+			c->want_write = 1;
+		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ)
+			return 0;
+		client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: cannot send: %s",
+		            client_step_name(c), tls_error_reason(err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Begins step c->step (or ends the script). 0, or -1 if the session ended. */
+static int
+client_step_begin(struct load_client *c, int64_t now)
+{
+	if (c->step >= c->nsteps) {
+		client_script_done(c, now);
+		return -1;
+	}
+	const struct load_step *st = &c->script[c->step];
+	const struct load_text *t = &c->run->out[st->send];
+	client_arm(c, now);
+	c->out = st->send == LOAD_SEND_NONE ? NULL : t->p;
+	c->out_len = st->send == LOAD_SEND_NONE ? 0 : t->len;
+	return client_flush(c, now);
+}
+
+/* One reply line. 0, or -1 if the session ended (done or failed). */
+static int
+client_line(struct load_client *c, const char *line, size_t len, int64_t now)
+{
+	const struct load_step *st = &c->script[c->step];
+	char want[LOAD_EXPECT_TEXT];
+
+	switch (load_proto_reply(line, len, st->expect)) {
+	case LOAD_REPLY_MORE:
+		return 0;
+	case LOAD_REPLY_OK:
+		c->step++;
+		return client_step_begin(c, now);
+	case LOAD_REPLY_BAD:
+		break;
+	}
+	if (st->expect == LOAD_EXPECT_POP3_OK)
+		snprintf(want, sizeof want, "+OK");
+	else
+		snprintf(want, sizeof want, "%d", st->expect);
+	client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: expected %s, got \"%.*s\"", st->name,
+	            want, (int)(len < LOAD_QUOTE_MAX ? len : LOAD_QUOTE_MAX), line);
+	return -1;
+}
+
+/* Handles every whole line buffered. 0, or -1 if the session ended. */
+static int
+client_lines(struct load_client *c, int64_t now)
+{
+	char *line;
+	size_t len;
+
+	for (;;) {
+		switch (linebuf_next(&c->in, &line, &len)) {
+		case LB_NONE:
+			return 0;
+		case LB_TOO_LONG:
+			client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
+			            client_step_name(c), LOAD_REPLY_LINE_MAX);
+			return -1;
+		case LB_LINE:
+			if (client_line(c, line, len, now) == -1)
+				return -1;
+			break;
+		}
+	}
+}
+
+/* Reads until wolfSSL has nothing more (its own buffer drained too), handling
+ * lines as they complete. 0, or -1 if the session ended. */
+static int
+client_read(struct load_client *c, int64_t now)
+{
+	char *space;
+	size_t avail;
+
+	for (;;) {
+		if (client_lines(c, now) == -1)
+			return -1;
+		if (linebuf_reserve(&c->in, LOAD_READ_CHUNK, &space, &avail) == -1) {
+			client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
+			return -1;
+		}
+		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
+		if (n > 0) {
+			linebuf_commit(&c->in, (size_t)n);
+			continue;
+		}
+		int err = wolfSSL_get_error(c->ssl, n);
+		if (err == WOLFSSL_ERROR_WANT_WRITE)
+			c->want_write = 1;
+		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
+			return 0;
+		client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
+		            err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session"
+		                                             : tls_error_reason(err));
+		return -1;
+	}
+}
+
+/* PROTO: send what is pending, read what arrived, wait for the rest. */
+static void
+client_proto_io(struct load_client *c, int64_t now)
+{
+	if (client_flush(c, now) == -1 || client_read(c, now) == -1)
+		return;
+	client_want(c, EPOLLIN | (c->want_write ? EPOLLOUT : 0));
+}
+
+/* The handshake is complete and verified. */
+static void
+client_handshake_done(struct load_client *c, int64_t now)
+{
+	load_stats_tls(&c->run->stats, c->ssl);
+	if (c->saved != NULL && wolfSSL_session_reused(c->ssl))
+		atomic_fetch_add_explicit(&c->run->stats.resumed, 1, memory_order_relaxed);
+	c->phase = LOAD_PHASE_PROTO;
+	c->step = 0;
+	if (client_step_begin(c, now) == 0)
+		client_proto_io(c, now);
+}
+
+/* Drives wolfSSL_connect one step. */
+static void
+client_handshake(struct load_client *c, int64_t now)
+{
+	int ret = wolfSSL_connect(c->ssl);
+
+	if (ret == WOLFSSL_SUCCESS) {
+		client_handshake_done(c, now);
+		return;
+	}
+	int err = wolfSSL_get_error(c->ssl, ret);
+	if (err == WOLFSSL_ERROR_WANT_READ) {
+		client_want(c, EPOLLIN);
+		return;
+	}
+	if (err == WOLFSSL_ERROR_WANT_WRITE) {
+		client_want(c, EPOLLOUT);
+		return;
+	}
+	int verr = load_tls_take_verify_error();
+	if (verr != 0)
+		err = verr;
+	client_fail(c, now, LOAD_FAIL_HANDSHAKE, "%s (%s %d)", load_tls_reason(err),
+	            err > 0 ? "X509 error" : "wolfSSL error", err);
+}
+
+/* TCP is up: make the TLS session (name check, saved session) and start. */
+static void
+client_connected(struct load_client *c, int64_t now)
+{
+	char err[LOAD_ERR_MAX];
+
+	atomic_fetch_add_explicit(&c->run->stats.connected, 1, memory_order_relaxed);
+	c->ssl = wolfSSL_new(c->run->ctx);
+	if (c->ssl == NULL || wolfSSL_set_fd(c->ssl, c->fd) != WOLFSSL_SUCCESS ||
+	    tls_client_expect_name(c->ssl, c->run->verify_name, err, sizeof err) == -1) {
+		client_fail(c, now, LOAD_FAIL_HANDSHAKE, "cannot set up a TLS session");
+		return;
+	}
+	if (c->saved != NULL) {
+		atomic_fetch_add_explicit(&c->run->stats.resume_tried, 1, memory_order_relaxed);
+		wolfSSL_set_session(c->ssl, c->saved);
+	}
+	c->phase = LOAD_PHASE_HANDSHAKE;
+	client_arm(c, now);
+	load_tls_take_verify_error();
+	client_handshake(c, now);
+}
+
+/* CONNECT: the socket became writable; did the connection succeed? */
+static void
+client_connect_done(struct load_client *c, int64_t now)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		client_fail(c, now, LOAD_FAIL_CONNECT, "connect to %s: %s",
+		            c->run->addr_text, strerror(err));
+		return;
+	}
+	client_connected(c, now);
+}
+
+/* Opens a non-blocking socket and starts connecting. */
+static void
+client_connect(struct load_client *c, int64_t now)
+{
+	const struct load_run *run = c->run;
+	struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
+	int one = 1;
+
+	c->phase = LOAD_PHASE_CONNECT;
+	client_arm(c, now);
+	c->fd = socket(run->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd == -1) {
+		client_fail(c, now, LOAD_FAIL_CONNECT, "socket: %s", strerror(errno));
+		return;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (epoll_ctl(c->loop->epfd, EPOLL_CTL_ADD, c->fd, &e) == -1) {
+		client_fail(c, now, LOAD_FAIL_CONNECT, "epoll_ctl: %s", strerror(errno));
+		return;
+	}
+	c->events = EPOLLOUT;
+	if (connect(c->fd, (const struct sockaddr *)&run->addr, run->addrlen) == 0)
+		client_connected(c, now);
+	else if (errno != EINPROGRESS)
+		client_fail(c, now, LOAD_FAIL_CONNECT, "connect to %s: %s",
+		            run->addr_text, strerror(errno));
+}
+
+/* Takes one session from the -n budget: 1 when granted. */
+static int
+client_take_budget(struct load_run *run)
+{
+	if (run->opts->count == 0)
+		return 1;
+	return atomic_fetch_sub(&run->budget, 1) > 0;
+}
+
+void
+load_client_start(struct load_client *c, int64_t now)
+{
+	if (atomic_load(&c->run->stop) || !client_take_budget(c->run)) {
+		client_retire(c);
+		return;
+	}
+	c->began_us = now;
+	if (c->run->opts->mode == LOAD_MODE_IDLE)
+		c->loop->opening++;
+	client_connect(c, now);
+}
+
+/* HOLD: the server may only send a ticket; a close is a dropped session. */
+static void
+client_hold_event(struct load_client *c, int64_t now)
+{
+	char buf[LOAD_READ_CHUNK];
+
+	for (;;) {
+		int n = wolfSSL_read(c->ssl, buf, sizeof buf);
+		if (n > 0)
+			continue;
+		int err = wolfSSL_get_error(c->ssl, n);
+		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
+			client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
+			return;
+		}
+		atomic_fetch_sub(&c->run->stats.holding, 1);
+		client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
+		            "%.1f s: %s", (double)(now - c->began_us) / (LOAD_US_PER_MS * LOAD_MS_PER_S),
+		            err == WOLFSSL_ERROR_ZERO_RETURN ? "close_notify" : tls_error_reason(err));
+		return;
+	}
+}
+
+void
+load_client_event(struct load_client *c, uint32_t events, int64_t now)
+{
+	(void)events;   /* errors and hang-ups surface in the calls below */
+	switch (c->phase) {
+	case LOAD_PHASE_CONNECT:   client_connect_done(c, now); break;
+	case LOAD_PHASE_HANDSHAKE: client_handshake(c, now); break;
+	case LOAD_PHASE_PROTO:     client_proto_io(c, now); break;
+	case LOAD_PHASE_HOLD:      client_hold_event(c, now); break;
+	default:                   break;
+	}
+}
+
+/* The run stopped: a held session counts as held and closes. */
+static void
+client_release_held(struct load_client *c)
+{
+	struct load_stats *s = &c->run->stats;
+
+	atomic_fetch_sub(&s->holding, 1);
+	atomic_fetch_add(&s->held, 1);
+	atomic_fetch_add(&s->ok, 1);
+	client_teardown(c);
+	client_retire(c);
+}
+
+void
+load_client_tick(struct load_client *c, int64_t now)
+{
+	int stop = atomic_load_explicit(&c->run->stop, memory_order_relaxed);
+
+	switch (c->phase) {
+	case LOAD_PHASE_NEW:
+	case LOAD_PHASE_WAIT:
+		if (stop)
+			client_retire(c);
+		else if (c->phase == LOAD_PHASE_WAIT && now >= c->start_at_us)
+			load_client_start(c, now);
+		break;
+	case LOAD_PHASE_CONNECT:
+	case LOAD_PHASE_HANDSHAKE:
+	case LOAD_PHASE_PROTO:
+		if (now >= c->deadline_us)
+			client_fail(c, now, LOAD_FAIL_TIMEOUT, "%s: no progress in %d s",
+			            client_step_name(c), LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);
+		break;
+	case LOAD_PHASE_HOLD:
+		if (stop)
+			client_release_held(c);
+		break;
+	case LOAD_PHASE_DONE:
+	case LOAD_PHASE_COUNT:
+		break;
+	}
+}
+
+void
+load_client_free(struct load_client *c)
+{
+	client_teardown(c);
+	linebuf_free(&c->in);
+	if (c->saved != NULL)
+		wolfSSL_SESSION_free(c->saved);
+	c->saved = NULL;
+}
