@@ -3,8 +3,9 @@
  * status, monitor). Owns reading a new password (the first line of stdin, or
  * two prompts with echo off on a terminal, the terminal and signal handlers
  * restored on every path) and the one-line "sealed: ..." errors. The user
- * file work is userdb's; status and monitor are control.c's. Runs on the main
- * thread of a short-lived process, in place of the server; not thread-safe.
+ * file work is userfile.c's; status and monitor are control.c's. Runs on the
+ * main thread of a short-lived process, in place of the server; not
+ * thread-safe.
  */
 #include "admin.h"
 
@@ -12,7 +13,7 @@
 #include "defaults.h"
 #include "log.h"
 #include "maildir.h"
-#include "userdb.h"
+#include "userfile.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -189,15 +190,15 @@ admin_useradd(const char *data_dir, char **argv)
 	const char *name = argv[1];
 	int rc;
 
-	if (!userdb_valid_name(name))
+	if (!userfile_valid_name(name))
 		return admin_bad_name();
-	if (userdb_file_has(data_dir, name) == 1)
+	if (userfile_has(data_dir, name) == 1)
 		return admin_fail("user %s exists", name);
 	if (admin_get_password(pass, sizeof pass) != 0) {
 		explicit_bzero(pass, sizeof pass);
 		return EXIT_OTHER;
 	}
-	rc = userdb_file_add(data_dir, name, pass, err, sizeof err);
+	rc = userfile_add(data_dir, name, pass, err, sizeof err);
 	explicit_bzero(pass, sizeof pass);
 	if (rc == -1)
 		return admin_fail("%s", err);
@@ -214,15 +215,15 @@ admin_passwd(const char *data_dir, char **argv)
 	const char *name = argv[1];
 	int rc;
 
-	if (!userdb_valid_name(name))
+	if (!userfile_valid_name(name))
 		return admin_bad_name();
-	if (userdb_file_has(data_dir, name) == 0)
+	if (userfile_has(data_dir, name) == 0)
 		return admin_fail("no user %s", name);
 	if (admin_get_password(pass, sizeof pass) != 0) {
 		explicit_bzero(pass, sizeof pass);
 		return EXIT_OTHER;
 	}
-	rc = userdb_file_passwd(data_dir, name, pass, err, sizeof err);
+	rc = userfile_passwd(data_dir, name, pass, err, sizeof err);
 	explicit_bzero(pass, sizeof pass);
 	return rc == -1 ? admin_fail("%s", err) : 0;
 }
@@ -233,9 +234,9 @@ admin_userdel(const char *data_dir, char **argv)
 {
 	char err[512];
 
-	if (!userdb_valid_name(argv[1]))
+	if (!userfile_valid_name(argv[1]))
 		return admin_bad_name();
-	if (userdb_file_del(data_dir, argv[1], err, sizeof err) == -1)
+	if (userfile_del(data_dir, argv[1], err, sizeof err) == -1)
 		return admin_fail("%s", err);
 	return 0;
 }
@@ -247,7 +248,7 @@ admin_users(const char *data_dir, char **argv)
 	char err[512];
 
 	(void)argv;
-	if (userdb_file_list(data_dir, stdout, err, sizeof err) == -1)
+	if (userfile_list(data_dir, stdout, err, sizeof err) == -1)
 		return admin_fail("%s", err);
 	return 0;
 }

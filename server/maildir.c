@@ -11,7 +11,7 @@
 
 #include "defaults.h"
 #include "log.h"
-#include "userdb.h"
+#include "userfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,7 +130,7 @@ maildir_ensure(const char *data_dir, const char *user, char *err, size_t errlen)
 	char path[PATH_MAX];
 	int n;
 
-	if (!userdb_valid_name(user)) {
+	if (!userfile_valid_name(user)) {
 		snprintf(err, errlen, "invalid mailbox name");
 		return -1;
 	}
@@ -383,7 +383,7 @@ maildir_undo(const struct maildir_msg *m, const char *const *users, size_t n)
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < n; i++)
-		for (size_t s = 0; s < sizeof subs / sizeof subs[0] && userdb_valid_name(users[i]); s++)
+		for (size_t s = 0; s < sizeof subs / sizeof subs[0] && userfile_valid_name(users[i]); s++)
 			if (maildir_path(path, sizeof path, m->data_dir, users[i], subs[s], m->id) == 0 &&
 			    unlink(path) == -1 && errno != ENOENT && errno != ENOTDIR)
 				log_warn("unlink %s", path);

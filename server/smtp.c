@@ -7,6 +7,7 @@
 #include "server.h"
 #include "smtp_parse.h"
 #include "userdb.h"
+#include "userfile.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,7 @@ smtp_rcpt_user(struct conn *c, const char *addr, char *user, size_t ulen)
 		conn_reply(c, "550 5.7.1 Relaying denied: only @%s is served here", smtp_domain(c));
 		return -1;
 	}
-	if (!userdb_valid_name(user) || !userdb_exists(c->srv->users, user)) {
+	if (!userfile_valid_name(user) || !userdb_exists(c->srv->users, user)) {
 		conn_reply(c, "550 5.1.1 <%s>: no such user here", addr);
 		return -1;
 	}

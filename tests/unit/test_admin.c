@@ -6,6 +6,7 @@
 #include "admin.h"
 #include "defaults.h"
 #include "userdb.h"
+#include "userfile.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -263,7 +264,7 @@ UNIT_TEST(admin_prompts_twice_on_a_terminal)
 	run_on_tty(dir, "dave", "one-pw\nother-pw\n", &r, &f);
 	CHECK_INT(r.status, 1);
 	CHECK(strstr(r.err, "sealed: passwords do not match\n") != NULL);
-	CHECK_INT(userdb_file_has(dir, "dave"), 0);
+	CHECK_INT(userfile_has(dir, "dave"), 0);
 }
 
 UNIT_TEST(admin_as_root_gives_new_files_to_the_data_dir_owner)
