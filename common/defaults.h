@@ -45,6 +45,7 @@
 #define SMTP_MAX_HEADER_BUFFER     (256 * 1024) /* header section held to add Message-ID/Date */
 #define SMTP_MAX_ADDRESS           256
 #define SMTP_MAX_HELO              255
+#define OUTBUF_LOW_WATER           (64 * 1024)  /* ask a streaming protocol for more */
 #define OUTBUF_HIGH_WATER          (256 * 1024) /* stop reading input above this */
 #define READ_CHUNK                 16384       /* one wolfSSL_read */
 #define LINEBUF_INITIAL            1024

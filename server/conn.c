@@ -149,6 +149,53 @@ conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
 }
 
 int
+conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
+{
+	if (c->phase == CONN_DEAD)
+		return -1;
+	c->timer_ms = deadline_ms;
+	c->timer_cb = cb;
+	return worker_timer_set(c->w, c);
+}
+
+int
+conn_timer_in(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	return conn_timer_at(c, conn_now_ms() + ms, cb);
+}
+
+void
+conn_timer_cancel(struct conn *c)
+{
+	worker_timer_remove(c->w, c);
+	c->timer_cb = NULL;
+}
+
+void
+conn_run_timer(struct conn *c)
+{
+	void (*cb)(struct conn *) = c->timer_cb;
+	c->timer_cb = NULL;
+	if (c->phase != CONN_OPEN || cb == NULL)
+		return;
+	cb(c);
+	conn_drive(c);
+}
+
+void
+conn_want_drain(struct conn *c, int on)
+{
+	c->drain_wanted = on;
+}
+
+void
+conn_touch(struct conn *c)
+{
+	if (c->phase == CONN_OPEN)
+		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
+}
+
+int
 conn_run_job(struct conn *c, void (*work)(void *), void (*done)(struct conn *, void *),
              void (*release)(void *), void *arg)
 {
@@ -242,7 +289,7 @@ conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc
 	struct conn *c = calloc(1, sizeof *c);
 	if (c == NULL)
 		goto fail;
-	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id };
+	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id, .timer_idx = -1 };
 	conn_fill_addrs(c);
 	linebuf_init(&c->in, svc->max_line);
 	if (svc->state_size > 0 && (c->ps = calloc(1, svc->state_size)) == NULL)
@@ -288,6 +335,7 @@ conn_close(struct conn *c, const char *why)
 	server_tls_release(c->tls);
 	c->tls = NULL;
 	worker_unwatch(c->w, c);
+	worker_timer_remove(c->w, c);
 	close(c->fd);
 	c->fd = -1;
 	iplimit_release(c->srv->iplimit, c->peer_ip);
@@ -475,6 +523,11 @@ conn_step(struct conn *c)
 		if (rc == 0)
 			conn_close(c, NULL);
 		return rc == 0 ? -1 : 0;
+	}
+	if (c->drain_wanted && c->phase == CONN_OPEN && conn_out_pending(c) < OUTBUF_LOW_WATER) {
+		c->svc->on_drain(c);
+		if (rc == 0 && conn_out_pending(c) > 0)
+			return 1;
 	}
 	if (rc == 1 || c->paused)
 		return 0;

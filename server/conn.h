@@ -60,6 +60,10 @@ struct conn {
 	int64_t               deadline_ms;   /* handshake or idle timeout */
 	int64_t               delay_ms;      /* conn_delay() wake-up, or 0 */
 	void                (*delay_cb)(struct conn *);
+	int64_t               timer_ms;      /* conn_timer_at() deadline */
+	long                  timer_idx;     /* place in the worker's heap, or -1 */
+	void                (*timer_cb)(struct conn *);
+	int                   drain_wanted;  /* call svc->on_drain when output runs low */
 	uint64_t              id;
 	char                  local[CONN_ADDR_MAX];   /* "127.0.0.1:8465" */
 	char                  peer[CONN_ADDR_MAX];    /* "127.0.0.1:40022" */
@@ -104,6 +108,25 @@ int  conn_run_job(struct conn *, void (*work)(void *), void (*done)(struct conn 
 /* Stops input for MS milliseconds, then calls CB (if not NULL) and resumes. */
 void conn_delay(struct conn *, unsigned ms, void (*cb)(struct conn *));
 
+/* Calls CB(conn) on this connection's worker at DEADLINE_MS (conn_now_ms()
+ * clock), without pausing input; replaces an earlier timer. After CB the
+ * connection is driven (output flushed). 0, or -1 when out of memory. */
+int  conn_timer_at(struct conn *, int64_t deadline_ms, void (*cb)(struct conn *));
+
+/* The same, MS milliseconds from now. */
+int  conn_timer_in(struct conn *, unsigned ms, void (*cb)(struct conn *));
+
+/* Cancels the timer, if any. */
+void conn_timer_cancel(struct conn *);
+
+/* With ON set, svc->on_drain(conn) is called whenever fewer than
+ * OUTBUF_LOW_WATER bytes wait to be written, so a protocol can stream a large
+ * reply in bounded pieces (it calls conn_send, then returns). */
+void conn_want_drain(struct conn *, int on);
+
+/* Counts as activity for the idle timeout (a stream that is playing). */
+void conn_touch(struct conn *);
+
 /* 1 when the server is shutting down. */
 int  conn_server_stopping(const struct conn *);
 
@@ -134,6 +157,9 @@ void conn_close(struct conn *, const char *why);
 /* A job of this connection finished (worker thread). */
 void conn_job_done(struct conn *, void (*done)(struct conn *, void *),
                    void (*release)(void *), void *arg);
+
+/* The timer is due (worker thread): runs it and drives the connection. */
+void conn_run_timer(struct conn *);
 
 int64_t conn_now_ms(void);
 

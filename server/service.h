@@ -28,6 +28,9 @@ struct service {
 	/* The server is stopping. Return 1 to finish work in flight (the core asks
 	 * again after each line), or 0 after queuing a final reply (then closed). */
 	int  (*on_shutdown)(struct conn *);
+	/* Output ran low after conn_want_drain(c, 1): queue the next piece of a
+	 * long reply with conn_send(). May be NULL for protocols that never ask. */
+	void (*on_drain)(struct conn *);
 	/* The connection is going away: free what the protocol state holds. */
 	void (*on_close)(struct conn *);
 };

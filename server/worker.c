@@ -11,6 +11,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "server.h"
+#include "timerheap.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +48,7 @@ struct worker {
 	int              stopping;
 	int64_t          stop_deadline;
 	int64_t          next_sweep;
+	struct timerheap timers;      /* connections' conn_timer_at() deadlines */
 	struct epoll_event *batch;    /* events being handled now */
 	int              batch_next, batch_len;
 };
@@ -131,6 +133,43 @@ worker_unwatch(struct worker *w, struct conn *c)
 	for (size_t i = 0; i < w->nkicked; i++)
 		if (w->kicked[i] == c)
 			w->kicked[i] = NULL;
+}
+
+int
+worker_timer_set(struct worker *w, struct conn *c)
+{
+	return timerheap_set(&w->timers, c);
+}
+
+void
+worker_timer_remove(struct worker *w, struct conn *c)
+{
+	timerheap_remove(&w->timers, c);
+}
+
+/* Runs every connection timer that is due. */
+static void
+worker_run_timers(struct worker *w)
+{
+	int64_t now = conn_now_ms();
+	struct conn *c;
+	while ((c = timerheap_peek(&w->timers)) != NULL && c->timer_ms <= now) {
+		timerheap_remove(&w->timers, c);
+		conn_run_timer(c);
+	}
+}
+
+/* How long epoll may wait: until the next timer, at most a sweep tick. */
+static int
+worker_wait_ms(struct worker *w)
+{
+	if (w->nkicked > 0)
+		return 0;
+	struct conn *c = timerheap_peek(&w->timers);
+	if (c == NULL)
+		return TIMER_TICK_MS;
+	int64_t left = c->timer_ms - conn_now_ms();
+	return left <= 0 ? 0 : left < TIMER_TICK_MS ? (int)left : TIMER_TICK_MS;
 }
 
 void
@@ -263,8 +302,7 @@ worker_main(void *arg)
 	struct epoll_event evs[WORKER_EVENTS];
 
 	while (!(w->stopping && w->conns == NULL)) {
-		int timeout = w->nkicked > 0 ? 0 : TIMER_TICK_MS;
-		int n = epoll_wait(w->epfd, evs, WORKER_EVENTS, timeout);
+		int n = epoll_wait(w->epfd, evs, WORKER_EVENTS, worker_wait_ms(w));
 		if (n == -1 && errno != EINTR) {
 			log_warn("worker %d: epoll_wait", w->id);
 			break;
@@ -288,6 +326,7 @@ worker_main(void *arg)
 				conn_drive(c);
 		}
 		w->batch_len = 0;
+		worker_run_timers(w);
 		worker_run_kicked(w);
 		worker_sweep(w);
 	}
@@ -337,5 +376,6 @@ worker_join(struct worker *w)
 	close(w->evfd);
 	pthread_mutex_destroy(&w->lock);
 	free(w->kicked);
+	timerheap_free(&w->timers);
 	free(w);
 }

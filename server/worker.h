@@ -38,6 +38,11 @@ void worker_join(struct worker *);
 int worker_watch(struct worker *, struct conn *c, unsigned events);
 void worker_unwatch(struct worker *, struct conn *c);
 
+/* For the connection core: (re)arms C's timer at C->timer_ms, or takes it
+ * out of the timer heap. 0, or -1 when out of memory. */
+int  worker_timer_set(struct worker *, struct conn *c);
+void worker_timer_remove(struct worker *, struct conn *c);
+
 /* For the connection core: drive C again after this round of events. */
 void worker_kick(struct worker *, struct conn *c);
 
