@@ -3,7 +3,8 @@
 #   make deps       install missing Debian packages (idempotent)
 #   make certs      demo certificates (CN=, KEY=ec|rsa4096, DAYS=)
 #   make run        deps, build, certs, demo user and media, start the server
-#   make test       deps, build, unit + integration tests, then again under ASan+UBSan
+#   make test       deps, build, unit + integration tests, again with Debian's wolfSSL,
+#                   and again under ASan+UBSan
 #   make bench      benchmarks (never part of make test)
 # BUILD=dir and SAN=address,undefined build an instrumented copy elsewhere.
 
@@ -13,7 +14,7 @@ SAN      ?=
 # wolfSSL: tuned = Debian's wolfssl source built by tools/wolfssl.sh with
 # AES-NI, x86-64 assembly and SP math (static, build/wolfssl); system =
 # Debian's libwolfssl. Objects record the flavour: switching rebuilds them.
-WOLFSSL  ?= system
+WOLFSSL  ?= tuned
 Q        := $(if $(V),,@)
 
 CPPFLAGS += -Icommon -D_GNU_SOURCE
@@ -44,7 +45,7 @@ LOAD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/load*.c))
 SERVER_LIB  := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
 CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
 
-.PHONY: all deps certs run test unit integration tsan bench clean
+.PHONY: all deps certs run test unit integration tsan bench clean distclean
 all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
 $(UNIT_OBJS): CPPFLAGS += -Iserver -Iclient
@@ -97,7 +98,8 @@ run: deps all certs
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BINDIR)/unit-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined all build/san/bin/unit-tests
-	$(Q)sh tests/run.sh bin build/san/bin
+	$(Q)$(MAKE) --no-print-directory BUILD=build/system WOLFSSL=system all build/system/bin/unit-tests
+	$(Q)sh tests/run.sh bin build/san/bin build/system/bin
 
 unit: $(BINDIR)/unit-tests
 	$(Q)$(BINDIR)/unit-tests
@@ -115,7 +117,12 @@ tsan: deps
 bench: deps all
 	$(Q)python3 tests/bench/bench.py --bin $(BINDIR)
 
+# clean keeps the tuned wolfSSL (build/wolfssl*, build/apt: a minute to
+# remake); distclean removes it too.
 clean:
+	rm -rf bin $(filter-out build/wolfssl build/wolfssl-src build/apt,$(wildcard build/*))
+
+distclean:
 	rm -rf build bin
 
 # seal-load, the load generator: client/load*.c with seal's URL parser.

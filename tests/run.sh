@@ -1,9 +1,10 @@
 #!/bin/sh
-# run.sh BIN_DIR [SAN_BIN_DIR]: the whole test suite, as `make test` runs it.
+# run.sh BIN_DIR [SAN_BIN_DIR [OTHER_BIN_DIR]]: the whole test suite, as
+# `make test` runs it.
 #
-# Stages: BIN_DIR/unit-tests, the integration tests against BIN_DIR, then both
-# again against SAN_BIN_DIR (an ASan+UBSan build) with the sanitizers set to
-# report. Each stage must end with a line '... N passed, N failed'; a stage that
+# Stages: BIN_DIR/unit-tests, the integration tests against BIN_DIR, both again
+# against OTHER_BIN_DIR (the same code linked with Debian's own wolfSSL), then
+# against SAN_BIN_DIR (an ASan+UBSan build) with the sanitizers set to report. Each stage must end with a line '... N passed, N failed'; a stage that
 # crashes, exits non-zero or prints no count counts as a failure. Prints a
 # summary per stage and, last, one line 'N passed, N failed' (the sums).
 # Exit 0 only if every stage ran and nothing failed.
@@ -13,12 +14,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-    echo "usage: sh tests/run.sh BIN_DIR [SAN_BIN_DIR]" >&2
+if [ $# -lt 1 ] || [ $# -gt 3 ]; then
+    echo "usage: sh tests/run.sh BIN_DIR [SAN_BIN_DIR [OTHER_BIN_DIR]]" >&2
     exit 2
 fi
 BIN=$1
 SAN_BIN=${2:-}
+OTHER_BIN=${3:-}
 
 PY=${PYTHON:-python3}
 out=$(mktemp -d "${TMPDIR:-/tmp}/sealed-tests.XXXXXX")
@@ -92,6 +94,7 @@ run_pair() {
 }
 
 run_pair "$BIN" "$BIN"
+[ -n "$OTHER_BIN" ] && run_pair "$OTHER_BIN" "$OTHER_BIN"
 
 if [ -n "$SAN_BIN" ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0

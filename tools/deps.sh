@@ -8,6 +8,7 @@ PACKAGES="
 gcc make pkg-config
 libwolfssl-dev libncurses-dev libcrypt-dev
 openssl curl python3 tmux tshark
+dpkg-dev autoconf automake libtool
 "
 
 missing=""
