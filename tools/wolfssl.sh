@@ -63,7 +63,7 @@ CONFIGURE="--prefix=$PREFIX --enable-static --disable-shared \
 --enable-session-ticket --enable-sni --enable-alpn --enable-supportedcurves \
 --enable-extended-master --enable-certgen --enable-keygen --enable-ip-alt-name \
 --enable-opensslextra --enable-opensslall --enable-enckeys --enable-pwdbased \
---enable-altcertchains --enable-sessioncerts"
+--enable-altcertchains"
 CFLAGS_WOLFSSL="-O2 -g -DWOLFSSL_ALWAYS_VERIFY_CB -DWOLFSSL_VERIFY_CB_ALL_CERTS -DHAVE_SECRET_CALLBACK -DWOLFSSL_ERROR_CODE_OPENSSL -DOPENSSL_COMPATIBLE_DEFAULTS"
 
 # The build tools come from tools/deps.sh (`make deps`).
