@@ -54,8 +54,8 @@ iplimit_free(struct iplimit *l)
 int
 iplimit_is_exempt(const char *ip)
 {
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	       strncmp(ip, "::ffff:127.", 11) == 0;
+	return strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0 ||
+	       strcmp(ip, "::ffff:127.0.0.1") == 0;
 }
 
 static unsigned

@@ -1,7 +1,9 @@
 /*
  * iplimit.h: concurrent connections per client address, for
- * --max-conns-per-ip. Loopback addresses are exempt. A hash table behind one
- * mutex; the acceptor acquires, the worker that closes the connection releases.
+ * --max-conns-per-ip. 127.0.0.1 and ::1 are exempt (CONTRACT.md: tests and
+ * local tools); other loopback addresses such as 127.0.0.2 are not. A hash
+ * table behind one mutex; the acceptor acquires, the worker that closes the
+ * connection releases.
  */
 #ifndef SEALED_IPLIMIT_H
 #define SEALED_IPLIMIT_H
@@ -18,7 +20,7 @@ int iplimit_acquire(struct iplimit *, const char *ip);
 /* Counts one connection from IP less (IP "" or unknown: nothing). */
 void iplimit_release(struct iplimit *, const char *ip);
 
-/* 1 for loopback addresses, which no per-address limit applies to. */
+/* 1 for 127.0.0.1 and ::1, which no per-address limit applies to. */
 int iplimit_is_exempt(const char *ip);
 
 #endif

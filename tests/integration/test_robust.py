@@ -96,3 +96,40 @@ def test_auth_cancel_and_bad_base64_keep_session():
         c.expect("%%%not-base64", 501)
         code, lines = c.login("alice", DEFAULT_USERS["alice"])
         check(code == 235, "login after cancelled attempts: %r" % lines)
+
+
+def _tls_from(port, source):
+    s = socket.socket()
+    s.settimeout(10)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    return client_context().wrap_socket(s, server_hostname="localhost")
+
+
+@timeout(60)
+def test_per_address_limit_refuses_the_excess_and_spares_127_0_0_1():
+    with Server(name="perip", args=["--max-conns-per-ip", "3"]) as s:
+        held = [_tls_from(s.port, "127.0.0.2") for _ in range(3)]
+        for t in held:
+            check(t.recv(100).startswith(b"220"), "an allowed connection got no greeting")
+        refused = 0
+        for _ in range(3):
+            try:
+                t = _tls_from(s.port, "127.0.0.2")
+                if not t.recv(100):
+                    refused += 1
+                t.close()
+            except (ssl.SSLError, ConnectionError, OSError):
+                refused += 1
+        check(refused == 3, "%d of 3 connections over the limit were refused" % refused)
+        local = [_tls_from(s.port, "127.0.0.1") for _ in range(6)]
+        for t in local:
+            check(t.recv(100).startswith(b"220"), "127.0.0.1 is not exempt from the limit")
+        for t in held + local:
+            t.close()
+        time.sleep(0.3)
+        again = _tls_from(s.port, "127.0.0.2")       # slots are given back on close
+        check(again.recv(100).startswith(b"220"), "a freed slot was not given back")
+        again.close()
+        check("too many connections from this address" in s.log(),
+              "the refusal is not logged")
