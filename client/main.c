@@ -13,6 +13,7 @@
 #include "report.h"
 #include "session.h"
 #include "tls.h"
+#include "tui.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -39,12 +40,14 @@ main_mode(const struct seal_opts *o)
 {
 	if (o->show_cert)
 		return MODE_SHOW_CERT;
-	if (o->batch || !isatty(STDOUT_FILENO))
+	if (o->batch || !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))
 		return MODE_BATCH;
 	return MODE_TUI;
 }
 
-/* Reads the password for batch login. EXIT_OK or EXIT_USAGE (message printed). */
+/* Reads the password for the automatic login (batch mode needs one with
+ * --user; the TUI asks in its AUTH form when there is none). EXIT_OK or
+ * EXIT_USAGE (message printed). */
 static int
 main_credentials(struct seal_run *r)
 {
@@ -58,6 +61,8 @@ main_credentials(struct seal_run *r)
 		return EXIT_USAGE;
 	}
 	if (o->password_file == NULL) {
+		if (r->mode == MODE_TUI)
+			return EXIT_OK;
 		fprintf(stderr, "seal: --user needs --password-file in batch mode\n");
 		return EXIT_USAGE;
 	}
@@ -157,6 +162,32 @@ main_batch(struct seal_run *r)
 	return rc;
 }
 
+/* The TUI on a terminal; a protocol without a TUI module gets batch mode. */
+static int
+main_tui(struct seal_run *r)
+{
+	const struct tui_module *m = tui_module_find(r->o->url.scheme);
+	char url[SESSION_PEER_MAX + sizeof "rtsps://"], err[MAIN_ERR_MAX];
+	int rc;
+
+	if (m == NULL)
+		return main_batch(r);
+	snprintf(url, sizeof url, "%s://%s", url_scheme_name(r->o->url.scheme), r->peer);
+	struct tui_config cfg = {
+		.ctx = r->ctx, .target = &r->target, .mod = m, .url = url,
+		.host = r->o->url.host, .user = r->o->user,
+		.password = r->o->password_file != NULL ? r->pass : NULL,
+	};
+	rc = tui_run(&cfg, err, sizeof err);
+	if (rc == -1) {
+		fprintf(stderr, "seal: %s\n", err);
+		return EXIT_OTHER;
+	}
+	if (rc != EXIT_OK && err[0] != '\0')
+		fprintf(stderr, "seal: %s\n", err);
+	return rc;
+}
+
 static int
 main_run(struct seal_run *r)
 {
@@ -168,8 +199,7 @@ main_run(struct seal_run *r)
 	case MODE_SHOW_CERT:
 		return main_show_cert(r);
 	case MODE_TUI:
-		/* Branch point of the TUI: the ncurses interface (its own issue)
-		 * takes the terminal here. Until then a terminal gets batch mode. */
+		return main_tui(r);
 	case MODE_BATCH:
 	default:
 		return main_batch(r);

@@ -2,8 +2,9 @@
  * session.c: seal's TLS connection. The socket stays non-blocking from the
  * connect on; every wait (handshake, read, write) is a poll with a deadline,
  * after draining what wolfSSL has already decrypted (wolfSSL_pending), so a
- * silent server costs a timeout, never a hang. The thread that opened a
- * session is the only one to use it.
+ * silent server costs a timeout, never a hang. The handshake can also be
+ * driven step by step from the caller's own poll loop (the TUI). The thread
+ * that opened a session is the only one to use it.
  */
 #include "session.h"
 #include "net.h"
@@ -17,7 +18,6 @@
 #include <unistd.h>
 #include <wolfssl/error-ssl.h>
 
-#define SESSION_TIMED_OUT 1     /* not a wolfSSL code: those are <= 0 */
 #define CRLF_LEN          (sizeof "\r\n" - 1)
 
 /* The poll events a wolfSSL "want" error asks for; 0 for a real error. */
@@ -31,6 +31,21 @@ session_want(int e)
 	return 0;
 }
 
+int
+session_handshake_step(struct session *s, short *events)
+{
+	int r = wolfSSL_connect(s->ssl);
+
+	if (r == WOLFSSL_SUCCESS)
+		return 0;
+	int e = wolfSSL_get_error(s->ssl, r);
+	short ev = session_want(e);
+	if (ev == 0)
+		return e ? e : FATAL_ERROR;
+	*events = ev;
+	return SESSION_AGAIN;
+}
+
 /* Runs the handshake until done or TIMEOUT_MS pass: 0, SESSION_TIMED_OUT,
  * or a wolfSSL error code. */
 static int
@@ -39,13 +54,10 @@ session_handshake(struct session *s, int timeout_ms)
 	long long deadline = net_now_ms() + timeout_ms;
 
 	for (;;) {
-		int r = wolfSSL_connect(s->ssl);
-		if (r == WOLFSSL_SUCCESS)
-			return 0;
-		int e = wolfSSL_get_error(s->ssl, r);
-		short ev = session_want(e);
-		if (ev == 0)
-			return e ? e : FATAL_ERROR;
+		short ev = 0;
+		int r = session_handshake_step(s, &ev);
+		if (r != SESSION_AGAIN)
+			return r;
 		int w = net_wait(s->fd, ev, deadline);
 		if (w == 0)
 			return SESSION_TIMED_OUT;
@@ -112,11 +124,10 @@ session_failure(struct session *s, const struct session_target *t, int e,
 }
 
 int
-session_open(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
-             char *err, size_t errlen)
+session_start(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
+              char *err, size_t errlen)
 {
 	char why[SESSION_WHY_MAX];
-	int e;
 
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
@@ -130,7 +141,13 @@ session_open(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t
 	}
 	if (session_tls_new(s, ctx, t, err, errlen) == -1)
 		return EXIT_OTHER;
-	e = session_handshake(s, CLIENT_HANDSHAKE_TIMEOUT_MS);
+	return EXIT_OK;
+}
+
+int
+session_handshake_end(struct session *s, const struct session_target *t, int e,
+                      char *err, size_t errlen)
+{
 	if (e == 0)
 		verify_capture_peer(&s->pv, s->ssl);
 	session_run_checks(s, t);
@@ -145,6 +162,18 @@ session_open(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t
 	}
 	keylog_after_handshake(t->keylog, s->ssl);
 	return EXIT_OK;
+}
+
+int
+session_open(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
+             char *err, size_t errlen)
+{
+	int rc = session_start(s, ctx, t, err, errlen);
+
+	if (rc != EXIT_OK)
+		return rc;
+	return session_handshake_end(s, t, session_handshake(s, CLIENT_HANDSHAKE_TIMEOUT_MS),
+	                             err, errlen);
 }
 
 int

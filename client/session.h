@@ -18,6 +18,8 @@
 
 #define SESSION_WHY_MAX  256
 #define SESSION_PEER_MAX (CLIENT_HOST_MAX + sizeof "[]:65535")
+#define SESSION_TIMED_OUT 1     /* handshake result; not a wolfSSL code: those are <= 0 */
+#define SESSION_AGAIN     2     /* session_handshake_step: wait for *events, call again */
 
 struct session {
 	int                fd;
@@ -47,6 +49,24 @@ struct session_target {
  * what was learnt of the certificate; call session_close() after. */
 int session_open(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
                  char *err, size_t errlen);
+
+/* session_open in steps, for a caller with its own event loop: */
+
+/* Connects to T (waiting at most CLIENT_CONNECT_TIMEOUT_MS) and prepares
+ * the TLS session over CTX. EXIT_OK, or EXIT_CONNECT / EXIT_OTHER with the
+ * message in ERR; call session_close() after, whatever the result. */
+int session_start(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *t,
+                  char *err, size_t errlen);
+
+/* One non-blocking step of the handshake: 0 when done, SESSION_AGAIN with
+ * the poll events to wait for in *EVENTS, or a wolfSSL error code. */
+int session_handshake_step(struct session *s, short *events);
+
+/* Ends the handshake whose last step gave E (0, a wolfSSL error code, or
+ * SESSION_TIMED_OUT when the caller gave up): runs the checks and returns
+ * what session_open() returns, with the same messages. */
+int session_handshake_end(struct session *s, const struct session_target *t, int e,
+                          char *err, size_t errlen);
 
 /* 1 when a leaf certificate was received (and s->checks computed). */
 int session_have_cert(const struct session *s);

@@ -130,9 +130,8 @@ smtp_reply_line(void *st, const char *line)
 	return last;
 }
 
-/* "AUTH PLAIN base64(\0user\0pass)" into OUT. 0, or -1 when too long. */
-static int
-smtp_auth_plain(const char *user, const char *pass, char *out, size_t len)
+int
+smtp_client_auth_plain(const char *user, const char *pass, char *out, size_t len)
 {
 	char raw[USER_NAME_MAX + PASSWORD_MAX + 2];
 	char enc[(sizeof raw + 2) / 3 * 4 + 1];
@@ -166,7 +165,7 @@ smtp_login_next(void *st, const char *user, const char *pass, char *out, size_t 
 		if (SMTP_CLASS(sc->code) != SMTP_CLASS_OK) {
 			snprintf(sc->fail_text, sizeof sc->fail_text, "EHLO refused: %.*s",
 			         (int)(sizeof sc->fail_text - sizeof "EHLO refused: "), sc->text);
-		} else if (smtp_auth_plain(user, pass, out, len) == -1) {
+		} else if (smtp_client_auth_plain(user, pass, out, len) == -1) {
 			snprintf(sc->fail_text, sizeof sc->fail_text, "user name or password too long");
 		} else {
 			return 1;

@@ -72,6 +72,47 @@
 #define MAILDIR_HOST_MAX           48          /* host part of a message name, escaped */
 #define MAILDIR_NAME_TRIES         8           /* fresh names tried when one exists */
 
+/* --- POP3 (RFC 1939, 2449, 5034) ---------------------------------------- */
+#define POP3_IDLE_TIMEOUT_MS       600000      /* RFC 1939 section 3: at least 10 minutes */
+#define POP3_MAX_COMMAND_LINE      1024        /* octets, CRLF not counted (RFC 1939 says 255;
+                                                  an AUTH PLAIN initial response needs more) */
+#define POP3_MAX_BAD_COMMANDS      20          /* errors before the session is closed */
+#define POP3_MAX_MESSAGES          65536       /* listed in one session; more wait for the next */
+#define POP3_READ_CHUNK            16384       /* bytes read from a message file at a time */
+#define POP3_SCAN_CHUNK            65536       /* bytes read at a time to size a message */
+#define POP3_MAX_HELD_BYTES        65536       /* pipelined commands held while a reply streams */
+#define POP3_UID_MAX               70          /* RFC 1939 7: a unique-id is 1 to 70 characters */
+#define POP3_IMPLEMENTATION        "sealed"    /* CAPA IMPLEMENTATION */
+
+/* --- RTSP (RFC 2326, RFC 7826) and its RTP audio (RFC 3550, RFC 3551) ---- */
+#define RTSP_SESSION_TIMEOUT_S     60          /* Session: ID;timeout=; also the idle timeout */
+#define RTSP_MAX_LINE              4096        /* a request or header line, CRLF not counted */
+#define RTSP_MAX_HEADER_BYTES      8192        /* one request's header lines; more is 400 */
+#define RTSP_MAX_HEADERS           64          /* header lines in one request; more is 400 */
+#define RTSP_MAX_DISCARD           65536       /* bytes of a refused request skipped before closing */
+#define RTSP_MAX_BODY              4096        /* Content-Length taken (GET/SET_PARAMETER); more: 413, close */
+#define RTSP_MAX_BAD_REQUESTS      10          /* 400s in one connection before it is closed */
+#define RTSP_MAX_METHOD            32          /* method token */
+#define RTSP_URL_MAX               1024        /* request URL */
+#define RTSP_VALUE_MAX             512         /* a header value kept (Transport, Range, Session...) */
+#define RTSP_SESSION_ID_LEN        16          /* hex digits of a session identifier */
+#define RTSP_MEDIA_NAME_MAX        255         /* a stream's file name */
+#define RTSP_REALM                 "sealed"    /* WWW-Authenticate: Basic realm="..." */
+#define RTSP_SERVER_NAME           "sealed"    /* Server: header and SDP a=tool: */
+#define RTSP_PACKET_MS             20          /* audio per RTP packet */
+#define RTSP_MAX_PAYLOAD           4096        /* audio bytes per packet (ffmpeg drops RTP packets > 8192) */
+#define RTSP_BURST_MAX             16          /* packets sent per timer call when behind schedule */
+#define RTSP_SEND_QUEUE_MAX        (128 * 1024) /* unsent bytes above which a stream waits (back-pressure) */
+#define RTSP_STALL_MAX_MS          5000        /* a stream kept waiting this long drops its client */
+#define RTSP_SR_INTERVAL_MS        5000        /* RTCP sender reports while playing */
+#define RTSP_MIN_RATE              1000        /* sample rates served, Hz */
+#define RTSP_MAX_RATE              192000
+#define RTSP_WAV_HEADER_MAX        65536       /* bytes searched for the fmt and data chunks */
+#define RTSP_PT_DYNAMIC            96          /* RTP payload type of L16 at rates without a static one */
+#define RTSP_CNAME                 "sealed"    /* RTCP SDES CNAME */
+#define RTSP_CLIENT_RESPONSE_MAX   65536       /* seal: a response's head and body */
+#define RTSP_CLIENT_USER_AGENT     "seal"
+
 /* --- Client -------------------------------------------------------------- */
 #define CLIENT_CONNECT_TIMEOUT_MS  10000
 #define CLIENT_REPLY_TIMEOUT_MS    30000
@@ -126,7 +167,6 @@
 #define TUI_FORM_FIELDS_MAX        6
 #define TUI_RCPT_MAX               100         /* Compose: recipients (server: SMTP_MAX_RECIPIENTS) */
 #define TUI_REPLY_SLOW_MS          5000        /* "waiting for a reply" shows its age after this */
-#define TUI_REPORT_MAX             16384       /* the --show-cert text in the report view */
 #define TUI_DRAIN_LINES            256         /* server lines taken per turn of the loop */
 #define PINS_DIR_NAME              "seal"      /* $XDG_CONFIG_HOME/seal, else ~/.config/seal */
 #define PINS_FILE_NAME             "known_servers"

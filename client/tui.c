@@ -1,0 +1,194 @@
+/*
+ * tui.c: the TUI's set-up, its one loop and its tear-down (see tui.h). The
+ * loop polls the terminal and the TLS socket together: server lines are
+ * read the moment they arrive (and what wolfSSL already holds is drained
+ * without waiting), keys are read without blocking, and every turn ends
+ * with a redraw from state. SIGINT and SIGTERM end the loop cleanly;
+ * SIGWINCH reaches us as KEY_RESIZE. Main thread.
+ */
+#include "tui_int.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t tui_stop;
+
+static void
+tui_on_signal(int sig)
+{
+	(void)sig;
+	tui_stop = 1;
+}
+
+/* Ends the loop on SIGINT, SIGTERM and SIGHUP (poll returns at once). */
+static void
+tui_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void
+tui_relayout(struct tui *t)
+{
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	layout_compute(rows, cols, &t->geom);
+	layout_apply(&t->win, &t->geom);
+	clearok(curscr, TRUE);
+}
+
+/* Takes the terminal. 0, or -1 with a reason in ERR. */
+static int
+tui_screen_start(struct tui *t, int utf8, char *err, size_t errlen)
+{
+	const char *term = getenv("TERM");
+
+	if (utf8)
+		setenv("NCURSES_NO_UTF8_ACS", "1", 0);   /* lines as Unicode, not VT100 ACS */
+	t->screen = newterm(NULL, stdout, stdin);
+	if (t->screen == NULL) {
+		snprintf(err, errlen, "cannot drive this terminal (TERM=%s): use --batch",
+		         term ? term : "unset");
+		return -1;
+	}
+	set_term(t->screen);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(TUI_ESC_DELAY_MS);
+	curs_set(0);
+	theme_init(&t->theme, utf8);
+	tui_relayout(t);
+	tui_signals();
+	return 0;
+}
+
+/* Gives the terminal back. */
+static void
+tui_screen_end(struct tui *t)
+{
+	if (t->screen == NULL)
+		return;
+	layout_free(&t->win);
+	endwin();
+	delscreen(t->screen);
+	t->screen = NULL;
+}
+
+/* Every key waiting on the terminal. */
+static unsigned
+tui_read_keys(struct tui *t)
+{
+	unsigned res = 0;
+	wint_t wc;
+	int r;
+
+	while (!(res & TUI_QUIT) && (r = wget_wch(stdscr, &wc)) != ERR)
+		res |= tui_key(t, (int)wc, r == KEY_CODE_YES);
+	return res;
+}
+
+/* One wait for the terminal, the socket or the tick; then what came. */
+static unsigned
+tui_wait(struct tui *t)
+{
+	struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN } };
+	short ev = 0;
+	int fd = conn_poll_fd(&t->conn, &ev), n = 1, r;
+	unsigned res;
+
+	if (fd != -1) {
+		p[1] = (struct pollfd){ .fd = fd, .events = ev };
+		n = 2;
+	}
+	r = poll(p, (nfds_t)n, t->conn.more ? 0 : TUI_TICK_MS);
+	if (t->conn.more || (r > 0 && n == 2 && p[1].revents != 0))
+		conn_on_ready(&t->conn);
+	res = tui_read_keys(t);
+	conn_tick(&t->conn);
+	return res;
+}
+
+static void
+tui_loop(struct tui *t)
+{
+	while (!tui_stop) {
+		if (t->conn.phase == CP_CONNECTING) {
+			tui_redraw(t);                    /* show "connecting" first */
+			conn_begin(&t->conn);
+		}
+		conn_pump(&t->conn);
+		tui_after_io(t);
+		tui_redraw(t);
+		unsigned res = tui_wait(t);
+		if (res & TUI_QUIT)
+			break;
+		if (res & TUI_RELAYOUT)
+			tui_relayout(t);
+	}
+}
+
+/* Sets up the transcript and the connection. 0, or -1 (ERR). */
+static int
+tui_prepare(struct tui *t, const struct tui_config *cfg, int utf8, char *err, size_t errlen)
+{
+	struct conn_config cc = {
+		.ctx = cfg->ctx, .target = cfg->target, .mod = cfg->mod, .tr = &t->tr,
+		.pins_path = cfg->pins_path, .user = cfg->user, .password = cfg->password,
+	};
+
+	t->cfg = cfg;
+	if (tr_init(&t->tr, TUI_TRANSCRIPT_LINES, utf8) == -1 || conn_init(&t->conn, &cc) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tui_run(const struct tui_config *cfg, char *err, size_t errlen)
+{
+	struct tui *t = calloc(1, sizeof *t);
+	int utf8, rc = -1;
+
+	err[0] = '\0';
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	setlocale(LC_ALL, "");
+	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (tui_prepare(t, cfg, utf8, err, errlen) == -1 ||
+	    tui_screen_start(t, utf8, err, errlen) == -1)
+		goto done;
+	conn_request(&t->conn);
+	tui_loop(t);
+	rc = t->conn.exit_code;
+	if (rc != EXIT_OK)
+		snprintf(err, errlen, "%s", t->conn.why);
+	conn_quit(&t->conn);
+	tui_screen_end(t);
+done:
+	form_close(&t->form);
+	pager_close(&t->pager);
+	conn_free(&t->conn);
+	tr_free(&t->tr);
+	free(t);
+	return rc;
+}

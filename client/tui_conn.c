@@ -1,0 +1,400 @@
+/*
+ * tui_conn.c: the TUI's connection life cycle and dialogue (see
+ * tui_conn.h). Phases change in conn_set_phase() only. Replies are read
+ * with a zero timeout through the session's line transport, which drains
+ * wolfSSL's buffer before it would wait. Main thread.
+ */
+#include "tui_conn.h"
+#include "net.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+conn_set_phase(struct tui_conn *c, enum conn_phase p)
+{
+	c->phase = p < CP_COUNT ? p : CP_IDLE;
+}
+
+int
+conn_init(struct tui_conn *c, const struct conn_config *cfg)
+{
+	memset(c, 0, sizeof *c);
+	c->cfg = *cfg;
+	c->s.fd = -1;
+	c->wire_st = calloc(1, cfg->mod->wire->state_size);
+	c->mod_st = calloc(1, cfg->mod->state_size);
+	if (c->wire_st == NULL || c->mod_st == NULL) {
+		conn_free(c);
+		return -1;
+	}
+	if (cfg->pins_path != NULL)
+		snprintf(c->pins_path, sizeof c->pins_path, "%s", cfg->pins_path);
+	else if (pins_default_path(c->pins_path, sizeof c->pins_path, c->pin_err,
+	                           sizeof c->pin_err) == -1)
+		c->pins_path[0] = '\0';
+	cfg->mod->wire->init(c->wire_st);
+	cfg->mod->init(c->mod_st);
+	return 0;
+}
+
+void
+conn_free(struct tui_conn *c)
+{
+	if (c->have_session)
+		session_close(&c->s);
+	c->have_session = 0;
+	tq_free(&c->q);
+	if (c->wire_st != NULL) {
+		explicit_bzero(c->wire_st, c->cfg.mod->wire->state_size);
+		free(c->wire_st);
+	}
+	if (c->mod_st != NULL) {
+		explicit_bzero(c->mod_st, c->cfg.mod->state_size);
+		free(c->mod_st);
+	}
+	c->wire_st = c->mod_st = NULL;
+}
+
+int
+conn_is_up(const struct tui_conn *c)
+{
+	return c->phase == CP_UP;
+}
+
+void
+conn_request(struct tui_conn *c)
+{
+	conn_set_phase(c, CP_CONNECTING);
+}
+
+/* Forgets the last session and every bit of dialogue state. */
+static void
+conn_reset(struct tui_conn *c)
+{
+	if (c->have_session)
+		session_close(&c->s);
+	c->have_session = 0;
+	tq_clear(&c->q);
+	c->cfg.mod->wire->init(c->wire_st);
+	c->cfg.mod->init(c->mod_st);
+	c->awaiting = c->greeted = c->logging_in = c->more = 0;
+	c->step_flags = 0;
+	c->pin = PINS_UNCHECKED;
+	c->pin_old[0] = c->why[0] = '\0';
+	c->exit_code = EXIT_OK;
+}
+
+/* A failed attempt: FAILED or REFUSED with RC's exit code and WHY. */
+static void
+conn_failed(struct tui_conn *c, int rc, const char *why)
+{
+	snprintf(c->why, sizeof c->why, "%s", why);
+	c->exit_code = rc;
+	conn_set_phase(c, rc == EXIT_CERT ? CP_REFUSED : CP_FAILED);
+	tr_addf(c->cfg.tr, TR_ERROR, "%s", why);
+	tr_addf(c->cfg.tr, TR_NOTE, "%s", rc == EXIT_CERT ?
+	        "refused: nothing was sent. Press r to try again, q to quit" :
+	        "press r to try again, q to quit");
+}
+
+/* The handshake's last step gave E: checks, then the pin, or a failure. */
+static void
+conn_handshake_done(struct tui_conn *c, int e);
+
+static void
+conn_handshake(struct tui_conn *c)
+{
+	int r = session_handshake_step(&c->s, &c->want);
+
+	if (r != SESSION_AGAIN)
+		conn_handshake_done(c, r);
+}
+
+void
+conn_begin(struct tui_conn *c)
+{
+	char err[CONN_WHY_MAX];
+	int rc;
+
+	conn_reset(c);
+	c->attempts++;
+	tr_addf(c->cfg.tr, TR_NOTE, "%s %s (TLS, certificate checked against %s)",
+	        c->attempts > 1 ? "reconnecting to" : "connecting to", c->cfg.target->peer,
+	        c->cfg.target->cafile);
+	rc = session_start(&c->s, c->cfg.ctx, c->cfg.target, err, sizeof err);
+	c->have_session = 1;
+	if (rc != EXIT_OK) {
+		conn_failed(c, rc, err);
+		return;
+	}
+	conn_set_phase(c, CP_HANDSHAKE);
+	c->deadline = net_now_ms() + CLIENT_HANDSHAKE_TIMEOUT_MS;
+	conn_handshake(c);
+}
+
+/* Pinned or not, the session is trusted: the dialogue starts. */
+static void
+conn_proceed(struct tui_conn *c)
+{
+	conn_set_phase(c, CP_UP);
+	session_line_io(&c->s, &c->io);
+	c->awaiting = 1;                           /* the greeting */
+	c->await_since = net_now_ms();
+	c->more = 1;
+	tr_addf(c->cfg.tr, TR_NOTE, "secure channel: %s, %s; certificate verified",
+	        session_version(&c->s), session_cipher(&c->s));
+}
+
+/* Stores the first pin of this server; a failure is shown, not fatal. */
+static void
+conn_pin_first(struct tui_conn *c, const char *fp)
+{
+	if (pins_store(c->pins_path, c->cfg.target->peer, fp, c->pin_err,
+	               sizeof c->pin_err) == -1) {
+		c->pin = PINS_FAILED;
+		tr_addf(c->cfg.tr, TR_ERROR, "pin not stored: %s", c->pin_err);
+		return;
+	}
+	c->pin = PINS_STORED;
+	tr_addf(c->cfg.tr, TR_NOTE, "first connection to %s: certificate pinned in %s",
+	        c->cfg.target->peer, c->pins_path);
+}
+
+/* The pin check after the named checks passed. */
+static void
+conn_check_pin(struct tui_conn *c)
+{
+	const char *fp = c->s.pv.leaf_info.fingerprint;
+	enum pin_result r;
+
+	if (c->pins_path[0] == '\0') {
+		c->pin = PINS_FAILED;
+		tr_addf(c->cfg.tr, TR_ERROR, "pin not checked: %s", c->pin_err);
+		conn_proceed(c);
+		return;
+	}
+	r = pins_check(c->pins_path, c->cfg.target->peer, fp, c->pin_old, sizeof c->pin_old,
+	               c->pin_err, sizeof c->pin_err);
+	if (r == PIN_MISMATCH) {
+		c->pin = PINS_MISMATCH;
+		c->exit_code = EXIT_CERT;
+		snprintf(c->why, sizeof c->why, "server certificate changed: %s pinned %s, now %s",
+		         c->cfg.target->peer, c->pin_old, fp);
+		conn_set_phase(c, CP_PIN_WAIT);
+		tr_addf(c->cfg.tr, TR_ERROR, "%s", c->why);
+		return;
+	}
+	if (r == PIN_NEW)
+		conn_pin_first(c, fp);
+	else if (r == PIN_MATCH)
+		c->pin = PINS_MATCH;
+	else {
+		c->pin = PINS_FAILED;
+		tr_addf(c->cfg.tr, TR_ERROR, "pin not checked: %s", c->pin_err);
+	}
+	conn_proceed(c);
+}
+
+static void
+conn_handshake_done(struct tui_conn *c, int e)
+{
+	char err[CONN_WHY_MAX];
+	int rc = session_handshake_end(&c->s, c->cfg.target, e, err, sizeof err);
+
+	if (rc != EXIT_OK)
+		conn_failed(c, rc, err);
+	else
+		conn_check_pin(c);
+}
+
+void
+conn_replace_pin(struct tui_conn *c)
+{
+	const char *fp = c->s.pv.leaf_info.fingerprint;
+
+	if (c->phase != CP_PIN_WAIT)
+		return;
+	if (pins_store(c->pins_path, c->cfg.target->peer, fp, c->pin_err,
+	               sizeof c->pin_err) == -1) {
+		tr_addf(c->cfg.tr, TR_ERROR, "cannot replace the pin: %s", c->pin_err);
+		return;
+	}
+	c->pin = PINS_REPLACED;
+	c->exit_code = EXIT_OK;
+	c->why[0] = '\0';
+	tr_addf(c->cfg.tr, TR_NOTE, "pin for %s replaced by you: now %s", c->cfg.target->peer, fp);
+	conn_proceed(c);
+}
+
+/* The connection ended under us. */
+static void
+conn_lost(struct tui_conn *c, const char *why)
+{
+	int ended = c->cfg.mod->wire->quit_sent(c->wire_st);
+
+	snprintf(c->why, sizeof c->why, "%s", why);
+	conn_set_phase(c, ended ? CP_ENDED : CP_LOST);
+	c->exit_code = ended ? EXIT_OK : EXIT_OTHER;
+	tq_clear(&c->q);
+	c->awaiting = c->logging_in = c->more = 0;
+	tr_addf(c->cfg.tr, ended ? TR_NOTE : TR_ERROR, "%s: %s",
+	        ended ? "session ended" : "connection lost", why);
+	tr_addf(c->cfg.tr, TR_NOTE, "press r to reconnect, q to quit");
+}
+
+/* The next step of the automatic login, if any. */
+static void
+conn_login_next(struct tui_conn *c)
+{
+	const struct client_proto *w = c->cfg.mod->wire;
+	char line[PROTO_LINE_MAX];
+
+	if (w->auth_failure(c->wire_st) == NULL &&
+	    w->login_next(c->wire_st, c->cfg.user, c->cfg.password, line, sizeof line)) {
+		if (tq_push(&c->q, line, 0) == -1)
+			c->logging_in = 0;
+		explicit_bzero(line, sizeof line);
+		return;
+	}
+	c->logging_in = 0;
+	if (w->auth_failure(c->wire_st) != NULL)
+		tr_addf(c->cfg.tr, TR_ERROR, "automatic login as %s refused: %s", c->cfg.user,
+		        w->auth_failure(c->wire_st));
+}
+
+/* A whole reply ending with LAST came in. */
+static void
+conn_reply_done(struct tui_conn *c, const char *last)
+{
+	enum reply_class cls = tr_reply_class(last);
+
+	c->cfg.mod->on_reply(c->mod_st, last);
+	c->awaiting = 0;
+	if ((cls == RC_WARN || cls == RC_ERR) && !(c->step_flags & TQ_SOFT) && tq_len(&c->q) > 0) {
+		tr_addf(c->cfg.tr, TR_NOTE, "stopped: %zu queued line%s not sent after this refusal",
+		        tq_len(&c->q), tq_len(&c->q) == 1 ? "" : "s");
+		tq_clear(&c->q);
+	}
+	if (!c->greeted) {
+		c->greeted = 1;
+		if (c->cfg.user != NULL && c->cfg.password != NULL && cls == RC_OK) {
+			c->cfg.mod->set_user(c->mod_st, c->cfg.user);
+			c->logging_in = 1;
+		}
+	}
+	if (c->logging_in)
+		conn_login_next(c);
+}
+
+/* Reads every line already there (up to TUI_DRAIN_LINES). */
+static void
+conn_drain(struct tui_conn *c)
+{
+	char *line;
+
+	c->more = 0;
+	for (int i = 0; i < TUI_DRAIN_LINES && c->phase == CP_UP; i++) {
+		enum lineio_rc rc = c->io.recv(c->io.ctx, &line, 0);
+		if (rc == LINEIO_TIMEOUT)
+			return;
+		if (rc != LINEIO_LINE) {
+			conn_lost(c, rc == LINEIO_CLOSED ? "the server closed the connection" :
+			          c->io.why(c->io.ctx));
+			return;
+		}
+		tr_add(c->cfg.tr, TR_S2C, line);
+		if (c->cfg.mod->wire->reply_line(c->wire_st, line))
+			conn_reply_done(c, line);
+	}
+	c->more = c->phase == CP_UP;
+}
+
+void
+conn_pump(struct tui_conn *c)
+{
+	const struct tui_module *m = c->cfg.mod;
+	struct tq_item it;
+	const char *shown;
+
+	while (c->phase == CP_UP && !c->awaiting && tq_pop(&c->q, &it)) {
+		int wait = m->wire->command(c->wire_st, it.line, &shown);
+		tr_add(c->cfg.tr, TR_C2S, shown);
+		if (wait)
+			m->on_command(c->mod_st, shown);
+		int rc = c->io.send(c->io.ctx, it.line);
+		c->step_flags = it.flags;
+		tq_item_free(&it);
+		if (rc == -1) {
+			conn_lost(c, c->io.why(c->io.ctx));
+			return;
+		}
+		if (wait) {
+			c->awaiting = 1;
+			c->await_since = net_now_ms();
+		}
+	}
+}
+
+int
+conn_poll_fd(const struct tui_conn *c, short *events)
+{
+	if (c->phase == CP_HANDSHAKE) {
+		*events = c->want;
+		return c->s.fd;
+	}
+	if (c->phase == CP_UP) {
+		*events = POLLIN;
+		return c->s.fd;
+	}
+	return -1;
+}
+
+void
+conn_on_ready(struct tui_conn *c)
+{
+	if (c->phase == CP_HANDSHAKE)
+		conn_handshake(c);
+	if (c->phase == CP_UP) {
+		conn_drain(c);
+		conn_pump(c);
+	}
+}
+
+void
+conn_tick(struct tui_conn *c)
+{
+	if (c->phase == CP_HANDSHAKE && net_now_ms() >= c->deadline)
+		conn_handshake_done(c, SESSION_TIMED_OUT);
+}
+
+void
+conn_quit(struct tui_conn *c)
+{
+	const struct client_proto *w = c->cfg.mod->wire;
+
+	if (c->phase == CP_UP && !w->quit_sent(c->wire_st) && !w->in_body(c->wire_st))
+		c->io.send(c->io.ctx, w->quit);
+	if (c->have_session)
+		session_close(&c->s);
+	c->have_session = 0;
+	conn_set_phase(c, CP_IDLE);
+}
+
+const char *
+conn_phase_text(const struct tui_conn *c)
+{
+	switch (c->phase) {
+	case CP_CONNECTING: return "connecting";
+	case CP_HANDSHAKE: return "TLS handshake";
+	case CP_PIN_WAIT: return "REFUSED: certificate changed";
+	case CP_UP: return c->cfg.mod->state_name(c->mod_st);
+	case CP_ENDED: return "session ended";
+	case CP_LOST: return "CONNECTION LOST";
+	case CP_FAILED: return "not connected";
+	case CP_REFUSED: return "REFUSED: certificate rejected";
+	case CP_IDLE:
+	default: return "idle";
+	}
+}

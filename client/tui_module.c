@@ -1,0 +1,22 @@
+/*
+ * tui_module.c: which TUI module serves which URL scheme. POP3 and RTSP
+ * add a line here when their modules exist.
+ */
+#include "tui_module.h"
+#include "smtp_menu.h"
+
+static const struct {
+	enum url_scheme          scheme;
+	const struct tui_module *mod;
+} tui_modules[] = {
+	{ URL_SMTPS, &smtp_menu_module },
+};
+
+const struct tui_module *
+tui_module_find(enum url_scheme scheme)
+{
+	for (size_t i = 0; i < sizeof tui_modules / sizeof tui_modules[0]; i++)
+		if (tui_modules[i].scheme == scheme)
+			return tui_modules[i].mod;
+	return NULL;
+}
