@@ -178,6 +178,9 @@ checks_chain(int chain_err, const char *cafile, char *reason, size_t len)
 		return 1;
 	if (checks_err_is_no_anchor(chain_err))
 		snprintf(reason, len, "untrusted: not signed by a trust anchor in %s", cafile);
+	else if (chain_err == X509_V_ERR_CERT_SIGNATURE_FAILURE || chain_err == ASN_SIG_CONFIRM_E)
+		snprintf(reason, len, "untrusted: its signature does not verify with the trust "
+		         "anchor in %s (a different certificate with the same name?)", cafile);
 	else if (chain_err > 0)
 		snprintf(reason, len, "untrusted: %s",
 		         wolfSSL_X509_verify_cert_error_string(chain_err));

@@ -271,8 +271,13 @@ ci_days_note(const struct certinfo *ci, time_t now, char *out, size_t len)
 {
 	long days = certinfo_days_left(ci, now);
 
-	if (ci->not_after < now)
-		snprintf(out, len, "(expired %ld day%s ago)", -days, days == -1 ? "" : "s");
+	if (ci->not_after < now) {
+		long ago = (long)((now - ci->not_after) / CI_SECONDS_PER_DAY);
+		if (ago == 0)
+			snprintf(out, len, "(expired today)");
+		else
+			snprintf(out, len, "(expired %ld day%s ago)", ago, ago == 1 ? "" : "s");
+	}
 	else if (days < CERT_WARN_DAYS)
 		snprintf(out, len, "(%ld day%s left: renew soon)", days, days == 1 ? "" : "s");
 	else

@@ -151,6 +151,12 @@ UNIT_TEST(certinfo_report_lines)
 	text = report(&ci, T_2035_01_01 + 5 * DAY);
 	CHECK(text != NULL && strstr(text, "(expired 5 days ago)"));
 	free(text);
+	text = report(&ci, T_2035_01_01 + DAY + 60);
+	CHECK(text != NULL && strstr(text, "(expired 1 day ago)"));
+	free(text);
+	text = report(&ci, T_2035_01_01 + 60);
+	CHECK(text != NULL && strstr(text, "(expired today)"));
+	free(text);
 	text = report(&ci, T_2025_01_01 - DAY);
 	CHECK(text != NULL && strstr(text, "2025-01-01 00:00:00 UTC (not yet valid)"));
 	free(text);

@@ -118,6 +118,9 @@ UNIT_TEST(client_checks_chain_reasons)
 	CHECK_STR(reason, "untrusted: not signed by a trust anchor in x.pem");
 	CHECK_INT(checks_chain(X509_V_ERR_CERT_SIGNATURE_FAILURE, "x.pem", reason,
 	                       sizeof reason), 0);
+	CHECK_STR(reason, "untrusted: its signature does not verify with the trust anchor in "
+	          "x.pem (a different certificate with the same name?)");
+	CHECK_INT(checks_chain(X509_V_ERR_CERT_REVOKED, "x.pem", reason, sizeof reason), 0);
 	CHECK(strncmp(reason, "untrusted: ", 11) == 0 && strstr(reason, "trust anchor") == NULL);
 	CHECK_INT(checks_err_is_date(X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD), 1);
 	CHECK_INT(checks_err_is_date(ASN_BEFORE_DATE_E), 1);
