@@ -11,6 +11,7 @@
 #include "options.h"
 #include "proto.h"
 #include "report.h"
+#include "rtsp_batch.h"
 #include "session.h"
 #include "tls.h"
 #include "tui.h"
@@ -144,6 +145,8 @@ main_batch(struct seal_run *r)
 	char err[MAIN_ERR_MAX];
 	int rc;
 
+	if (r->o->url.scheme == URL_RTSPS)   /* bytes and frames, not lines: rtsp_batch.c */
+		return rtsp_batch_main(r->ctx, &r->target, r->o, r->o->user ? r->pass : NULL);
 	if (p == NULL) {
 		fprintf(stderr, "seal: batch mode does not speak %s:// yet (try --show-cert)\n",
 		        url_scheme_name(r->o->url.scheme));

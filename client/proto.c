@@ -1,8 +1,9 @@
 /*
- * proto.c: which client protocol table serves which URL scheme. POP3 and
- * RTSP join this table when their client sides exist.
+ * proto.c: which client protocol table serves which URL scheme. RTSP joins
+ * this table when its client side exists.
  */
 #include "proto.h"
+#include "pop3_client.h"
 #include "smtp_client.h"
 
 static const struct {
@@ -10,6 +11,7 @@ static const struct {
 	const struct client_proto *proto;
 } client_protos[] = {
 	{ URL_SMTPS, &smtp_client_proto },
+	{ URL_POP3S, &pop3_client_proto },
 };
 
 const struct client_proto *

@@ -168,6 +168,13 @@
 #define TUI_RCPT_MAX               100         /* Compose: recipients (server: SMTP_MAX_RECIPIENTS) */
 #define TUI_REPLY_SLOW_MS          5000        /* "waiting for a reply" shows its age after this */
 #define TUI_DRAIN_LINES            256         /* server lines taken per turn of the loop */
+#define TUI_POP3_SHOWN_LINES       12          /* POP3: lines of a multi-line reply in the transcript */
+#define TUI_POP3_TOP_LINES         10          /* POP3: the TOP form's default body lines */
+#define TUI_POP3_VIEW_MAX          (4 * 1024 * 1024)   /* bytes of a message the viewer keeps */
+#define TUI_MAIL_HEADER_MAX        1024        /* an unfolded From, Subject or Date, bytes */
+#define TUI_MAIL_FROM_MAX          128         /* the mailbox list's From, bytes */
+#define TUI_MAIL_SUBJECT_MAX       256         /* its Subject, bytes */
+#define TUI_MAIL_DATE_MAX          40          /* its Date, bytes */
 #define PINS_DIR_NAME              "seal"      /* $XDG_CONFIG_HOME/seal, else ~/.config/seal */
 #define PINS_FILE_NAME             "known_servers"
 #define PINS_LINE_MAX              1024

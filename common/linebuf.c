@@ -87,6 +87,22 @@ linebuf_append(struct linebuf *lb, const char *data, size_t len)
 	return 0;
 }
 
+size_t
+linebuf_peek(struct linebuf *lb, const char **data)
+{
+	if (lb->skipping || lb->buf == NULL)
+		return 0;
+	*data = lb->buf + lb->start;
+	return lb->len - lb->start;
+}
+
+void
+linebuf_consume(struct linebuf *lb, size_t n)
+{
+	size_t have = lb->len - lb->start;
+	lb->start += n < have ? n : have;
+}
+
 /* Drops bytes of an over-long line. 1 when its end was found, else 0. */
 static int
 linebuf_skip(struct linebuf *lb)

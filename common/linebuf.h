@@ -45,6 +45,16 @@ enum lb_rc linebuf_next(struct linebuf *, char **line, size_t *len);
 /* Bytes buffered and not yet consumed (a partial line, or lines not taken). */
 size_t linebuf_pending(const struct linebuf *);
 
+/* The buffered bytes not yet consumed, exactly as they came, for binary data
+ * mixed with lines (an RTSP body or interleaved frame). Returns how many;
+ * *DATA stays valid until the buffer is next changed. 0 while the rest of an
+ * over-long line is being dropped. */
+size_t linebuf_peek(struct linebuf *, const char **data);
+
+/* Consumes the first N bytes that linebuf_peek() showed (N at most what it
+ * returned). */
+void linebuf_consume(struct linebuf *, size_t n);
+
 /* Releases the storage when nothing is buffered (idle connections stay small). */
 void linebuf_compact(struct linebuf *);
 

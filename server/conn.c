@@ -29,6 +29,8 @@
 #define OUT_WRITE_MAX 65536
 #define DRIVE_BUDGET  64      /* steps before other connections get a turn */
 
+static void conn_free(struct conn *c);
+
 int64_t
 conn_now_ms(void)
 {
@@ -178,7 +180,16 @@ conn_run_timer(struct conn *c)
 	c->timer_cb = NULL;
 	if (c->phase != CONN_OPEN || cb == NULL)
 		return;
+	c->jobs++;                 /* keeps C allocated should CB close it */
 	cb(c);
+	c->jobs--;
+	if (c->phase == CONN_DEAD) {
+		if (c->jobs == 0) {
+			worker_forget(c->w, c);
+			conn_free(c);
+		}
+		return;
+	}
 	conn_drive(c);
 }
 
@@ -470,8 +481,29 @@ conn_ask_shutdown(struct conn *c)
 	}
 }
 
-/* Hands buffered lines to the protocol until none is left, input pauses,
- * the output backs up or the connection stops being open. */
+/* Offers the unread input to svc->on_raw (see service.h). 1 when it took
+ * bytes, 0 when the next line goes to on_line, -1 to wait for more input. */
+static int
+conn_offer_raw(struct conn *c)
+{
+	const char *data;
+	size_t have;
+
+	if (c->svc->on_raw == NULL || (have = linebuf_peek(&c->in, &data)) == 0)
+		return 0;
+	size_t took = c->svc->on_raw(c, data, have);
+	if (took == SERVICE_RAW_MORE)
+		return -1;
+	if (took == 0)
+		return 0;
+	linebuf_consume(&c->in, took);
+	c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
+	return 1;
+}
+
+/* Hands buffered lines (and raw bytes, to a service that takes them) to the
+ * protocol until none is left, input pauses, the output backs up or the
+ * connection stops being open. */
 static void
 conn_process_lines(struct conn *c)
 {
@@ -480,6 +512,14 @@ conn_process_lines(struct conn *c)
 
 	while (c->phase == CONN_OPEN && !c->paused &&
 	       conn_out_pending(c) <= OUTBUF_HIGH_WATER) {
+		int raw = conn_offer_raw(c);
+		if (raw == -1)
+			break;
+		if (raw == 1) {
+			if (conn_server_stopping(c))
+				conn_ask_shutdown(c);
+			continue;
+		}
 		enum lb_rc rc = linebuf_next(&c->in, &line, &len);
 		if (rc == LB_NONE)
 			break;

@@ -110,7 +110,9 @@ void conn_delay(struct conn *, unsigned ms, void (*cb)(struct conn *));
 
 /* Calls CB(conn) on this connection's worker at DEADLINE_MS (conn_now_ms()
  * clock), without pausing input; replaces an earlier timer. After CB the
- * connection is driven (output flushed). 0, or -1 when out of memory. */
+ * connection is driven (output flushed); CB may also conn_close() it (a
+ * stream dropping a client that stopped reading). 0, or -1 when out of
+ * memory. */
 int  conn_timer_at(struct conn *, int64_t deadline_ms, void (*cb)(struct conn *));
 
 /* The same, MS milliseconds from now. */

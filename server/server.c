@@ -112,6 +112,8 @@ server_service_for(int index)
 {
 	switch (index) {
 	case 0: return &service_smtp;
+	case 1: return &service_pop3;
+	case 2: return &service_rtsp;
 	default: return NULL;
 	}
 }

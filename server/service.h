@@ -11,6 +11,9 @@
 
 struct conn;
 
+/* on_raw's answer: decide later, when more input has arrived. */
+#define SERVICE_RAW_MORE ((size_t)-1)
+
 struct service {
 	const char *name;            /* "smtp": log tag and listener name */
 	size_t      state_size;      /* bytes of protocol state, zeroed, in conn->ps */
@@ -33,8 +36,17 @@ struct service {
 	void (*on_drain)(struct conn *);
 	/* The connection is going away: free what the protocol state holds. */
 	void (*on_close)(struct conn *);
+	/* Optional (NULL: the input is lines only). Sees the unread input, as
+	 * it came, before each line is split off, so a protocol can take bytes
+	 * that are not lines (an RTSP body, RTP interleaved frames). Returns
+	 * how many bytes it consumed (the core drops them and offers the rest
+	 * again), 0 to let the next line go to on_line as usual, or
+	 * SERVICE_RAW_MORE to wait for more input before deciding. */
+	size_t (*on_raw)(struct conn *, const char *data, size_t len);
 };
 
 extern const struct service service_smtp;
+extern const struct service service_rtsp;
+extern const struct service service_pop3;
 
 #endif

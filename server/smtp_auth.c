@@ -1,16 +1,15 @@
 /*
  * smtp_auth.c: AUTH PLAIN and AUTH LOGIN (RFC 4954), with the initial
- * response or with 334 challenges. The password check runs on the job pool;
- * failures are counted per connection (closing after --max-auth-failures)
- * and slowed down per user and per address. Passwords are wiped after use
- * and never logged. Worker thread, except auth_work() on a job thread.
+ * response or with 334 challenges. The password check runs on the job pool
+ * and failures are slowed down per user and per address (auth.c, shared with
+ * POP3); they are counted per connection here (closing after
+ * --max-auth-failures). Passwords are wiped after use and never logged.
+ * Worker thread.
  */
 #include "smtp.h"
-#include "iplimit.h"
+#include "auth.h"
 #include "server.h"
 #include "smtp_parse.h"
-#include "throttle.h"
-#include "userdb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +17,6 @@
 
 #define SMTP_CHALLENGE_USER "VXNlcm5hbWU6"   /* base64 "Username:" */
 #define SMTP_CHALLENGE_PASS "UGFzc3dvcmQ6"   /* base64 "Password:" */
-
-struct auth_job {
-	struct userdb   *db;
-	int              open_registration;
-	char             user[USER_NAME_MAX + 1];
-	char             pass[PASSWORD_MAX + 1];
-	enum auth_result result;
-};
-
-static void
-auth_work(void *arg)
-{
-	struct auth_job *j = arg;
-	j->result = userdb_verify(j->db, j->user, j->pass, j->open_registration);
-}
-
-static void
-auth_release(void *arg)
-{
-	struct auth_job *j = arg;
-	memset(j->pass, 0, sizeof j->pass);
-	free(j);
-}
 
 /* Sends the reply held back by a slow-down delay. */
 static void
@@ -56,80 +32,46 @@ auth_send_deferred(struct conn *c)
 static void
 auth_failed(struct conn *c, struct smtp *s, const char *user)
 {
-	struct server *srv = c->srv;
-	STATS_ADD(&srv->stats, logins_failed, 1);
-	conn_log_event(c, "auth failed user=%s", user);
-	throttle_fail(srv->throttle, user);
-	unsigned du = throttle_delay_ms(srv->throttle, user), da = 0;
-	if (!iplimit_is_exempt(c->peer_ip)) {   /* local tools share 127.0.0.1 */
-		throttle_fail(srv->throttle, c->peer_ip);
-		da = throttle_delay_ms(srv->throttle, c->peer_ip);
-	}
-	if (++s->auth_failures >= srv->cfg->max_auth_failures)
+	unsigned delay = auth_note_failure(c, user);
+
+	if (++s->auth_failures >= c->srv->cfg->max_auth_failures)
 		snprintf(s->deferred, sizeof s->deferred,
 		         "421 4.7.0 %s Too many authentication failures, closing connection",
 		         smtp_domain(c));
 	else
 		snprintf(s->deferred, sizeof s->deferred,
 		         "535 5.7.8 Authentication credentials invalid");
-	conn_delay(c, du > da ? du : da, auth_send_deferred);
+	conn_delay(c, delay, auth_send_deferred);
 }
 
 static void
-auth_done(struct conn *c, void *arg)
+auth_done(struct conn *c, enum auth_result result, const char *user)
 {
-	struct auth_job *j = arg;
 	struct smtp *s = c->ps;
 
 	smtp_set_state(c, s, SMTP_READY);
-	if (j->result == AUTH_BAD) {
-		auth_failed(c, s, j->user);
+	if (result == AUTH_BAD) {
+		auth_failed(c, s, user);
 		return;
 	}
-	if (j->result == AUTH_ERROR) {
+	if (result == AUTH_ERROR) {
 		conn_reply(c, "454 4.7.0 Temporary authentication failure");
 		return;
 	}
 	s->authenticated = 1;
-	conn_set_user(c, j->user);
-	throttle_clear(c->srv->throttle, j->user);
-	throttle_clear(c->srv->throttle, c->peer_ip);
-	STATS_ADD(&c->srv->stats, logins_ok, 1);
-	if (j->result == AUTH_REGISTERED) {
-		conn_log_event(c, "registered new user %s", j->user);
-		conn_reply(c, "235 2.7.0 Authentication successful; new user %s registered", j->user);
-	} else {
+	auth_note_success(c, user, result);
+	if (result == AUTH_REGISTERED)
+		conn_reply(c, "235 2.7.0 Authentication successful; new user %s registered", user);
+	else
 		conn_reply(c, "235 2.7.0 Authentication successful");
-	}
-}
-
-/* Local name of USER: "bob@DOMAIN" logs in as "bob". */
-static void
-auth_local_name(const struct conn *c, char *user)
-{
-	char *at = strrchr(user, '@');
-	if (at != NULL && strcasecmp(at + 1, smtp_domain(c)) == 0)
-		*at = '\0';
 }
 
 /* Checks USER and PASS off the event loop; the reply comes in auth_done(). */
 static int
 auth_check(struct conn *c, struct smtp *s, const char *user, const char *pass)
 {
-	struct auth_job *j = calloc(1, sizeof *j);
-	if (j == NULL) {
-		conn_reply(c, "454 4.7.0 Temporary authentication failure");
-		smtp_set_state(c, s, SMTP_READY);
-		return 0;
-	}
-	j->db = c->srv->users;
-	j->open_registration = c->srv->cfg->open_registration;
-	snprintf(j->user, sizeof j->user, "%s", user);
-	snprintf(j->pass, sizeof j->pass, "%s", pass);
-	auth_local_name(c, j->user);
 	smtp_set_state(c, s, SMTP_BUSY);
-	if (conn_run_job(c, auth_work, auth_done, auth_release, j) == -1) {
-		auth_release(j);
+	if (auth_begin(c, user, pass, auth_done) == -1) {
 		smtp_set_state(c, s, SMTP_READY);
 		conn_reply(c, "454 4.7.0 Temporary authentication failure (server busy)");
 	}

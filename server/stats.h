@@ -18,7 +18,12 @@
 	X(logins_failed)                \
 	X(messages_delivered)           \
 	X(bytes_in)                     \
-	X(bytes_out)
+	X(bytes_out)                    \
+	X(pop3_retrieved)               \
+	X(pop3_deleted)                 \
+	X(streams_started)              \
+	X(streams_active)               \
+	X(rtp_packets)
 
 #define STATS_AS_FIELD(name) atomic_long name;
 struct stats { STATS_FIELDS(STATS_AS_FIELD) };

@@ -19,6 +19,13 @@ if ! $SEALED --data-dir "$DATA" users 2>/dev/null | grep -qx demo; then
 	echo "run: created the demo user 'demo' (password in $PASSFILE)"
 fi
 PASS=$(head -n 1 "$PASSFILE" 2>/dev/null || echo "(see $PASSFILE)")
+# Demo media for RTSP: a generated WAV (never committed) when the folder has none.
+MEDIA="$DATA/media"
+mkdir -p "$MEDIA"
+if ! ls "$MEDIA"/*.wav >/dev/null 2>&1; then
+	python3 tools/mkwav.py "$MEDIA/demo.wav" --seconds 8
+	echo "run: created the demo stream $MEDIA/demo.wav (8 s, 44.1 kHz stereo)"
+fi
 
 cat <<EOT
 
@@ -32,6 +39,13 @@ cat <<EOT
     curl --ssl-reqd --cacert certs/server.crt --user demo:$PASS \\
          --mail-from demo@localhost --mail-rcpt demo@localhost \\
          --upload-file message.txt smtps://localhost:8465
+  Stream audio (RTSP over TLS on 127.0.0.1:8322, RTP inside the TLS connection;
+  streams are the WAV files in $MEDIA/):
+    bin/seal --batch rtsps://localhost:8322/demo.wav --user demo \\
+         --password-file $PASSFILE --output copy.wav
+    ffmpeg -rtsp_transport tcp -i rtsps://demo:$PASS@localhost:8322/demo.wav -f wav copy.wav
+    ffplay -rtsp_transport tcp rtsps://demo:$PASS@localhost:8322/demo.wav
+  (Debian's ffmpeg 5.1 does not check the certificate of an rtsps:// server.)
   Add a user:   bin/sealed --data-dir $DATA useradd NAME
   Mail lands in $DATA/mail/NAME/new/, the log is $DATA/sealed.log.
   Ctrl-C stops the server.

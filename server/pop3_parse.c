@@ -1,0 +1,100 @@
+/*
+ * pop3_parse.c: POP3 command syntax on plain strings (see pop3_parse.h), so
+ * that it can be tested (and fuzzed) without a connection. Any thread.
+ */
+#include "pop3_parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define POP3_MASK "********"   /* what the log shows of a secret, as for SMTP */
+
+int
+pop3_parse_command(const char *line, char *verb, size_t verblen, const char **args)
+{
+	size_t n = 0;
+
+	while (line[n] != '\0' && line[n] != ' ') {
+		if (n + 1 >= verblen || !isalnum((unsigned char)line[n]))
+			return -1;
+		verb[n] = (char)toupper((unsigned char)line[n]);
+		n++;
+	}
+	verb[n] = '\0';
+	if (n == 0)
+		return -1;
+	*args = line[n] == ' ' ? line + n + 1 : line + n;
+	return 0;
+}
+
+/* One number of LEN digits at S into *OUT. 0, or -1. */
+static int
+pop3_parse_one(const char *s, size_t len, unsigned long *out)
+{
+	char num[sizeof "18446744073709551615"], *end;
+
+	if (len == 0 || len >= sizeof num)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	errno = 0;
+	unsigned long v = strtoul(num, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+pop3_parse_numbers(const char *args, unsigned long *v, int max)
+{
+	int count = 0;
+	const char *p = args;
+
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			return count;
+		size_t len = strcspn(p, " ");
+		if (count >= max || pop3_parse_one(p, len, &v[count]) == -1)
+			return -1;
+		count++;
+		p += len;
+	}
+}
+
+/* 1 when the keyword of LINE is VERB (any case), followed by a space. */
+static int
+pop3_keyword_is(const char *line, const char *verb)
+{
+	size_t n = strlen(verb);
+	return strncasecmp(line, verb, n) == 0 && line[n] == ' ';
+}
+
+void
+pop3_redact(const char *line, char *out, size_t outlen)
+{
+	if (pop3_keyword_is(line, "PASS")) {
+		snprintf(out, outlen, "%.4s %s", line, POP3_MASK);
+		return;
+	}
+	if (pop3_keyword_is(line, "AUTH")) {
+		const char *mech = line + strlen("AUTH ");
+		mech += strspn(mech, " ");
+		size_t mlen = strcspn(mech, " ");
+		const char *rest = mech + mlen;
+		rest += strspn(rest, " ");
+		if (*rest != '\0') {
+			snprintf(out, outlen, "%.4s %.*s %s", line, (int)mlen, mech, POP3_MASK);
+			return;
+		}
+	}
+	snprintf(out, outlen, "%s", line);
+}

@@ -1,0 +1,173 @@
+/*
+ * pop3_text.c: Maildir text to POP3 text (see pop3_text.h). Works a line
+ * span at a time (memchr for the LF, memcpy for the rest), so a 50 MB
+ * message costs little more than copying it. Pure; any thread.
+ */
+#include "pop3_text.h"
+#include "defaults.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
+#define UID_HASH_PREFIX 'H'
+#define UID_HASH_BYTES  32        /* 64 hex digits: within POP3_UID_MAX */
+#define UID_CHAR_MIN    0x21
+#define UID_CHAR_MAX    0x7e
+#define INFO_V2         ":2,"     /* Maildir info, version 2: flags follow */
+
+void
+pop3_text_init(struct pop3_text *t, long body_lines)
+{
+	memset(t, 0, sizeof *t);
+	t->line_start = 1;
+	t->body_left = body_lines;
+}
+
+/* TOP's bookkeeping at the end of a line (EMPTY: it had no text). */
+static void
+pop3_text_line_end(struct pop3_text *t, int empty)
+{
+	if (!t->in_body) {
+		if (empty) {
+			t->in_body = 1;
+			if (t->body_left == 0)
+				t->done = 1;
+		}
+		return;
+	}
+	if (t->body_left > 0 && --t->body_left == 0)
+		t->done = 1;
+}
+
+size_t
+pop3_text_convert(struct pop3_text *t, const char *in, size_t len, char *out, size_t *used)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len && !t->done) {
+		if (t->line_start && in[i] == '.')
+			out[o++] = '.';                      /* byte-stuffing */
+		const char *lf = memchr(in + i, '\n', len - i);
+		size_t span = lf != NULL ? (size_t)(lf - (in + i)) : len - i;
+		memcpy(out + o, in + i, span);
+		o += span;
+		if (span > 0) {
+			t->line_start = 0;
+			t->prev_cr = in[i + span - 1] == '\r';
+			t->line_len += span;
+		}
+		i += span;
+		if (lf == NULL)
+			break;
+		int empty = t->line_len == 0 || (t->line_len == 1 && t->prev_cr);
+		if (!t->prev_cr)
+			out[o++] = '\r';
+		out[o++] = '\n';
+		i++;
+		t->line_start = 1;
+		t->prev_cr = 0;
+		t->line_len = 0;
+		pop3_text_line_end(t, empty);
+	}
+	*used = i;
+	return o;
+}
+
+size_t
+pop3_text_finish(struct pop3_text *t, char *out)
+{
+	if (t->line_start)
+		return 0;
+	out[0] = '\r';
+	out[1] = '\n';
+	t->line_start = 1;
+	t->prev_cr = 0;
+	t->line_len = 0;
+	return 2;
+}
+
+void
+pop3_size_add(struct pop3_size *z, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *lf;
+
+	if (len == 0)
+		return;
+	while ((lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		int cr = lf > buf ? lf[-1] == '\r' : z->prev_cr;
+		if (!cr)
+			z->octets++;                         /* its CR comes on the wire */
+		p = lf + 1;
+	}
+	z->octets += len;
+	z->prev_cr = buf[len - 1] == '\r';
+	z->last_lf = buf[len - 1] == '\n';
+	z->any = 1;
+}
+
+uint64_t
+pop3_size_total(const struct pop3_size *z)
+{
+	return z->octets + (z->any && !z->last_lf ? 2 : 0);
+}
+
+/* 1 when the LEN bytes at S may be a unique-id as they are. */
+static int
+pop3_text_uid_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > POP3_UID_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < UID_CHAR_MIN || (unsigned char)s[i] > UID_CHAR_MAX)
+			return 0;
+	return 1;
+}
+
+int
+pop3_text_uid(const char *name, char *out, size_t outlen)
+{
+	size_t len = strcspn(name, ":");
+	unsigned char d[WC_SHA256_DIGEST_SIZE];
+	wc_Sha256 sha;
+
+	if (pop3_text_uid_ok(name, len)) {
+		snprintf(out, outlen, "%.*s", (int)len, name);
+		return 0;
+	}
+	if (outlen < 2 + 2 * UID_HASH_BYTES || wc_InitSha256(&sha) != 0)
+		return -1;
+	int rc = wc_Sha256Update(&sha, (const unsigned char *)name, (unsigned)len) == 0 &&
+	         wc_Sha256Final(&sha, d) == 0 ? 0 : -1;
+	wc_Sha256Free(&sha);
+	if (rc == -1)
+		return -1;
+	out[0] = UID_HASH_PREFIX;
+	for (int i = 0; i < UID_HASH_BYTES; i++)
+		snprintf(out + 1 + 2 * i, 3, "%02x", d[i]);
+	return 0;
+}
+
+int
+pop3_text_cur_name(const char *name, char flag, char *out, size_t outlen)
+{
+	const char *info = strchr(name, ':');
+	int n;
+
+	if (info == NULL) {
+		n = snprintf(out, outlen, "%s" INFO_V2 "%.*s", name, flag ? 1 : 0, &flag);
+	} else if (strncmp(info, INFO_V2, strlen(INFO_V2)) != 0 || flag == 0 ||
+	           strchr(info + strlen(INFO_V2), flag) != NULL) {
+		n = snprintf(out, outlen, "%s", name);
+	} else {
+		const char *flags = info + strlen(INFO_V2);
+		size_t k = 0;
+		while (flags[k] != '\0' && (unsigned char)flags[k] < (unsigned char)flag)
+			k++;
+		n = snprintf(out, outlen, "%.*s%c%s", (int)(flags - name + (long)k), name, flag,
+		             flags + k);
+	}
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
