@@ -70,6 +70,10 @@ tui_screen_start(struct tui *t, int utf8, char *err, size_t errlen)
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
+	/* tmux and screen send Home/End as the VT220 sequences, which some
+	 * terminfo entries (xterm-256color here) do not list */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(TUI_ESC_DELAY_MS);
 	curs_set(0);

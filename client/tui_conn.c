@@ -2,7 +2,9 @@
  * tui_conn.c: the TUI's connection life cycle and dialogue (see
  * tui_conn.h). Phases change in conn_set_phase() only. Replies are read
  * with a zero timeout through the session's line transport, which drains
- * wolfSSL's buffer before it would wait. Main thread.
+ * wolfSSL's buffer before it would wait. The module sees every server line
+ * (it may fold long replies in the transcript) and may queue lines of its
+ * own after each reply. Main thread.
  */
 #include "tui_conn.h"
 #include "net.h"
@@ -10,6 +12,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define CONN_NOTE_MAX 256         /* a module's note about a line it folds */
 
 static void
 conn_set_phase(struct tui_conn *c, enum conn_phase p)
@@ -51,6 +55,8 @@ conn_free(struct tui_conn *c)
 		free(c->wire_st);
 	}
 	if (c->mod_st != NULL) {
+		if (c->cfg.mod->fini != NULL)
+			c->cfg.mod->fini(c->mod_st);
 		explicit_bzero(c->mod_st, c->cfg.mod->state_size);
 		free(c->mod_st);
 	}
@@ -78,6 +84,8 @@ conn_reset(struct tui_conn *c)
 	c->have_session = 0;
 	tq_clear(&c->q);
 	c->cfg.mod->wire->init(c->wire_st);
+	if (c->cfg.mod->fini != NULL)
+		c->cfg.mod->fini(c->mod_st);
 	c->cfg.mod->init(c->mod_st);
 	c->awaiting = c->greeted = c->logging_in = c->more = 0;
 	c->step_flags = 0;
@@ -286,6 +294,24 @@ conn_reply_done(struct tui_conn *c, const char *last)
 	}
 	if (c->logging_in)
 		conn_login_next(c);
+	if (c->cfg.mod->follow_up != NULL && c->cfg.mod->follow_up(c->mod_st, &c->q) == -1)
+		tr_addf(c->cfg.tr, TR_ERROR, "out of memory: a command was not queued");
+}
+
+/* LINE into the transcript, as the module wants it shown. */
+static void
+conn_show(struct tui_conn *c, const char *line)
+{
+	char note[CONN_NOTE_MAX];
+	int show = 1;
+
+	note[0] = '\0';
+	if (c->cfg.mod->on_line != NULL)
+		show = c->cfg.mod->on_line(c->mod_st, line, note, sizeof note);
+	if (note[0] != '\0')
+		tr_add(c->cfg.tr, TR_NOTE, note);
+	if (show)
+		tr_add(c->cfg.tr, TR_S2C, line);
 }
 
 /* Reads every line already there (up to TUI_DRAIN_LINES). */
@@ -304,7 +330,7 @@ conn_drain(struct tui_conn *c)
 			          c->io.why(c->io.ctx));
 			return;
 		}
-		tr_add(c->cfg.tr, TR_S2C, line);
+		conn_show(c, line);
 		if (c->cfg.mod->wire->reply_line(c->wire_st, line))
 			conn_reply_done(c, line);
 	}

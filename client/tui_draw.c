@@ -131,8 +131,11 @@ draw_confirm(struct tui *t)
 	char line[DRAW_DLG_COLS];
 
 	if (t->dialog == DLG_QUIT) {
-		snprintf(line, sizeof line, "The session is %s: quitting abandons it.",
-		         m->state_name(t->conn.mod_st));
+		if (m->quit_question != NULL)
+			snprintf(line, sizeof line, "%s", m->quit_question(t->conn.mod_st));
+		else
+			snprintf(line, sizeof line, "The session is %s: quitting abandons it.",
+			         m->state_name(t->conn.mod_st));
 		dlg_add(&d, line, w, ROLE_NORMAL);
 		dlg_add(&d, "", w, ROLE_NORMAL);
 		dlg_add(&d, "y  quit anyway      any other key  stay", w, ROLE_HOTKEY);
@@ -169,8 +172,12 @@ draw_status_keys(const struct tui *t, struct status_info *si)
 		k = pin;
 	else if (!conn_is_up(&t->conn))
 		k = down;
+	else if (view_status_keys(t) != NULL)
+		k = view_status_keys(t);
 	for (int i = 0; i < STATUS_KEYS_MAX && (si->keys[i] = k[i]) != NULL; i++)
 		;
+	if (k == up)
+		view_tab_key(t, si->keys, STATUS_KEYS_MAX);
 }
 
 static void
@@ -201,7 +208,8 @@ draw_form_fit(struct tui *t)
 	layout_fit(&t->win.form, &r);
 }
 
-/* The main screen: panel, menu, transcript, and a form over the first two. */
+/* The main screen: panel and menu (or the module's view in their place),
+ * transcript, and a form over the first two. */
 static void
 draw_main(struct tui *t)
 {
@@ -209,13 +217,18 @@ draw_main(struct tui *t)
 	struct cert_view cv;
 	int cy, cx;
 
-	cert_view_of(&cv, &t->conn, time(NULL));
-	cert_draw(t->win.cert, &cv, &t->theme);
-	menu_draw(t->win.menu, &t->menu, m, m->state(t->conn.mod_st), conn_is_up(&t->conn),
-	          &t->theme);
+	if (view_shown(t)) {
+		view_draw(t);
+		wnoutrefresh(t->win.view);
+	} else {
+		cert_view_of(&cv, &t->conn, time(NULL));
+		cert_draw(t->win.cert, &cv, &t->theme);
+		menu_draw(t->win.menu, &t->menu, m, m->state(t->conn.mod_st),
+		          conn_is_up(&t->conn), &t->theme);
+		wnoutrefresh(t->win.cert);
+		wnoutrefresh(t->win.menu);
+	}
 	tr_draw(t->win.transcript, &t->tr, &t->theme);
-	wnoutrefresh(t->win.cert);
-	wnoutrefresh(t->win.menu);
 	wnoutrefresh(t->win.transcript);
 	if (form_is_open(&t->form)) {
 		draw_form_fit(t);

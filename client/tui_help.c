@@ -1,8 +1,9 @@
 /*
  * tui_help.c: the help page of the TUI: the global keys, the protocol
- * module's menu with its hotkeys, the form keys, what the transcript's
- * colors mean, the pin file and the exit status. Built from the same
- * tables the key handlers use, so it cannot forget a command. Main thread.
+ * module's menu with its hotkeys and its view's keys, the form keys, what
+ * the transcript's colors mean, the pin file and the exit status. Built
+ * from the same tables the key handlers use, so it cannot forget a
+ * command. Main thread.
  */
 #include "tui_pager.h"
 
@@ -106,6 +107,7 @@ help_build(struct pager *p, const struct tui_module *mod, const struct tui_glyph
            const char *pins_path)
 {
 	if (help_lines(p, help_keys) == -1 || help_menu(p, mod, g) == -1 ||
+	    (mod->view != NULL && help_lines(p, mod->view->help) == -1) ||
 	    help_lines(p, help_forms) == -1 || help_rest(p, g, pins_path) == -1)
 		return -1;
 	p->headings = 1;

@@ -1,8 +1,8 @@
 /*
  * tui_int.h: what the TUI's own files share (tui.c: set-up and the loop,
- * tui_keys.c: key handlers, tui_draw.c: painting from state). Key handlers
- * change state and return flags; only tui_draw.c draws. Not for other
- * modules. Main thread.
+ * tui_keys.c: key handlers, tui_draw.c: painting from state, tui_view.c: a
+ * module's own view). Key handlers change state and return flags; only the
+ * drawing functions draw. Not for other modules. Main thread.
  */
 #ifndef SEAL_TUI_INT_H
 #define SEAL_TUI_INT_H
@@ -37,6 +37,7 @@ struct tui {
 	struct pager             pager;
 	enum tui_view            view;
 	enum tui_dialog          dialog;
+	int                      modview;      /* the module's view instead of panel and menu */
 	char                     notice[TUI_NOTICE_MAX];   /* until the next key */
 };
 
@@ -52,5 +53,26 @@ void tui_relayout(struct tui *t);
 
 /* Paints everything from state and updates the terminal. */
 void tui_redraw(struct tui *t);
+
+/* 1 while the module's own view is on screen (asked for, available, and
+ * the connection up). */
+int view_shown(const struct tui *t);
+
+/* Tab and, while the view is shown, its keys. 1 when the key was taken. */
+int view_key(struct tui *t, int ch, int keycode);
+
+/* After the connection did something: brings the view up when the module
+ * asks, opens a page it hands over. */
+void view_after_io(struct tui *t);
+
+/* Paints the view into its window (the caller refreshes it). */
+void view_draw(struct tui *t);
+
+/* The keys the status line offers while the view is shown, or NULL. */
+const char *const *view_status_keys(const struct tui *t);
+
+/* Adds the view's "Tab mailbox" to the main screen's KEYS (NULL-ended, MAX
+ * slots) while the view could be shown. */
+void view_tab_key(const struct tui *t, const char **keys, int max);
 
 #endif

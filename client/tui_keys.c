@@ -111,6 +111,7 @@ tui_after_io(struct tui *t)
 	const struct tui_module *m = t->cfg->mod;
 	int item;
 
+	view_after_io(t);
 	if (!conn_is_up(&t->conn) || (item = m->prompt(t->conn.mod_st)) == MENU_NONE)
 		return;
 	if (form_is_open(&t->form) || t->view != VIEW_MAIN) {
@@ -228,7 +229,8 @@ keys_global(struct tui *t, int ch, int keycode, unsigned *res)
 	return 1;
 }
 
-/* The main screen: global keys, then the pin decision, then the menu. */
+/* The main screen: the module's view (Tab, its keys while shown), global
+ * keys, then the pin decision, then the menu. */
 static unsigned
 keys_main(struct tui *t, int ch, int keycode)
 {
@@ -236,6 +238,8 @@ keys_main(struct tui *t, int ch, int keycode)
 	unsigned res;
 	int item;
 
+	if (view_key(t, ch, keycode))
+		return TUI_REDRAW;
 	if (keys_global(t, ch, keycode, &res))
 		return res;
 	if (t->conn.phase == CP_PIN_WAIT) {

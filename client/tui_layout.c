@@ -108,6 +108,7 @@ layout_apply(struct tui_windows *w, const struct tui_geom *g)
 	rc |= layout_fit(&w->form, &g->form);
 	rc |= layout_fit(&w->page, &g->page);
 	rc |= layout_fit(&w->dialog, &g->dialog);
+	rc |= layout_fit(&w->view, &g->form);
 	return rc ? -1 : 0;
 }
 
@@ -115,7 +116,7 @@ void
 layout_free(struct tui_windows *w)
 {
 	WINDOW **all[] = { &w->title, &w->cert, &w->menu, &w->transcript, &w->status,
-	                   &w->form, &w->page, &w->dialog };
+	                   &w->form, &w->page, &w->dialog, &w->view };
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (*all[i] != NULL)

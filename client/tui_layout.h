@@ -21,13 +21,14 @@ struct tui_geom {
 	int             rows, cols;
 	int             tiny;         /* too small for anything but a note */
 	struct tui_rect title, cert, menu, transcript, status;
-	struct tui_rect form;         /* over cert and menu */
+	struct tui_rect form;         /* over cert and menu; a module's view goes there too */
 	struct tui_rect page;         /* help, report: the whole middle */
 	struct tui_rect dialog;       /* a centred box */
 };
 
 struct tui_windows {
 	WINDOW *title, *cert, *menu, *transcript, *status, *form, *page, *dialog;
+	WINDOW *view;                 /* a module's own view (POP3: the mailbox), at form */
 };
 
 /* The areas for a ROWS x COLS terminal. */

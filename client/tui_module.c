@@ -1,8 +1,9 @@
 /*
- * tui_module.c: which TUI module serves which URL scheme. POP3 and RTSP
- * add a line here when their modules exist.
+ * tui_module.c: which TUI module serves which URL scheme. RTSP adds a
+ * line here when its module exists.
  */
 #include "tui_module.h"
+#include "pop3_menu.h"
 #include "smtp_menu.h"
 
 static const struct {
@@ -10,6 +11,7 @@ static const struct {
 	const struct tui_module *mod;
 } tui_modules[] = {
 	{ URL_SMTPS, &smtp_menu_module },
+	{ URL_POP3S, &pop3_menu_module },
 };
 
 const struct tui_module *

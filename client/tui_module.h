@@ -6,7 +6,10 @@
  * secrets, the automatic login) come from the protocol's struct client_proto.
  * POP3 and RTSP join by adding a module and a line in tui_module.c. A
  * module's state is one block of state_size bytes per connection, touched
- * only through these functions. Main thread.
+ * only through these functions. Optional hooks (NULL when unused) let a
+ * module fold long replies in the transcript, send lines of its own after
+ * a reply, free what its state holds, and show a view of its own (POP3's
+ * mailbox) in place of the certificate panel and the menu. Main thread.
  */
 #ifndef SEAL_TUI_MODULE_H
 #define SEAL_TUI_MODULE_H
@@ -15,6 +18,7 @@
 
 #include "options.h"
 #include "proto.h"
+#include "tui_curses.h"
 #include "tui_queue.h"
 
 #define MENU_NONE (-1)           /* no item */
@@ -53,6 +57,33 @@ struct tui_facts {
 };
 
 struct form;
+struct tui_theme;
+
+/* A view of the module's own (POP3: the mailbox list), drawn over the
+ * certificate panel and the menu with the transcript still in view. Tab
+ * switches between it and the menu; while it is shown its keys come
+ * before the TUI's (it leaves q, ?, v, r and the menu's hotkeys alone). */
+struct module_view {
+	const char        *tab_key;   /* the status line's "Tab mailbox" */
+	const char *const *keys;      /* the status line's keys while shown; NULL-ended */
+	const char *const *help;      /* lines for the help page; NULL-ended */
+	const char        *absent;    /* what Tab says while it is not available */
+
+	/* 1 while there is something to show (POP3: logged in). */
+	int  (*available)(const void *st);
+	/* 1, once, when the view should come up by itself (after a login). */
+	int  (*raise)(void *st);
+	/* One key while shown in a window HEIGHT rows tall; lines to send go
+	 * onto Q, a one-line message into NOTICE. 1 when the key was the
+	 * view's, 0 to leave it to the TUI. Only called while connected. */
+	int  (*key)(void *st, int ch, int keycode, int height, struct tui_queue *q,
+	            char *notice, size_t nlen);
+	/* Paints the view into W (boxed). */
+	void (*draw)(WINDOW *w, void *st, const struct tui_theme *th);
+	/* A page to open now (POP3: a retrieved message): 1, once, with its
+	 * title and text (owned by the module, valid until its next call). */
+	int  (*page)(void *st, const char **title, const char **text);
+};
 
 struct tui_module {
 	const char                *title;     /* "SMTP" */
@@ -94,6 +125,22 @@ struct tui_module {
 	/* An item whose form must open by itself now (SMTP: the body after a
 	 * DATA typed from the menu got 354), or MENU_NONE. Consumes the request. */
 	int  (*prompt)(void *st);
+
+	/* Optional. Frees what the state holds, before it is freed or
+	 * initialised again. */
+	void (*fini)(void *st);
+	/* Optional (all shown). One server line before the transcript gets
+	 * it: 1 to show it, 0 to leave it out; a note written into NOTE is
+	 * shown before it ("(40 more lines)"). */
+	int  (*on_line)(void *st, const char *line, char *note, size_t notelen);
+	/* Optional. After each whole reply: lines the module sends by itself
+	 * (POP3: the mailbox fetch) onto Q. 0, or -1 when out of memory. */
+	int  (*follow_up)(void *st, struct tui_queue *q);
+	/* Optional. What q asks while in_transaction() (NULL: the TUI's own
+	 * question, "quitting abandons it"). */
+	const char *(*quit_question)(const void *st);
+	/* Optional: the module's own view. */
+	const struct module_view *view;
 };
 
 /* The TUI module for SCHEME, or NULL when the TUI does not speak it yet. */

@@ -131,6 +131,18 @@ pager_line_draw(WINDOW *w, const char *s, int y, int maxy, int width)
 	return rows;
 }
 
+/* The title in the top border, made safe and cut to WIDTH (a subject from
+ * a server can be long and hold anything). */
+static void
+pager_title_draw(WINDOW *w, const struct pager *p, int width)
+{
+	char raw[PAGER_TITLE_MAX + 3], safe[PAGER_TITLE_MAX * 2];
+
+	snprintf(raw, sizeof raw, " %s ", p->title);
+	text_sanitize(raw, safe, sizeof safe, p->utf8);
+	mvwaddnstr(w, 0, 2, safe, (int)text_fit(safe, strlen(safe), width - 4));
+}
+
 void
 pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th)
 {
@@ -146,7 +158,7 @@ pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th)
 	wattrset(w, theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
 	wattrset(w, theme_attr(th, ROLE_HEADING));
-	mvwprintw(w, 0, 2, " %s ", p->title);
+	pager_title_draw(w, p, wd);
 	wattrset(w, theme_attr(th, ROLE_DIM));
 	mvwprintw(w, h - 1, 2, " line %d of %d: Up/Down/PgUp/PgDn scroll, q or Esc closes ",
 	          p->n ? p->top + 1 : 0, p->n);

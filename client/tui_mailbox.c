@@ -1,0 +1,287 @@
+/*
+ * tui_mailbox.c: the mailbox model and the viewer's text (see
+ * tui_mailbox.h). Entries stay sorted by number: LIST sends them in order,
+ * so the common insert is an append. Pure; main thread.
+ */
+#include "tui_mailbox.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MB_INITIAL      32
+#define MB_TEXT_INITIAL 4096
+#define MB_KIB          1024ULL
+#define MB_TEN          10ULL
+#define MB_LIST_ROWS_CHROME 3        /* two borders and the column headings */
+#define MB_DECIMAL      10
+
+void
+mb_free(struct mailbox *mb)
+{
+	free(mb->e);
+	memset(mb, 0, sizeof *mb);
+}
+
+/* The index where NUM is or would go. */
+static size_t
+mb_find(const struct mailbox *mb, unsigned long num)
+{
+	size_t lo = 0, hi = mb->n;
+
+	if (mb->n > 0 && mb->e[mb->n - 1].num < num)
+		return mb->n;                        /* LIST order: append */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (mb->e[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Room for one more entry. 0 or -1. */
+static int
+mb_grow(struct mailbox *mb)
+{
+	size_t cap = mb->cap ? mb->cap * 2 : MB_INITIAL;
+	struct mb_entry *v;
+
+	if (mb->n < mb->cap)
+		return 0;
+	v = realloc(mb->e, cap * sizeof *v);
+	if (v == NULL)
+		return -1;
+	mb->e = v;
+	mb->cap = cap;
+	return 0;
+}
+
+struct mb_entry *
+mb_get(struct mailbox *mb, unsigned long num, int create)
+{
+	size_t i = mb_find(mb, num);
+
+	if (i < mb->n && mb->e[i].num == num)
+		return &mb->e[i];
+	if (!create || num == 0 || mb_grow(mb) == -1)
+		return NULL;
+	memmove(mb->e + i + 1, mb->e + i, (mb->n - i) * sizeof *mb->e);
+	memset(&mb->e[i], 0, sizeof mb->e[i]);
+	mb->e[i].num = num;
+	mb->n++;
+	if (mb->n > 1 && i <= mb->sel)
+		mb->sel++;                            /* the same message stays selected */
+	return &mb->e[i];
+}
+
+/* A decimal number at *S (advanced past it). 0, or -1. */
+static int
+mb_number(const char **s, unsigned long long *v)
+{
+	char *end;
+
+	if (**s < '0' || **s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(*s, &end, MB_DECIMAL);
+	if (errno != 0)
+		return -1;
+	*s = end;
+	return 0;
+}
+
+int
+mb_list_line(struct mailbox *mb, const char *line)
+{
+	unsigned long long num, size;
+	struct mb_entry *e;
+	const char *p = line;
+
+	if (mb_number(&p, &num) == -1 || *p != ' ' || num == 0 || num > (unsigned long)-1)
+		return -1;
+	p += strspn(p, " ");
+	if (mb_number(&p, &size) == -1 || (*p != '\0' && *p != ' '))
+		return -1;
+	if ((e = mb_get(mb, (unsigned long)num, 1)) == NULL)
+		return -1;
+	e->size = size;
+	e->sized = 1;
+	return 0;
+}
+
+void
+mb_mark(struct mailbox *mb, unsigned long num)
+{
+	struct mb_entry *e = mb_get(mb, num, 1);
+
+	if (e != NULL)
+		e->marked = 1;
+}
+
+void
+mb_unmark_all(struct mailbox *mb)
+{
+	for (size_t i = 0; i < mb->n; i++)
+		mb->e[i].marked = 0;
+	mb->confirm_rset = 0;
+}
+
+size_t
+mb_marked(const struct mailbox *mb)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < mb->n; i++)
+		n += mb->e[i].marked != 0;
+	return n;
+}
+
+size_t
+mb_count(const struct mailbox *mb)
+{
+	return mb->n;
+}
+
+unsigned long long
+mb_octets(const struct mailbox *mb)
+{
+	unsigned long long n = 0;
+
+	for (size_t i = 0; i < mb->n; i++)
+		n += mb->e[i].size;
+	return n;
+}
+
+struct mb_entry *
+mb_next_unfetched(struct mailbox *mb)
+{
+	for (size_t i = 0; i < mb->n; i++)
+		if (mb->e[i].hdr == MB_HDR_NONE && !mb->e[i].marked)
+			return &mb->e[i];
+	return NULL;
+}
+
+struct mb_entry *
+mb_selected(struct mailbox *mb)
+{
+	if (mb->n == 0)
+		return NULL;
+	if (mb->sel >= mb->n)
+		mb->sel = mb->n - 1;
+	return &mb->e[mb->sel];
+}
+
+void
+mb_move(struct mailbox *mb, long delta)
+{
+	if (mb->n == 0) {
+		mb->sel = 0;
+		return;
+	}
+	if (delta < 0)
+		mb->sel = (size_t)-delta > mb->sel ? 0 : mb->sel - (size_t)-delta;
+	else
+		mb->sel = (size_t)delta >= mb->n - mb->sel ? mb->n - 1 : mb->sel + (size_t)delta;
+}
+
+void
+mb_scroll(struct mailbox *mb, int rows)
+{
+	size_t r = rows > 0 ? (size_t)rows : 1;
+
+	if (mb->sel >= mb->n)
+		mb->sel = mb->n ? mb->n - 1 : 0;
+	if (mb->sel < mb->top)
+		mb->top = mb->sel;
+	if (mb->sel >= mb->top + r)
+		mb->top = mb->sel - r + 1;
+	if (mb->n > r && mb->top > mb->n - r)
+		mb->top = mb->n - r;                 /* no empty rows below the last */
+	if (mb->n <= r)
+		mb->top = 0;
+}
+
+int
+mb_list_rows(int height, int info)
+{
+	int rows = height - MB_LIST_ROWS_CHROME - (info ? 1 : 0);
+
+	return rows > 0 ? rows : 1;
+}
+
+void
+mb_size_text(unsigned long long size, char *out, size_t len)
+{
+	static const char units[] = "KMGT";
+	unsigned long long tenths;
+	int u = -1;
+
+	if (size < MB_KIB) {
+		snprintf(out, len, "%llu", size);
+		return;
+	}
+	tenths = size * MB_TEN / MB_KIB;              /* in tenths of the unit */
+	for (u = 0; tenths >= MB_KIB * MB_TEN && units[u + 1] != '\0'; u++)
+		tenths /= MB_KIB;
+	if (tenths < MB_TEN * MB_TEN)
+		snprintf(out, len, "%llu.%llu%c", tenths / MB_TEN, tenths % MB_TEN, units[u]);
+	else
+		snprintf(out, len, "%llu%c", tenths / MB_TEN, units[u]);
+}
+
+void
+mb_text_reset(struct mb_text *t)
+{
+	t->len = t->lines = t->dropped = 0;
+	if (t->buf != NULL)
+		t->buf[0] = '\0';
+}
+
+/* Room for N more bytes and a NUL within the cap. 0, or -1. */
+static int
+mb_text_room(struct mb_text *t, size_t n)
+{
+	size_t cap = t->cap ? t->cap : MB_TEXT_INITIAL;
+	char *b;
+
+	if (t->len + n + 1 <= t->cap)
+		return 0;
+	while (cap < t->len + n + 1)
+		cap *= 2;
+	if ((b = realloc(t->buf, cap)) == NULL)
+		return -1;
+	t->buf = b;
+	t->cap = cap;
+	return 0;
+}
+
+int
+mb_text_line(struct mb_text *t, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (t->dropped > 0 || t->len + n + 1 > TUI_POP3_VIEW_MAX) {
+		t->dropped++;
+		return 0;
+	}
+	if (mb_text_room(t, n + 1) == -1) {
+		t->dropped++;
+		return -1;
+	}
+	memcpy(t->buf + t->len, line, n);
+	t->len += n;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
+	t->lines++;
+	return 0;
+}
+
+void
+mb_text_free(struct mb_text *t)
+{
+	free(t->buf);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,112 @@
+/*
+ * tui_mailbox.h: the TUI's POP3 mailbox: the session's messages by number
+ * (the size from LIST, From, Subject and Date from TOP n 0 or RETR), which
+ * are marked for deletion (a DELE the server took; RSET unmarks them all,
+ * POP3 has no single undelete), the list's selection and scroll position,
+ * the text of one message collected for the viewer (un-stuffed lines, cut
+ * at TUI_POP3_VIEW_MAX bytes), and the drawing of the list. Everything but
+ * mb_draw() is pure; the mailbox owns its arrays (mb_free). Main thread.
+ */
+#ifndef SEAL_TUI_MAILBOX_H
+#define SEAL_TUI_MAILBOX_H
+
+#include <stddef.h>
+
+#include "tui_mailhdr.h"
+#include "tui_theme.h"
+
+#define MB_SIZE_TEXT 16
+
+enum mb_hdr { MB_HDR_NONE, MB_HDR_OK, MB_HDR_FAILED };
+
+struct mb_entry {
+	unsigned long       num;
+	unsigned long long  size;
+	int                 sized;        /* size known (LIST) */
+	int                 marked;       /* DELE answered +OK */
+	enum mb_hdr         hdr;          /* From, Subject, Date known, or TOP refused */
+	struct mail_summary sum;
+};
+
+struct mailbox {
+	struct mb_entry *e;               /* ascending numbers */
+	size_t           n, cap;
+	int              listed;          /* a whole LIST came */
+	size_t           sel, top;        /* selected entry, first shown */
+	int              confirm_rset;    /* d on a marked message asked: y sends RSET */
+};
+
+/* A message collected for the viewer. */
+struct mb_text {
+	char  *buf;                       /* lines joined by '\n', NUL-terminated */
+	size_t len, cap;
+	size_t lines, dropped;            /* lines kept; lines past TUI_POP3_VIEW_MAX */
+};
+
+/* What mb_draw() writes around the list. */
+struct mb_look {
+	const char   *title;              /* in the top border */
+	const char   *empty;              /* instead of the list when it is empty */
+	const char   *info;               /* a row under the list, or NULL */
+	enum tui_role info_role;
+	const char   *keys;               /* in the bottom border */
+};
+
+/* Frees the entries; MB is empty and usable again. */
+void mb_free(struct mailbox *mb);
+
+/* The entry of message NUM; when CREATE and it is missing, a new one in
+ * number order. NULL when missing (or out of memory). The pointer is valid
+ * until the next entry is created. */
+struct mb_entry *mb_get(struct mailbox *mb, unsigned long num, int create);
+
+/* One line of a LIST reply, "NUM SIZE": 0 with the entry's size set, or -1
+ * when LINE is not such a line (or out of memory). */
+int mb_list_line(struct mailbox *mb, const char *line);
+
+/* DELE NUM answered +OK: marks it (creating the entry when unknown). */
+void mb_mark(struct mailbox *mb, unsigned long num);
+
+/* RSET answered +OK: every mark goes. */
+void mb_unmark_all(struct mailbox *mb);
+
+/* Entries marked; entries known; their octets (those LIST sized). */
+size_t mb_marked(const struct mailbox *mb);
+size_t mb_count(const struct mailbox *mb);
+unsigned long long mb_octets(const struct mailbox *mb);
+
+/* The first entry whose headers are still to fetch (not marked: the
+ * server refuses TOP for those), or NULL. */
+struct mb_entry *mb_next_unfetched(struct mailbox *mb);
+
+/* The selected entry, or NULL when the list is empty. */
+struct mb_entry *mb_selected(struct mailbox *mb);
+
+/* Moves the selection by DELTA entries, stopping at either end. */
+void mb_move(struct mailbox *mb, long delta);
+
+/* Keeps the selection inside a list of ROWS rows (sets top). */
+void mb_scroll(struct mailbox *mb, int rows);
+
+/* Rows left for entries in a window HEIGHT rows tall, with an info row
+ * when INFO. At least 1. */
+int mb_list_rows(int height, int info);
+
+/* SIZE in octets as at most 5 columns: "512", "1.5K", "23K", "4.0M". */
+void mb_size_text(unsigned long long size, char *out, size_t len);
+
+/* Empties T for a new message (keeps its buffer). */
+void mb_text_reset(struct mb_text *t);
+
+/* Appends one un-stuffed line; past TUI_POP3_VIEW_MAX bytes it is only
+ * counted. 0, or -1 when out of memory (the line is counted as dropped). */
+int mb_text_line(struct mb_text *t, const char *line);
+
+/* Frees T's buffer. */
+void mb_text_free(struct mb_text *t);
+
+/* Paints MB into W (boxed) with LOOK's texts; scrolls to the selection. */
+void mb_draw(WINDOW *w, struct mailbox *mb, const struct mb_look *look,
+             const struct tui_theme *th);
+
+#endif
