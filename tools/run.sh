@@ -29,12 +29,14 @@ fi
 
 cat <<EOT
 
-  sealed: SMTP submission over TLS on 127.0.0.1:8465
+  sealed: SMTP submission on 127.0.0.1:8465, POP3 on :8995, RTSP on :8322,
+          all over TLS only
   demo user:  demo   password: $PASS   (kept in $PASSFILE)
 
   Connect with the client (certificate checked against certs/server.crt):
     bin/seal --show-cert smtps://localhost:8465
     bin/seal smtps://localhost:8465 --user demo --password-file $PASSFILE
+    bin/seal pop3s://localhost:8995 --user demo --password-file $PASSFILE
   or with curl:
     curl --ssl-reqd --cacert certs/server.crt --user demo:$PASS \\
          --mail-from demo@localhost --mail-rcpt demo@localhost \\
