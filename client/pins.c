@@ -5,6 +5,7 @@
  * never printed. One thread.
  */
 #include "pins.h"
+#include "fsutil.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -257,18 +258,13 @@ pins_sync_dir(const char *path)
 {
 	char dir[PINS_PATH_MAX];
 	char *slash;
-	int fd;
 
 	snprintf(dir, sizeof dir, "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash == NULL)
 		return;
 	*(slash == dir ? slash + 1 : slash) = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd != -1) {
-		fsync(fd);
-		close(fd);
-	}
+	(void)fsutil_sync_dir(dir);
 }
 
 int

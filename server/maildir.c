@@ -8,6 +8,7 @@
  * name (made once), so any thread may call any function.
  */
 #include "maildir.h"
+#include "fsutil.h"
 
 #include "defaults.h"
 #include "log.h"
@@ -206,24 +207,9 @@ maildir_begin(const char *data_dir, const char *first_user, char *err, size_t er
 }
 
 static int
-maildir_write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 maildir_flush(struct maildir_msg *m)
 {
-	if (m->used > 0 && maildir_write_all(m->fd, m->buf, m->used) == -1)
+	if (m->used > 0 && fsutil_write_all(m->fd, m->buf, m->used) == -1)
 		return -1;
 	m->used = 0;
 	return 0;
@@ -239,7 +225,7 @@ maildir_write(struct maildir_msg *m, const void *data, size_t len)
 	if (len > MAILDIR_WRITE_BUF - m->used && maildir_flush(m) == -1)
 		goto fail;
 	if (len >= MAILDIR_WRITE_BUF) {
-		if (maildir_write_all(m->fd, data, len) == -1)
+		if (fsutil_write_all(m->fd, data, len) == -1)
 			goto fail;
 	} else {
 		memcpy(m->buf + m->used, data, len);
@@ -325,19 +311,6 @@ maildir_link_all(struct maildir_msg *m, const char *const *users, size_t n,
 	return 0;
 }
 
-static int
-maildir_sync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Moves USERS[i]'s copy from SUB_FROM to SUB_TO (rename) or, with SUB_TO
  * NULL, fsyncs USERS[i]'s SUB_FROM directory. 0, or -1 (errno set). */
 static int
@@ -348,7 +321,7 @@ maildir_step(const struct maildir_msg *m, const char *user, const char *sub_from
 
 	if (sub_to == NULL)
 		return maildir_path(from, sizeof from, m->data_dir, user, sub_from, NULL) == -1
-		       ? -1 : maildir_sync_dir(from);
+		       ? -1 : fsutil_sync_dir(from);
 	if (maildir_path(from, sizeof from, m->data_dir, user, sub_from, m->id) == -1 ||
 	    maildir_path(to, sizeof to, m->data_dir, user, sub_to, m->id) == -1)
 		return -1;

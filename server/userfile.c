@@ -9,6 +9,7 @@
  * no crypt(3) and takes no other lock; password hashing happens before it.
  */
 #include "userfile.h"
+#include "fsutil.h"
 
 #include "log.h"
 #include "passhash.h"
@@ -274,21 +275,6 @@ userfile_read_dir(const char *data_dir, struct user_list *l, char *err, size_t e
 
 /* --- Writing the file ---------------------------------------------------- */
 
-static int
-userfile_write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The file's text for L without position SKIP, in a malloc'd *OUT. 0, or -1. */
 static int
 userfile_format(const struct user_list *l, size_t skip, char **out, size_t *len)
@@ -307,20 +293,6 @@ userfile_format(const struct user_list *l, size_t skip, char **out, size_t *len)
 	*out = buf;
 	*len = off;
 	return 0;
-}
-
-/* fsyncs directory DIR, so that a rename in it is durable. 0, or -1. */
-static int
-userfile_sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* Run as root (an admin command), gives FD the owner of DIR, so that a
@@ -369,14 +341,14 @@ userfile_write(const char *dir, const struct user_list *l, size_t skip,
 		goto fail;
 	created = 1;
 	userfile_give_to_owner(fd, dir);
-	if (userfile_write_all(fd, buf, len) == -1 || fsync(fd) == -1)
+	if (fsutil_write_all(fd, buf, len) == -1 || fsync(fd) == -1)
 		goto fail;
 	n = close(fd);
 	fd = -1;
 	if (n == -1 || rename(tmp, path) == -1)
 		goto fail;
 	created = 0;
-	if (userfile_sync_dir(dir) == -1)
+	if (fsutil_sync_dir(dir) == -1)
 		goto fail;
 	free(buf);
 	return 0;
