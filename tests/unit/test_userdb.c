@@ -2,6 +2,7 @@
  * after outside changes, malformed lines and open registration. The file
  * operations are in test_userfile.c, hashing in test_passhash.c. */
 #include "unit.h"
+#include "users_testutil.h"
 #include "defaults.h"
 #include "passhash.h"
 #include "userdb.h"
@@ -10,64 +11,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The whole of PATH in a malloc'd string, or NULL. */
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (f == NULL)
-		return NULL;
-	FILE *mem = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, mem);
-	fclose(mem);
-	fclose(f);
-	return buf;
-}
-
-static void
-users_path(char *out, size_t len, const char *dir)
-{
-	snprintf(out, len, "%s/%s", dir, USERS_FILE_NAME);
-}
-
-/* Replaces PATH with TEXT the way an outside editor might: new file, rename. */
-static int
-replace_file(const char *path, const char *text)
-{
-	char tmp[512];
-	FILE *f;
-
-	snprintf(tmp, sizeof tmp, "%s.edit", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	fputs(text, f);
-	if (fclose(f) != 0)
-		return -1;
-	return rename(tmp, path);
-}
-
-/* What userfile_list prints, in a malloc'd string. */
-static char *
-list_users(const char *dir)
-{
-	char *buf = NULL, err[256];
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-
-	if (userfile_list(dir, mem, err, sizeof err) == -1) {
-		fclose(mem);
-		free(buf);
-		return NULL;
-	}
-	fclose(mem);
-	return buf;
-}
 
 UNIT_TEST(userdb_verify_good_and_bad)
 {
@@ -131,10 +74,10 @@ UNIT_TEST(userdb_refresh_sees_outside_changes)
 	if (db == NULL)
 		return;
 	CHECK_INT(userdb_count(db), 0);
-	users_path(path, sizeof path, dir);
+	users_testutil_path(path, sizeof path, dir);
 	CHECK_INT(passhash_make("carol-pw", hash, sizeof hash), 0);
 	snprintf(line, sizeof line, "carol:%s\n", hash);
-	CHECK_INT(replace_file(path, line), 0);
+	CHECK_INT(users_testutil_replace(path, line), 0);
 	CHECK_INT(userdb_exists(db, "carol"), 1);
 	CHECK_INT(userdb_verify(db, "carol", "carol-pw", 0), AUTH_OK);
 	f = fopen(path, "a");  /* same inode, grows */
@@ -166,7 +109,7 @@ open_logged(const char *dir, char **logged)
 	dup2(saved, 2);
 	close(saved);
 	close(fd);
-	*logged = slurp(name);
+	*logged = users_testutil_slurp(name);
 	unlink(name);
 	return db;
 }
@@ -177,12 +120,12 @@ UNIT_TEST(userdb_malformed_lines_are_skipped)
 	char path[512], hash[HASH_MAX], text[4 * HASH_MAX], err[256], *list, *logged;
 	struct userdb *db;
 
-	users_path(path, sizeof path, dir);
+	users_testutil_path(path, sizeof path, dir);
 	CHECK_INT(passhash_make("pw", hash, sizeof hash), 0);
 	snprintf(text, sizeof text,
 	         "garbage without colon\nalice:%s\n:nohash\nbob:\n-bad:x\n\n"
 	         "carol:%s\r\nalice:duplicate\nx:y:z\nno-newline-at-end", hash, hash);
-	CHECK_INT(replace_file(path, text), 0);
+	CHECK_INT(users_testutil_replace(path, text), 0);
 	db = open_logged(dir, &logged);
 	CHECK(logged != NULL && strstr(logged, "line 1 is malformed") != NULL);
 	CHECK(logged != NULL && strstr(logged, "line 4 is malformed") != NULL);
@@ -197,10 +140,10 @@ UNIT_TEST(userdb_malformed_lines_are_skipped)
 	CHECK_INT(userdb_verify(db, "carol", "pw", 0), AUTH_OK);
 	CHECK_INT(userdb_verify(db, "alice", "pw", 0), AUTH_OK);
 	CHECK_INT(userdb_exists(db, "bob"), 0);
-	CHECK_STR(list = list_users(dir), "alice\ncarol\n");
+	CHECK_STR(list = users_testutil_list(dir), "alice\ncarol\n");
 	free(list);
 	CHECK_INT(userfile_add(dir, "erin", "pw", err, sizeof err), 0);
-	CHECK_STR(list = list_users(dir), "alice\ncarol\nerin\n");
+	CHECK_STR(list = users_testutil_list(dir), "alice\ncarol\nerin\n");
 	free(list);
 	userdb_free(db);
 }
@@ -225,9 +168,9 @@ UNIT_TEST(userdb_open_registration_adds_user)
 	CHECK_INT(userdb_verify(db, "bad name", "pw", 1), AUTH_BAD);
 	CHECK_INT(userdb_verify(db, "empty", "", 1), AUTH_BAD);
 	CHECK_INT(userdb_count(db), 1);
-	users_path(path, sizeof path, dir);
+	users_testutil_path(path, sizeof path, dir);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == DATA_FILE_MODE);
-	text = slurp(path);
+	text = users_testutil_slurp(path);
 	CHECK(text != NULL && strncmp(text, "newbie:$y$", 10) == 0);
 	CHECK(text != NULL && strstr(text, "first-pw") == NULL);
 	free(text);

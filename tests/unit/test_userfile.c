@@ -2,6 +2,7 @@
  * del with their refusals, listing, creating the data dir, concurrent writers
  * and a writer waiting for the file lock, then re-reading. */
 #include "unit.h"
+#include "users_testutil.h"
 #include "defaults.h"
 #include "passhash.h"
 #include "userfile.h"
@@ -18,64 +19,6 @@
 #define TEST_THREADS         2
 #define TEST_ADDS_PER_THREAD 8
 #define TEST_LOCK_HOLD_MS    300   /* how long the test holds users.lock */
-
-/* The whole of PATH in a malloc'd string, or NULL. */
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (f == NULL)
-		return NULL;
-	FILE *mem = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, mem);
-	fclose(mem);
-	fclose(f);
-	return buf;
-}
-
-static void
-users_path(char *out, size_t len, const char *dir)
-{
-	snprintf(out, len, "%s/%s", dir, USERS_FILE_NAME);
-}
-
-/* Replaces PATH with TEXT the way an outside editor might: new file, rename. */
-static int
-replace_file(const char *path, const char *text)
-{
-	char tmp[512];
-	FILE *f;
-
-	snprintf(tmp, sizeof tmp, "%s.edit", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	fputs(text, f);
-	if (fclose(f) != 0)
-		return -1;
-	return rename(tmp, path);
-}
-
-/* What userfile_list prints, in a malloc'd string. */
-static char *
-list_users(const char *dir)
-{
-	char *buf = NULL, err[256];
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-
-	if (userfile_list(dir, mem, err, sizeof err) == -1) {
-		fclose(mem);
-		free(buf);
-		return NULL;
-	}
-	fclose(mem);
-	return buf;
-}
 
 static int
 count_tmp_files(const char *dir)
@@ -121,10 +64,10 @@ UNIT_TEST(userfile_add_passwd_del_round_trip)
 	char path[512], err[256], *text, *list, *old;
 	struct stat st;
 
-	users_path(path, sizeof path, dir);
+	users_testutil_path(path, sizeof path, dir);
 	CHECK_INT(userfile_add(dir, "alice", "s3cret-pw", err, sizeof err), 0);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == DATA_FILE_MODE);
-	text = slurp(path);
+	text = users_testutil_slurp(path);
 	CHECK(text != NULL && strncmp(text, "alice:$y$", 9) == 0);
 	CHECK(text != NULL && strstr(text, "s3cret-pw") == NULL);
 	CHECK_INT(userfile_add(dir, "alice", "other", err, sizeof err), -1);
@@ -134,13 +77,13 @@ UNIT_TEST(userfile_add_passwd_del_round_trip)
 	CHECK_INT(userfile_add(dir, "bob", "bob-pw", err, sizeof err), 0);
 	CHECK_INT(userfile_passwd(dir, "alice", "new-pw", err, sizeof err), 0);
 	old = text;
-	text = slurp(path);
+	text = users_testutil_slurp(path);
 	CHECK(text != NULL && old != NULL && strncmp(text, old, strlen(old) - 1) != 0);
-	CHECK_STR(list = list_users(dir), "alice\nbob\n");
+	CHECK_STR(list = users_testutil_list(dir), "alice\nbob\n");
 	free(list);
 	CHECK_INT(userfile_del(dir, "alice", err, sizeof err), 0);
 	CHECK_INT(userfile_del(dir, "alice", err, sizeof err), -1);
-	CHECK_STR(list = list_users(dir), "bob\n");
+	CHECK_STR(list = users_testutil_list(dir), "bob\n");
 	CHECK_INT(userfile_has(dir, "bob"), 1);
 	CHECK_INT(userfile_has(dir, "alice"), 0);
 	CHECK_INT(count_tmp_files(dir), 0);
@@ -245,13 +188,13 @@ UNIT_TEST(userfile_writer_waits_for_the_lock_and_rereads)
 	nanosleep(&hold, NULL);
 	CHECK_INT(userfile_has(dir, "waiter"), 0);
 	/* another writer's change, made while holding the lock */
-	users_path(path, sizeof path, dir);
+	users_testutil_path(path, sizeof path, dir);
 	CHECK_INT(passhash_make("pw", hash, sizeof hash), 0);
 	snprintf(line, sizeof line, "zed:%s\n", hash);
-	CHECK_INT(replace_file(path, line), 0);
+	CHECK_INT(users_testutil_replace(path, line), 0);
 	close(lfd);
 	pthread_join(th, NULL);
 	CHECK_INT(a.rc, 0);
-	CHECK_STR(list = list_users(dir), "zed\nwaiter\n");
+	CHECK_STR(list = users_testutil_list(dir), "zed\nwaiter\n");
 	free(list);
 }
