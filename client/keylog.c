@@ -100,8 +100,12 @@ keylog_tls13_cb(WOLFSSL *ssl, int id, const unsigned char *secret, int len, void
 void
 keylog_attach(struct keylog *kl, WOLFSSL *ssl)
 {
-	if (kl != NULL && kl->f != NULL)
-		wolfSSL_set_tls13_secret_cb(ssl, keylog_tls13_cb, kl);
+	if (kl == NULL || kl->f == NULL)
+		return;
+	wolfSSL_set_tls13_secret_cb(ssl, keylog_tls13_cb, kl);
+	/* TLS 1.2: the client random lives in the handshake arrays, which
+	 * wolfSSL frees at the end of the handshake unless told to keep them */
+	wolfSSL_KeepArrays(ssl);
 }
 
 void
@@ -112,14 +116,17 @@ keylog_after_handshake(struct keylog *kl, WOLFSSL *ssl)
 	size_t rlen;
 	int mlen;
 
-	if (kl == NULL || kl->f == NULL || wolfSSL_version(ssl) != TLS1_2_VERSION)
+	if (kl == NULL || kl->f == NULL)
 		return;
-	sess = wolfSSL_get_session(ssl);
-	rlen = wolfSSL_get_client_random(ssl, random, sizeof random);
-	mlen = sess ? wolfSSL_SESSION_get_master_key(sess, master, (int)sizeof master) : 0;
-	if (rlen == sizeof random && mlen > 0)
-		keylog_line(kl->f, "CLIENT_RANDOM", random, rlen, master, (size_t)mlen);
-	memset(master, 0, sizeof master);
+	if (wolfSSL_version(ssl) == TLS1_2_VERSION) {
+		sess = wolfSSL_get_session(ssl);
+		rlen = wolfSSL_get_client_random(ssl, random, sizeof random);
+		mlen = sess ? wolfSSL_SESSION_get_master_key(sess, master, (int)sizeof master) : 0;
+		if (rlen == sizeof random && mlen > 0)
+			keylog_line(kl->f, "CLIENT_RANDOM", random, rlen, master, (size_t)mlen);
+		memset(master, 0, sizeof master);
+	}
+	wolfSSL_FreeArrays(ssl);        /* kept by keylog_attach; wiped when freed */
 }
 
 #else /* !HAVE_SECRET_CALLBACK */

@@ -23,10 +23,12 @@ int keylog_supported(void);
  * in ERR (also when the build cannot write key logs). */
 int keylog_open(struct keylog *kl, const char *path, char *err, size_t errlen);
 
-/* Before the handshake: SSL passes its TLS 1.3 secrets to KL as they appear. */
+/* Before the handshake: SSL passes its TLS 1.3 secrets to KL as they
+ * appear, and keeps its handshake arrays (TLS 1.2's client random). */
 void keylog_attach(struct keylog *kl, WOLFSSL *ssl);
 
-/* After the handshake: for TLS 1.2, writes the CLIENT_RANDOM line. */
+/* After a successful handshake: for TLS 1.2, writes the CLIENT_RANDOM line;
+ * then frees the arrays keylog_attach kept. */
 void keylog_after_handshake(struct keylog *kl, WOLFSSL *ssl);
 
 void keylog_close(struct keylog *kl);

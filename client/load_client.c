@@ -22,6 +22,9 @@
 #define LOAD_MS_PER_S       1000
 #define LOAD_QUOTE_MAX      80      /* bytes of a bad reply quoted in a failure */
 #define LOAD_EXPECT_TEXT    16
+#define LOAD_TICKET_MAX     8192    /* larger tickets are not recognised */
+#define LOAD_FNV_OFFSET     0xcbf29ce484222325ULL
+#define LOAD_FNV_PRIME      0x100000001b3ULL
 
 static void client_fail(struct load_client *c, int64_t now, enum load_fail kind,
                         const char *fmt, ...) PRINTF_LIKE(4, 5);
@@ -33,7 +36,7 @@ load_client_init(struct load_client *c, struct load_loop *loop,
 	memset(c, 0, sizeof *c);
 	c->loop = loop;
 	c->run = run;
-	c->script = load_proto_script(run->opts->mode, run->opts->url.scheme, &c->nsteps);
+	c->script = load_proto_script(run->opts, &c->nsteps);
 	c->phase = LOAD_PHASE_NEW;
 	c->fd = -1;
 	c->start_at_us = start_at_us;
@@ -48,6 +51,7 @@ client_step_name(const struct load_client *c)
 	case LOAD_PHASE_CONNECT:   return "connect";
 	case LOAD_PHASE_HANDSHAKE: return "handshake";
 	case LOAD_PHASE_HOLD:      return "hold";
+	case LOAD_PHASE_TICKET:    return "ticket";
 	case LOAD_PHASE_PROTO:
 		return c->step < c->nsteps ? c->script[c->step].name : "close";
 	default:                   return "start";
@@ -164,7 +168,67 @@ client_hold(struct load_client *c, int64_t now)
 	client_want(c, EPOLLIN);
 }
 
-/* Every step done: save the session (resume), hold (idle), or finish. */
+/* Mode resume: keeps the session to offer on the next connection. */
+static void
+client_save_session(struct load_client *c)
+{
+	WOLFSSL_SESSION *s = wolfSSL_get1_session(c->ssl);
+
+	if (s != NULL) {
+		if (c->saved != NULL)
+			wolfSSL_SESSION_free(c->saved);
+		c->saved = s;
+	}
+}
+
+/* A fingerprint (FNV-1a) of the session's ticket; 0 when it has none. */
+static uint64_t
+client_ticket_id(WOLFSSL *ssl)
+{
+	unsigned char buf[LOAD_TICKET_MAX];
+	word32 len = sizeof buf;
+	uint64_t h = LOAD_FNV_OFFSET;
+
+	if (wolfSSL_get_SessionTicket(ssl, buf, &len) != WOLFSSL_SUCCESS || len == 0)
+		return 0;
+	for (word32 i = 0; i < len; i++)
+		h = (h ^ buf[i]) * LOAD_FNV_PRIME;
+	return h == 0 ? 1 : h;
+}
+
+/* TICKET: reads (and drops) what comes until a NewSessionTicket, which TLS
+ * 1.3 sends after the handshake, has replaced the ticket the session had
+ * then (a resumed session still holds the one it offered, bound to the old
+ * session's secret: offering it again fails); then the session ends. */
+static void
+client_ticket_event(struct load_client *c, int64_t now)
+{
+	char buf[LOAD_READ_CHUNK];
+
+	for (;;) {
+		int n = wolfSSL_read(c->ssl, buf, sizeof buf);
+		if (n > 0)
+			continue;
+		int err = wolfSSL_get_error(c->ssl, n);
+		if (err != WOLFSSL_ERROR_WANT_READ && err != WOLFSSL_ERROR_WANT_WRITE) {
+			client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
+			            err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session "
+			            "without a ticket" : tls_error_reason(err));
+			return;
+		}
+		uint64_t id = client_ticket_id(c->ssl);
+		if (id != 0 && id != c->ticket_before) {
+			client_save_session(c);
+			client_finish(c, now);
+			return;
+		}
+		client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
+		return;
+	}
+}
+
+/* Every step done: save the session (resume; without a greeting, once the
+ * TLS 1.3 ticket is in), hold (idle), or finish. */
 static void
 client_script_done(struct load_client *c, int64_t now)
 {
@@ -174,14 +238,16 @@ client_script_done(struct load_client *c, int64_t now)
 		client_hold(c, now);
 		return;
 	}
-	if (mode == LOAD_MODE_RESUME) {
-		WOLFSSL_SESSION *s = wolfSSL_get1_session(c->ssl);
-		if (s != NULL) {
-			if (c->saved != NULL)
-				wolfSSL_SESSION_free(c->saved);
-			c->saved = s;
-		}
+	if (mode == LOAD_MODE_RESUME && c->run->opts->no_greeting &&
+	    wolfSSL_version(c->ssl) == TLS1_3_VERSION) {
+		c->ticket_before = client_ticket_id(c->ssl);
+		c->phase = LOAD_PHASE_TICKET;
+		client_arm(c, now);
+		client_ticket_event(c, now);
+		return;
 	}
+	if (mode == LOAD_MODE_RESUME)
+		client_save_session(c);
 	client_finish(c, now);
 }
 
@@ -476,6 +542,7 @@ load_client_event(struct load_client *c, uint32_t events, int64_t now)
 	case LOAD_PHASE_CONNECT:   client_connect_done(c, now); break;
 	case LOAD_PHASE_HANDSHAKE: client_handshake(c, now); break;
 	case LOAD_PHASE_PROTO:     client_proto_io(c, now); break;
+	case LOAD_PHASE_TICKET:    client_ticket_event(c, now); break;
 	case LOAD_PHASE_HOLD:      client_hold_event(c, now); break;
 	default:                   break;
 	}
@@ -510,6 +577,7 @@ load_client_tick(struct load_client *c, int64_t now)
 	case LOAD_PHASE_CONNECT:
 	case LOAD_PHASE_HANDSHAKE:
 	case LOAD_PHASE_PROTO:
+	case LOAD_PHASE_TICKET:
 		if (now >= c->deadline_us)
 			client_fail(c, now, LOAD_FAIL_TIMEOUT, "%s: no progress in %d s",
 			            client_step_name(c), LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);

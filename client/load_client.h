@@ -1,7 +1,8 @@
 /*
  * load_client.h: one simulated client of seal-load, a small state machine
  * driven by its event-loop thread: connect -> handshake -> protocol steps ->
- * close -> next session (or, in mode idle, -> hold until the run stops). A
+ * close -> next session (or, in mode idle, -> hold until the run stops; in
+ * mode resume with --no-greeting, -> wait for the TLS 1.3 ticket -> close). A
  * client belongs to one thread (its loop) and is never touched by another;
  * it reports into the run's shared counters.
  */
@@ -14,7 +15,7 @@
 #include "load.h"
 #include "load_proto.h"
 
-#define LOAD_PHASES(X) X(NEW) X(WAIT) X(CONNECT) X(HANDSHAKE) X(PROTO) X(HOLD) X(DONE)
+#define LOAD_PHASES(X) X(NEW) X(WAIT) X(CONNECT) X(HANDSHAKE) X(PROTO) X(TICKET) X(HOLD) X(DONE)
 #define LOAD_PHASE_ENUM(id) LOAD_PHASE_##id,
 enum load_phase { LOAD_PHASES(LOAD_PHASE_ENUM) LOAD_PHASE_COUNT };
 #undef LOAD_PHASE_ENUM
@@ -39,6 +40,7 @@ struct load_client {
 	int                     fd;
 	WOLFSSL                *ssl;
 	WOLFSSL_SESSION        *saved;         /* resume: the session to offer */
+	uint64_t                ticket_before; /* TICKET: the ticket id to see replaced */
 	uint32_t                events;        /* epoll interest now */
 	int                     want_write;    /* a write waits for EPOLLOUT */
 	const char             *out;           /* PROTO: bytes still to send */

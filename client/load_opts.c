@@ -23,7 +23,7 @@ static const char *const load_modes_later[] = { "pop3", "rtsp" };
 
 enum load_opt_id {
 	LOPT_RCPT = 256, LOPT_CAFILE, LOPT_USER, LOPT_PASSWORD_FILE, LOPT_JSON,
-	LOPT_RAMP, LOPT_THREADS, LOPT_EXPECT_CN
+	LOPT_RAMP, LOPT_THREADS, LOPT_EXPECT_CN, LOPT_NO_GREETING
 };
 
 static const struct option load_long_opts[] = {
@@ -37,6 +37,7 @@ static const struct option load_long_opts[] = {
 	{ "user",          required_argument, NULL, LOPT_USER },
 	{ "password-file", required_argument, NULL, LOPT_PASSWORD_FILE },
 	{ "json",          no_argument,       NULL, LOPT_JSON },
+	{ "no-greeting",   no_argument,       NULL, LOPT_NO_GREETING },
 	{ "ramp",          required_argument, NULL, LOPT_RAMP },
 	{ "threads",       required_argument, NULL, LOPT_THREADS },
 	{ "help",          no_argument,       NULL, 'h' },
@@ -124,6 +125,7 @@ load_opts_set(struct load_opts *o, int c, const char *arg, char *err, size_t err
 	case LOPT_RAMP:
 		return load_opts_seconds(arg, 0, &o->ramp_s, "--ramp", err, errlen);
 	case LOPT_JSON: o->json = 1; return 0;
+	case LOPT_NO_GREETING: o->no_greeting = 1; return 0;
 	case 'h':       o->help = 1; return 0;
 	}
 	if (load_opts_string(o, c, arg) == -1) {
@@ -176,9 +178,12 @@ load_opts_check_mode(const struct load_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "mode smtp needs an smtps:// URL");
 	else if (o->mode == LOAD_MODE_SMTP && (o->user == NULL || o->password_file == NULL))
 		snprintf(err, errlen, "mode smtp needs --user and --password-file");
-	else if ((o->mode == LOAD_MODE_RESUME || o->mode == LOAD_MODE_IDLE) && s == URL_RTSPS)
+	else if (o->mode == LOAD_MODE_SMTP && o->no_greeting)
+		snprintf(err, errlen, "mode smtp needs the server's greeting: no --no-greeting");
+	else if ((o->mode == LOAD_MODE_RESUME || o->mode == LOAD_MODE_IDLE) && s == URL_RTSPS &&
+	         !o->no_greeting)
 		snprintf(err, errlen, "mode %s reads the server's greeting: use an smtps:// "
-		         "or pop3s:// URL", load_mode_name(o->mode));
+		         "or pop3s:// URL, or --no-greeting", load_mode_name(o->mode));
 	else if (o->mode == LOAD_MODE_IDLE && o->count > 0)
 		snprintf(err, errlen, "mode idle holds -c sessions for -d seconds: no -n");
 	else
@@ -276,6 +281,9 @@ load_opts_usage(FILE *out)
 "  --password-file FILE  ... with the password on the first line of FILE\n"
 "  --ramp SECONDS        spread the start of the clients over this time\n"
 "  --threads N           event loops (default %d; never a thread per client)\n"
+"  --no-greeting         resume, idle: the server sends nothing first (a bare TLS\n"
+"                        or HTTPS server): idle holds the session right after the\n"
+"                        handshake, resume waits for the TLS 1.3 session ticket\n"
 "  --json                the final summary as one JSON object\n"
 "  -h, --help            this text\n\n",
 	        LOAD_DEFAULT_CLIENTS, LOAD_DEFAULT_DURATION_S, LOAD_DEFAULT_MSG_SIZE,

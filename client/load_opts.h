@@ -36,6 +36,7 @@ struct load_opts {
 	const char     *expect_cn;     /* NULL: the URL's host */
 	const char     *user;
 	const char     *password_file;
+	int             no_greeting;   /* --no-greeting: the server speaks no first line */
 	int             json;
 	int             help;
 	const char     *url_text;      /* as given, for the summary */

@@ -39,16 +39,18 @@ static const struct load_step load_smtp_session[] = {
 };
 
 const struct load_step *
-load_proto_script(enum load_mode mode, enum url_scheme scheme, size_t *n)
+load_proto_script(const struct load_opts *o, size_t *n)
 {
-	switch (mode) {
+	switch (o->mode) {
 	case LOAD_MODE_SMTP:
 		*n = LOAD_COUNT(load_smtp_session);
 		return load_smtp_session;
 	case LOAD_MODE_RESUME:
 	case LOAD_MODE_IDLE:
+		if (o->no_greeting)
+			break;
 		*n = 1;
-		return scheme == URL_POP3S ? load_pop3_greeting : load_smtp_greeting;
+		return o->url.scheme == URL_POP3S ? load_pop3_greeting : load_smtp_greeting;
 	case LOAD_MODE_HANDSHAKE:
 	case LOAD_MODE_COUNT:
 		break;

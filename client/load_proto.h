@@ -20,10 +20,10 @@ struct load_step {
 	int             expect;
 };
 
-/* The steps of MODE over SCHEME, and their number in *N (0 for handshake:
- * nothing after the handshake). */
-const struct load_step *load_proto_script(enum load_mode mode, enum url_scheme scheme,
-                                          size_t *n);
+/* The steps of O's mode over its URL's scheme, and their number in *N (0 for
+ * handshake, and for resume and idle with --no-greeting: nothing to read
+ * after the handshake). */
+const struct load_step *load_proto_script(const struct load_opts *o, size_t *n);
 
 enum load_reply {
 	LOAD_REPLY_MORE,   /* a continuation line ("250-..."): keep reading */

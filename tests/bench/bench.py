@@ -1,30 +1,42 @@
 #!/usr/bin/env python3
 """bench.py --bin DIR: the benchmarks behind `make bench` (Python 3.11 stdlib).
 
-Starts its own `sealed` (DIR/sealed) on a free loopback port with a temporary
-data dir, fresh ECDSA P-256 certificates (certs/mkcerts.sh) and one user, and
-drives it with DIR/seal-load:
+sealed against nginx, the reference for TLS handshakes and idle memory
+(issue 6, "The goals"). Starts its own `sealed` (DIR/sealed) and its own
+nginx (Debian's package: `sh tools/deps.sh --bench`), each on a free loopback
+port with a temporary directory, the same fresh ECDSA P-256 certificate
+(certs/mkcerts.sh), TLS 1.3 with X25519 and session tickets, and drives both
+with DIR/seal-load:
 
-  TLS handshakes/s        seal-load handshake -c 16, -c 64
-  resumed handshakes/s    seal-load resume -c 16
-  SMTP sessions/s         seal-load smtp -c 16, -c 64 (-s 1024: EHLO, AUTH PLAIN,
-                          MAIL, RCPT, 1 KiB DATA into an fsynced Maildir, QUIT)
-  idle sessions held      seal-load idle -c 10000 -d 10 (a fresh server each round)
+  full TLS handshakes/s   seal-load handshake -c 16 and -c 64       both
+  resumed handshakes/s    seal-load resume -c 16                     both
+  idle sessions held      seal-load idle -c 10000 -d 10, a fresh     both
+                          server of each kind every round
+  SMTP sessions/s         seal-load smtp -c 16 and -c 64 (-s 1024:   sealed
+                          EHLO, AUTH PLAIN, MAIL, RCPT, 1 KiB DATA
+                          into an fsynced Maildir, QUIT)
+
+nginx speaks no first line, so seal-load gets --no-greeting there (resume
+then waits for the TLS 1.3 ticket, idle holds the session from the end of
+the handshake); against sealed, resume and idle read the SMTP greeting.
 
 On two shared cores the load generator eats as much CPU as the server, so
 beside rate and latency every run reports the server's own CPU time per
-operation: utime+stime from /proc/PID/stat over the run, divided by the
-sessions. For idle it reports the server's memory (RSS, and PSS from
-/proc/PID/smaps_rollup) before and while holding, per idle session. Every run
-is repeated --rounds times (default 3, interleaved); the table shows medians
-(rates with their min-max). The Markdown goes to stdout and to
-build/bench/results.md. Every process started here is stopped by its pid.
+operation: utime+stime from /proc/PID/stat over the run (summed over nginx's
+master and workers), divided by the sessions. For idle it reports the
+server's memory (PSS from /proc/PID/smaps_rollup, summed over nginx's
+processes) before and while holding, per held session. Runs are A/B
+interleaved (the order of the two servers alternates from round to round),
+--rounds times (default 3); tables show medians. The Markdown goes to stdout
+and to build/bench/results.md. Every process started here is stopped by its
+pid.
 """
 
 import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -39,9 +51,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MKCERTS = os.path.join(ROOT, "certs", "mkcerts.sh")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 USER, PASSWORD = "bench", "bench-Secret-1"
-START_TIMEOUT = 20          # seconds for the server to listen
+START_TIMEOUT = 20          # seconds for a server to listen
 SLACK = 90                  # seconds a seal-load run may take beyond its -d
-STATUS_POLL = 0.25          # seconds between `sealed status` polls while idle
+MEM_POLL = 0.25             # seconds between memory samples while idle runs
+HOLD_MARGIN = 0.5           # seconds cut from each end of the hold window
+IDLE_GOAL = 10000           # sessions the idle goal is about
+NGINX_WORKER_CONNS = 15000  # per worker; under the open-file limit
 
 
 def log(msg):
@@ -55,7 +70,7 @@ def free_port():
 
 
 def raise_nofile():
-    """Soft RLIMIT_NOFILE to the hard limit (inherited by sealed and seal-load)."""
+    """Soft RLIMIT_NOFILE to the hard limit (inherited by the servers and seal-load)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -81,13 +96,50 @@ def memory_kb(pid):
     return rss, pss
 
 
-class Server:
+def children(pid):
+    """The child pids of PID (/proc/PID/task/*/children)."""
+    out = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                out += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    return sorted(set(out))
+
+
+def wait_listening(port, proc, what, log_path):
+    end = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("%s did not start: see %s" % (what, log_path))
+
+
+def stop_pid(proc, sig=signal.SIGTERM):
+    """Stops the process we started, by its pid: SIG, then SIGKILL."""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Sealed:
     """One sealed process on a free port with its own data dir."""
 
-    def __init__(self, bindir, certs, work, name):
+    kind = "sealed"
+    load_extra = []         # seal-load reads sealed's greeting
+
+    def __init__(self, bindir, certs, work, tag):
         self.bindir, self.certs = bindir, certs
-        self.data = os.path.join(work, name + "-data")
-        self.stderr_path = os.path.join(work, name + "-stderr")
+        self.data = os.path.join(work, tag + "-data")
+        self.log_path = os.path.join(work, tag + "-stderr")
         self.port = free_port()
         self.proc = None
 
@@ -104,38 +156,24 @@ class Server:
                "--listen", "127.0.0.1", "--smtp-port", str(self.port), "--pop3-port", "0",
                "--rtsp-port", "0", "--cert", self.certs + "/server.crt",
                "--key", self.certs + "/server.key"]
-        with open(self.stderr_path, "ab") as err:
+        with open(self.log_path, "ab") as err:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
-        end = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < end and self.proc.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("sealed did not start: see %s" % self.stderr_path)
+        try:
+            wait_listening(self.port, self.proc, "sealed", self.log_path)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_pid(self.proc)
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def conns_open(self):
-        r = self.sealed("status")
-        for line in r.stdout.decode().splitlines():
-            parts = line.split()
-            if len(parts) == 2 and parts[0] == "conns_open":
-                return int(parts[1])
-        return -1
+    def pids(self):
+        return [self.proc.pid]
 
     def clear_mail(self):
         shutil.rmtree(os.path.join(self.data, "mail", USER), ignore_errors=True)
@@ -144,23 +182,114 @@ class Server:
         return "smtps://localhost:%d" % self.port
 
 
+NGINX_CONF = """# written by tests/bench/bench.py: TLS 1.3 on one loopback port
+daemon off;
+master_process on;
+worker_processes auto;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections {conns}; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {certs}/server.crt;
+        ssl_certificate_key {certs}/server.key;
+        ssl_protocols TLSv1.3;
+        ssl_ecdh_curve X25519;
+        ssl_session_tickets on;
+        client_header_timeout 300s;
+        keepalive_timeout 300s;
+        location / {{ return 200 "ok\\n"; }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """Debian's nginx, in the foreground (daemon off), from a temp dir with a
+    minimal config; stopped by the master's pid (SIGTERM: fast shutdown)."""
+
+    kind = "nginx"
+    load_extra = ["--no-greeting"]
+
+    def __init__(self, binary, certs, work, tag):
+        self.binary, self.certs = binary, certs
+        self.dir = os.path.join(work, tag)
+        self.log_path = os.path.join(self.dir, "error.log")
+        self.port = free_port()
+        self.proc = None
+
+    def start(self):
+        os.makedirs(self.dir, exist_ok=True)
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(dir=self.dir, port=self.port, certs=self.certs,
+                                      conns=NGINX_WORKER_CONNS))
+        with open(os.path.join(self.dir, "stderr"), "ab") as err:
+            self.proc = subprocess.Popen([self.binary, "-p", self.dir, "-c", conf,
+                                          "-e", self.log_path], stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=err, cwd=self.dir)
+        try:
+            wait_listening(self.port, self.proc, "nginx", self.log_path)
+            end = time.monotonic() + START_TIMEOUT
+            while len(children(self.proc.pid)) < 1 and time.monotonic() < end:
+                time.sleep(0.05)
+            if not children(self.proc.pid):
+                raise RuntimeError("nginx started no worker: see %s" % self.log_path)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        stop_pid(self.proc)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def pids(self):
+        """Master and workers (their CPU time and memory are summed)."""
+        return [self.proc.pid] + children(self.proc.pid)
+
+    def url(self):
+        return "smtps://localhost:%d" % self.port      # seal-load needs a scheme
+
+
+def nginx_binary(requested):
+    for cand in (requested, shutil.which("nginx"), "/usr/sbin/nginx"):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+# --- one run -------------------------------------------------------------------
+
 def load_args(mode, clients, args, server, pwfile):
     """seal-load's arguments for one run (without the binary)."""
     a = [mode, "-c", str(clients)] + args + ["--cafile", server.certs + "/server.crt"]
     if mode == "smtp":
         a += ["-s", "1024", "--user", USER, "--password-file", pwfile]
+    elif mode in ("resume", "idle"):
+        a += server.load_extra
     return a + ["--json", server.url()]
 
 
 def run_load(bindir, argv, timeout, during=None):
-    """Runs seal-load; returns its JSON summary plus its CPU time. DURING(proc)
-    is called while it runs (for the idle memory samples)."""
+    """Runs seal-load; returns its JSON summary plus its CPU time. DURING(proc,
+    t0) is called while it runs (the idle memory samples)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
     p = subprocess.Popen([os.path.join(bindir, "seal-load")] + argv, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, cwd=ROOT)
     try:
         if during is not None:
-            during(p)
+            during(p, t0)
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill()
@@ -177,191 +306,330 @@ def run_load(bindir, argv, timeout, during=None):
     return summary
 
 
+def server_cpu(server, pids):
+    try:
+        return sum(cpu_seconds(p) for p in pids)
+    except OSError:
+        raise RuntimeError("%s lost a process during a run: see %s"
+                           % (server.kind, server.log_path))
+
+
 def measure(bindir, server, argv, timeout, during=None):
-    """One run with the server's CPU time around it."""
-    cpu0 = cpu_seconds(server.proc.pid)
+    """One run with the server's CPU time (all its processes) around it."""
+    pids = server.pids()
+    cpu0 = server_cpu(server, pids)
     s = run_load(bindir, argv, timeout, during)
-    s["server_cpu_s"] = cpu_seconds(server.proc.pid) - cpu0
+    s["server_cpu_s"] = server_cpu(server, pids) - cpu0
     ops = s["opened"] if s["mode"] == "idle" else s["ok"]
     s["ops"] = ops
     s["server_ms_per_op"] = 1000.0 * s["server_cpu_s"] / ops if ops else float("nan")
     s["client_ms_per_op"] = 1000.0 * s["client_cpu_s"] / ops if ops else float("nan")
+    s["argv"] = argv
     if s["failed"]:
-        log("%s: %d failed %s %s" % (argv[0], s["failed"], s["failures"], s["first_errors"]))
+        log("%s %s: %d failed %s %s" % (server.kind, argv[0], s["failed"], s["failures"],
+                                        s["first_errors"]))
     return s
 
 
-class IdleSampler:
-    """While seal-load idle runs: the server's memory at the moment the most
-    sessions were open (sealed status: conns_open), stopping once all are."""
+class MemorySampler:
+    """While seal-load idle runs: the server's summed (RSS, PSS) every
+    MEM_POLL seconds, with the time since seal-load started."""
 
-    def __init__(self, server, clients, before):
-        self.server, self.clients = server, clients
-        self.before = before
-        self.holding = None
-        self.conns = 0
+    def __init__(self, server):
+        self.server = server
+        self.samples = []
 
-    def __call__(self, proc):
+    def __call__(self, proc, t0):
         while proc.poll() is None:
-            n = self.server.conns_open()
-            if n > 0 and n >= self.conns:
-                self.holding = memory_kb(self.server.proc.pid)
-                self.conns = n
-                if n >= self.clients:
-                    return
-            time.sleep(STATUS_POLL)
+            try:
+                mem = [memory_kb(p) for p in self.server.pids()]
+                self.samples.append((time.monotonic() - t0, sum(m[0] for m in mem),
+                                     sum(m[1] for m in mem)))
+            except OSError:
+                pass
+            time.sleep(MEM_POLL)
+
+    def holding(self, open_s, hold_s):
+        """Median (RSS, PSS) over the hold window (every session open), or None."""
+        lo, hi = open_s + HOLD_MARGIN, open_s + hold_s - HOLD_MARGIN
+        win = [s for s in self.samples if lo <= s[0] <= hi]
+        if not win:
+            return None
+        return statistics.median(s[1] for s in win), statistics.median(s[2] for s in win)
 
 
-def idle_round(bindir, certs, work, rnd, clients, hold, pwfile):
+def idle_round(bindir, make_server, clients, hold, pwfile):
     """A fresh server, a few handshakes to warm it, then seal-load idle."""
-    server = Server(bindir, certs, work, "idle%d" % rnd).start()
+    server = make_server().start()
     try:
         run_load(bindir, load_args("handshake", 4, ["-n", "40"], server, pwfile), SLACK)
         time.sleep(0.5)
-        sampler = IdleSampler(server, clients, memory_kb(server.proc.pid))
+        mem = [memory_kb(p) for p in server.pids()]
+        before = (sum(m[0] for m in mem), sum(m[1] for m in mem))
+        sampler = MemorySampler(server)
         argv = load_args("idle", clients, ["-d", str(hold)], server, pwfile)
         s = measure(bindir, server, argv, hold + SLACK + 60, sampler)
-        s["argv"] = argv
-        s["mem_before"], s["mem_holding"], s["conns_seen"] = \
-            sampler.before, sampler.holding, sampler.conns
+        s["mem_before"] = before
+        s["mem_holding"] = sampler.holding(s.get("open_s", 0), s.get("hold_s", 0)) \
+            if s.get("held") else None
+        h = s["mem_holding"]
+        s["pss_kb_per_session"] = (h[1] - before[1]) / s["held"] if h and s["held"] else float("nan")
+        s["rss_kb_per_session"] = (h[0] - before[0]) / s["held"] if h and s["held"] else float("nan")
         return s
     finally:
         server.stop()
 
 
+# key, title, mode, clients, kinds
 RUNS = [
-    # key, title, mode, clients
-    ("hs16", "full TLS handshakes, c=16", "handshake", 16),
-    ("hs64", "full TLS handshakes, c=64", "handshake", 64),
-    ("res16", "resumed handshakes, c=16", "resume", 16),
-    ("smtp16", "SMTP sessions (AUTH + 1 KiB), c=16", "smtp", 16),
-    ("smtp64", "SMTP sessions (AUTH + 1 KiB), c=64", "smtp", 64),
+    ("hs16", "full TLS 1.3 handshakes, c=16", "handshake", 16, ("sealed", "nginx")),
+    ("hs64", "full TLS 1.3 handshakes, c=64", "handshake", 64, ("sealed", "nginx")),
+    ("res16", "resumed handshakes, c=16", "resume", 16, ("sealed", "nginx")),
+    ("smtp16", "SMTP sessions (AUTH + 1 KiB + fsync), c=16", "smtp", 16, ("sealed",)),
+    ("smtp64", "SMTP sessions (AUTH + 1 KiB + fsync), c=64", "smtp", 64, ("sealed",)),
 ]
 
 
-def rounds(args, bindir, certs, work, pwfile):
-    results = {key: [] for key, *_ in RUNS}
-    results["idle"] = []
-    argvs = {}
-    server = Server(bindir, certs, work, "main").start()
+def ordered(kinds, rnd):
+    """A/B interleaving: the servers' order alternates from round to round."""
+    return list(kinds) if rnd % 2 == 0 else list(reversed(kinds))
+
+
+def rate_round(args, bindir, servers, pwfile, rnd, results):
+    for key, title, mode, clients, kinds in RUNS:
+        for kind in ordered([k for k in kinds if k in servers], rnd):
+            server = servers[kind]
+            if not server.alive():
+                raise RuntimeError("%s died: see %s" % (kind, server.log_path))
+            argv = load_args(mode, clients, ["-d", str(args.duration)], server, pwfile)
+            s = measure(bindir, server, argv, args.duration + SLACK)
+            results[(key, kind)].append(s)
+            log("round %d %-6s %-6s %7.1f/s  p99 %6.2f ms  server %.3f ms/op  failed %d"
+                % (rnd + 1, key, kind, s["rate_per_s"], s["latency_ms"]["p99"],
+                   s["server_ms_per_op"], s["failed"]))
+            if mode == "smtp":
+                server.clear_mail()
+
+
+def idle_round_both(args, bindir, makers, pwfile, rnd, results):
+    for kind in ordered(list(makers), rnd):
+        s = idle_round(bindir, lambda: makers[kind](rnd), args.idle, args.idle_hold, pwfile)
+        results[("idle", kind)].append(s)
+        log("round %d idle   %-6s held %d/%d  open %.1f s  pss %.0f -> %s kB  (%.1f kB/session)"
+            % (rnd + 1, kind, s["held"], args.idle, s["open_s"], s["mem_before"][1],
+               "%.0f" % s["mem_holding"][1] if s["mem_holding"] else "?",
+               s["pss_kb_per_session"]))
+
+
+def rounds(args, bindir, certs, work, pwfile, nginx):
+    kinds = ["sealed"] + (["nginx"] if nginx else [])
+    results = {(key, kind): [] for key, *_ in RUNS + [("idle",)] for kind in kinds}
+    makers = {"sealed": lambda rnd: Sealed(bindir, certs, work, "sealed-idle%d" % rnd)}
+    if nginx:
+        makers["nginx"] = lambda rnd: Nginx(nginx, certs, work, "nginx-idle%d" % rnd)
+    servers = {}
     try:
+        servers["sealed"] = Sealed(bindir, certs, work, "sealed").start()
+        if nginx:
+            servers["nginx"] = Nginx(nginx, certs, work, "nginx").start()
         for rnd in range(args.rounds):
-            for key, title, mode, clients in RUNS:
-                if not server.alive():
-                    raise RuntimeError("sealed died: see %s" % server.stderr_path)
-                argv = load_args(mode, clients, ["-d", str(args.duration)], server, pwfile)
-                argvs[key] = argv
-                s = measure(bindir, server, argv, args.duration + SLACK)
-                results[key].append(s)
-                log("round %d %-7s %7.1f/s  p99 %6.2f ms  server %.3f ms/op  failed %d"
-                    % (rnd + 1, key, s["rate_per_s"], s["latency_ms"]["p99"],
-                       s["server_ms_per_op"], s["failed"]))
-                if mode == "smtp":
-                    server.clear_mail()
+            rate_round(args, bindir, servers, pwfile, rnd, results)
             if args.idle > 0:
-                s = idle_round(bindir, certs, work, rnd, args.idle, args.idle_hold, pwfile)
-                results["idle"].append(s)
-                argvs["idle"] = s["argv"]
-                log("round %d idle    held %d/%d  pss %s -> %s kB"
-                    % (rnd + 1, s["held"], args.idle, s["mem_before"][1],
-                       s["mem_holding"][1] if s["mem_holding"] else "?"))
+                idle_round_both(args, bindir, makers, pwfile, rnd, results)
     finally:
-        server.stop()
-    return results, argvs
+        for s in servers.values():
+            s.stop()
+    return results
 
 
-# --- the report ---------------------------------------------------------------
+# --- the report ------------------------------------------------------------------
 
 def med(values):
     values = [v for v in values if v == v]    # drop NaN
     return statistics.median(values) if values else float("nan")
 
 
-def rate_cell(runs):
-    rates = [r["rate_per_s"] for r in runs]
-    return "%.0f (%.0f-%.0f)" % (med(rates), min(rates), max(rates))
+def figures(runs):
+    """Medians of one benchmark on one server, or None when it did not run."""
+    if not runs:
+        return None
+    f = {"rate": med([r["rate_per_s"] for r in runs]),
+         "rate_min": min(r["rate_per_s"] for r in runs),
+         "rate_max": max(r["rate_per_s"] for r in runs),
+         "p50": med([r["latency_ms"]["p50"] for r in runs]),
+         "p99": med([r["latency_ms"]["p99"] for r in runs]),
+         "failed": sum(r["failed"] for r in runs),
+         "server_ms": med([r["server_ms_per_op"] for r in runs]),
+         "client_ms": med([r["client_ms_per_op"] for r in runs]),
+         "tls": next((r["tls"] for r in runs if r["tls"]["version"]), {})}
+    if runs[0]["mode"] == "resume":
+        f["resumed"] = sum(r["resumed"] for r in runs)
+        f["offered"] = sum(r["resume_offered"] for r in runs)
+    if runs[0]["mode"] == "idle":
+        f["held"] = min(r["held"] for r in runs)
+        f["pss_kb"] = med([r["pss_kb_per_session"] for r in runs])
+        f["rss_kb"] = med([r["rss_kb_per_session"] for r in runs])
+    return f
 
 
-def table_rows(results, argvs, work):
+def fmt_ms(v):
+    return "%.3f ms" % v if v == v else "?"
+
+
+def goal_rows(args, results):
+    """The issue's goals: | figure | target | sealed | nginx | met |."""
+    F = {k: figures(v) for k, v in results.items()}
+    none = "not run"
     rows = []
-    for key, title, mode, clients in RUNS:
-        runs = results[key]
-        if not runs:
-            continue
+
+    def cpu_goal(key, title, limit):
+        s, n = F.get((key, "sealed")), F.get((key, "nginx"))
+        ok = s is not None and s["failed"] == 0 and s["server_ms"] <= limit
         extra = ""
-        if mode == "resume":
-            extra = "resumed %d of %d offered" % (med([r["resumed"] for r in runs]),
-                                                   med([r["resume_offered"] for r in runs]))
-        rows.append("| %s | %s | %.2f | %.2f | %d | %.3f | %.3f | %s |" % (
-            title, rate_cell(runs), med([r["latency_ms"]["p50"] for r in runs]),
-            med([r["latency_ms"]["p99"] for r in runs]), sum(r["failed"] for r in runs),
-            med([r["server_ms_per_op"] for r in runs]),
-            med([r["client_ms_per_op"] for r in runs]), extra))
+        if key == "res16" and s:
+            extra = " (%d/%d resumed)" % (s["resumed"], s["offered"])
+        rows.append("| %s | ≤ %.2f ms | %s%s | %s | %s |" % (
+            title, limit, fmt_ms(s["server_ms"]) if s else none, extra,
+            fmt_ms(n["server_ms"]) if n else none, "met" if ok else "**not met**"))
+
+    cpu_goal("hs16", "server CPU per full TLS 1.3 handshake (ECDSA P-256, X25519), c=16", 0.45)
+    cpu_goal("res16", "server CPU per resumed handshake, c=16", 0.35)
+    s = F.get(("smtp16", "sealed"))
+    if s:
+        ok = s["failed"] == 0 and s["rate"] >= 490 and s["server_ms"] <= 1.5
+        cell = "%.0f/s, %s" % (s["rate"], fmt_ms(s["server_ms"]))
+    else:
+        ok, cell = False, none
+    rows.append("| SMTP session, c=16, AUTH + 1 KiB + fsynced Maildir | ≥ 490 sessions/s, "
+                "≤ 1.5 ms server CPU | %s | · (no SMTP) | %s |" % (cell, "met" if ok else
+                                                                   "**not met**"))
+    s, n = F.get(("idle", "sealed")), F.get(("idle", "nginx"))
+
+    def idle_cell(f):
+        return "%d held, %.1f kB each" % (f["held"], f["pss_kb"]) if f else none
+    ok = s is not None and args.idle >= IDLE_GOAL and s["held"] >= IDLE_GOAL and \
+        s["pss_kb"] <= 12
+    verdict = "met" if ok else ("not measured (--idle %d)" % args.idle
+                                if args.idle < IDLE_GOAL else "**not met**")
+    rows.append("| idle TLS sessions held (PSS per session) | 10,000 at ≤ 12 kB each | %s | %s "
+                "| %s |" % (idle_cell(s), idle_cell(n), verdict))
+    rows.append("| POP3 RETR of a 30 MB message | ≥ 80% of the AEAD speed | not measured "
+                "(seal-load pop3 comes with the POP3 service) | · | — |")
+    rows.append("| concurrent RTSP streams, 44.1 kHz stereo | 500, p99 lateness ≤ 20 ms | not "
+                "measured (seal-load rtsp comes with the RTSP service) | · | — |")
     return rows
 
 
-def idle_rows(runs, clients):
+def detail_rows(results, kinds):
     rows = []
-    for i, r in enumerate(runs):
-        b, h = r["mem_before"], r["mem_holding"] or (float("nan"), float("nan"))
-        held = r["held"] or float("nan")
-        rows.append("| %d | %d / %d | %.2f | %.0f -> %.0f | %.0f -> %.0f | %.1f | %.1f | %.3f |" % (
-            i + 1, r["held"], clients, r["open_s"], b[0] / 1024, h[0] / 1024,
-            b[1] / 1024, h[1] / 1024, (h[0] - b[0]) / held, (h[1] - b[1]) / held,
-            r["server_ms_per_op"]))
+    for key, title, mode, clients, run_kinds in RUNS + [
+            ("idle", "idle sessions held", "idle", 0, ("sealed", "nginx"))]:
+        for kind in kinds:
+            f = figures(results.get((key, kind), []))
+            if f is None:
+                continue
+            note = ""
+            if mode == "resume":
+                note = "resumed %d of %d offered" % (f["resumed"], f["offered"])
+            elif mode == "idle":
+                note = "held %d; PSS %.1f kB, RSS %.1f kB per session; rate = opened/s, " \
+                       "CPU per open" % (f["held"], f["pss_kb"], f["rss_kb"])
+            rows.append("| %s | %s | %.0f (%.0f-%.0f) | %.2f | %.2f | %d | %.3f | %.3f | %s |"
+                        % (title, kind, f["rate"], f["rate_min"], f["rate_max"], f["p50"],
+                           f["p99"], f["failed"], f["server_ms"], f["client_ms"], note))
     return rows
 
 
-def environment(bindir, results):
+def idle_rounds_rows(results, kinds, clients):
+    rows = []
+    for kind in kinds:
+        for i, r in enumerate(results.get(("idle", kind), [])):
+            b, h = r["mem_before"], r["mem_holding"] or (float("nan"), float("nan"))
+            rows.append("| %s | %d | %d / %d | %.2f | %.1f -> %.1f | %.1f -> %.1f | %.1f | %.1f |"
+                        " %.3f |" % (kind, i + 1, r["held"], clients, r["open_s"],
+                                     b[0] / 1024, h[0] / 1024, b[1] / 1024, h[1] / 1024,
+                                     r["rss_kb_per_session"], r["pss_kb_per_session"],
+                                     r["server_ms_per_op"]))
+    return rows
+
+
+def tool_version(args, pattern):
+    try:
+        r = subprocess.run(args, capture_output=True, timeout=10)
+        m = re.search(pattern, (r.stdout + r.stderr).decode("utf-8", "replace"))
+        return m.group(1) if m else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def environment(bindir, nginx, results):
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as f:
             cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    tls = next((r["tls"] for runs in results.values() for r in runs if r["tls"]["version"]), {})
     lib = "?"
     try:
         out = subprocess.run(["ldd", os.path.join(bindir, "sealed")], capture_output=True,
                              timeout=10).stdout.decode()
         lib = next((l.split()[0] for l in out.splitlines() if "wolfssl" in l),
-                   "static (tuned build)")
+                   "the tuned static build (tools/wolfssl.sh)")
     except (OSError, subprocess.SubprocessError):
         pass
-    return ["- date: %s; host: %s, %d CPUs (%s); kernel %s" % (
-                time.strftime("%Y-%m-%d %H:%M"), platform.node(), os.cpu_count() or 0, cpu,
-                platform.release()),
-            "- wolfSSL: %s; negotiated: %s %s, group %s; certificate ECDSA P-256" % (
-                lib, tls.get("version", "?"), tls.get("cipher", "?"), tls.get("group", "?"))]
+    out = ["- machine: %s, %d CPUs (%s), kernel %s; date %s" % (
+               platform.node(), os.cpu_count() or 0, cpu, platform.release(),
+               time.strftime("%Y-%m-%d %H:%M")),
+           "- servers and seal-load share the machine; each server has as many workers as "
+           "CPUs (sealed --workers default, nginx worker_processes auto)"]
+    for kind in ("sealed", "nginx"):
+        tls = next((r["tls"] for (k, kd), runs in results.items() if kd == kind
+                    for r in runs if r["tls"]["version"]), None)
+        if tls is None:
+            continue
+        what = "wolfSSL: %s" % lib if kind == "sealed" else "nginx %s, OpenSSL %s" % (
+            tool_version([nginx, "-v"], r"nginx/(\S+)"),
+            tool_version(["openssl", "version"], r"OpenSSL (\S+)"))
+        out.append("- %s (%s): negotiated %s %s, group %s; certificate ECDSA P-256"
+                   % (kind, what, tls.get("version", "?"), tls.get("cipher", "?"),
+                      tls.get("group", "?")))
+    return out
 
 
-def report(args, results, argvs, work, bindir):
+def report(args, results, work, bindir, nginx):
+    kinds = ["sealed"] + (["nginx"] if nginx else [])
     out = ["# sealed benchmarks", ""]
-    out += environment(bindir, results)
-    out += ["- reproduce: `make bench` (= `python3 tests/bench/bench.py --bin %s --rounds %d "
-            "--duration %s --idle %d --idle-hold %s`); server and seal-load share the machine"
-            % (args.bin, args.rounds, args.duration, args.idle, args.idle_hold),
-            "- medians of %d rounds (rate: median (min-max)); server CPU = utime+stime of "
-            "sealed over the run / sessions; client CPU = seal-load's" % args.rounds, "",
-            "| benchmark | rate /s | p50 ms | p99 ms | failed | server CPU ms/op "
-            "| client CPU ms/op | notes |",
-            "|---|---|---|---|---|---|---|---|"]
-    out += table_rows(results, argvs, work)
-    if results["idle"]:
-        out += ["", "Idle TLS sessions (each round a fresh server; memory of sealed before "
-                "and while holding, in MiB; per session in kB):", "",
-                "| round | held | open s | RSS MiB | PSS MiB | RSS kB/session "
-                "| PSS kB/session | server CPU ms/open |", "|---|---|---|---|---|---|---|---|"]
-        out += idle_rows(results["idle"], args.idle)
-        pss = med([(r["mem_holding"][1] - r["mem_before"][1]) / r["held"]
-                   for r in results["idle"] if r["mem_holding"] and r["held"]])
-        out += ["", "Median PSS per idle session: %.1f kB." % pss]
-    out += ["", "Commands (PORT and TMP are the bench's own):", ""]
-    for key in [k for k, *_ in RUNS] + ["idle"]:
-        if key in argvs:
-            out.append("    " + " ".join(["bin/seal-load"] + argvs[key]).replace(work, "$TMP")
-                       .replace("localhost:%s" % argvs[key][-1].rsplit(":", 1)[1],
-                                "localhost:$PORT"))
+    out += environment(bindir, nginx, results)
+    out += ["- command: `make bench` (= `python3 tests/bench/bench.py --bin %s --rounds %d "
+            "--duration %g --idle %d --idle-hold %g`)" % (args.bin, args.rounds, args.duration,
+                                                          args.idle, args.idle_hold),
+            "- %d round%s, sealed and nginx A/B interleaved; medians; server CPU = utime+stime "
+            "over the run / operations (nginx: master + workers)"
+            % (args.rounds, "" if args.rounds == 1 else "s"), "",
+            "## Goals (issue 6)", "",
+            "| figure | target | sealed | nginx | goal |", "|---|---|---|---|---|"]
+    out += goal_rows(args, results)
+    out += ["", "## All runs", "",
+            "| benchmark | server | rate /s median (min-max) | p50 ms | p99 ms | failed "
+            "| server CPU ms/op | client CPU ms/op | notes |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    out += detail_rows(results, kinds)
+    if any(results.get(("idle", k)) for k in kinds):
+        out += ["", "Idle sessions, each round a fresh server; memory before (after 40 warm-up "
+                "handshakes) and while holding (median over the hold), in MiB; per held "
+                "session in kB:", "",
+                "| server | round | held | open s | RSS MiB | PSS MiB | RSS kB/session "
+                "| PSS kB/session | server CPU ms/open |", "|---|---|---|---|---|---|---|---|---|"]
+        out += idle_rounds_rows(results, kinds, args.idle)
+    out += ["", "seal-load commands (PORT and TMP are the bench's own; nginx gets "
+            "--no-greeting):", ""]
+    for key in [r[0] for r in RUNS] + ["idle"]:
+        for kind in kinds:
+            runs = results.get((key, kind))
+            if runs:
+                line = " ".join(["bin/seal-load"] + runs[0]["argv"]).replace(work, "$TMP")
+                out.append("    " + re.sub(r"localhost:\d+", "localhost:$PORT", line)
+                           + "    # " + kind)
     return "\n".join(out) + "\n"
 
 
@@ -370,14 +638,23 @@ def main():
     ap.add_argument("--bin", required=True, help="folder with sealed and seal-load")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--duration", type=float, default=5, help="seconds per rate run")
-    ap.add_argument("--idle", type=int, default=10000, help="idle sessions (0: skip)")
+    ap.add_argument("--idle", type=int, default=IDLE_GOAL, help="idle sessions (0: skip)")
     ap.add_argument("--idle-hold", type=float, default=10, help="seconds to hold them")
+    ap.add_argument("--nginx", default=None, help="the nginx binary (default: from PATH)")
+    ap.add_argument("--no-nginx", action="store_true", help="sealed only")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench", "results.md"))
     args = ap.parse_args()
     bindir = os.path.abspath(args.bin)
     for b in ("sealed", "seal-load"):
         if not os.access(os.path.join(bindir, b), os.X_OK):
             log("%s/%s is missing: build it first (make)" % (bindir, b))
+            return 1
+    nginx = None
+    if not args.no_nginx:
+        nginx = nginx_binary(args.nginx)
+        if nginx is None:
+            log("nginx is missing: install it with `sh tools/deps.sh --bench` "
+                "(make bench does), or pass --no-nginx")
             return 1
     nofile = raise_nofile()
     if args.idle and nofile < args.idle + 100:
@@ -394,8 +671,8 @@ def main():
         with open(pwfile, "w") as f:
             f.write(PASSWORD + "\n")
         t0 = time.monotonic()
-        results, argvs = rounds(args, bindir, certs, work, pwfile)
-        text = report(args, results, argvs, work, bindir)
+        results = rounds(args, bindir, certs, work, pwfile, nginx)
+        text = report(args, results, work, bindir, nginx)
         text += "\n(bench took %.0f s)\n" % (time.monotonic() - t0)
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         log("failed: %s" % e)
