@@ -170,16 +170,18 @@ static int
 main_tui(struct seal_run *r)
 {
 	const struct tui_module *m = tui_module_find(r->o->url.scheme);
-	char url[SESSION_PEER_MAX + sizeof "rtsps://"], err[MAIN_ERR_MAX];
+	char url[SESSION_PEER_MAX + sizeof "rtsps://" + CLIENT_PATH_MAX], err[MAIN_ERR_MAX];
 	int rc;
 
 	if (m == NULL)
 		return main_batch(r);
-	snprintf(url, sizeof url, "%s://%s", url_scheme_name(r->o->url.scheme), r->peer);
+	snprintf(url, sizeof url, "%s://%s%s", url_scheme_name(r->o->url.scheme), r->peer,
+	         r->o->url.path);      /* the path: rtsps only */
 	struct tui_config cfg = {
 		.ctx = r->ctx, .target = &r->target, .mod = m, .url = url,
 		.host = r->o->url.host, .user = r->o->user,
 		.password = r->o->password_file != NULL ? r->pass : NULL,
+		.output = r->o->output,
 	};
 	rc = tui_run(&cfg, err, sizeof err);
 	if (rc == -1) {

@@ -3,10 +3,14 @@
  * loop polls the terminal and the TLS socket together: server lines are
  * read the moment they arrive (and what wolfSSL already holds is drained
  * without waiting), keys are read without blocking, and every turn ends
- * with a redraw from state. SIGINT and SIGTERM end the loop cleanly;
+ * with a redraw from state: at once after a key, a new transcript line or
+ * a change of the connection's phase, else at most every TUI_FRAME_MS (a
+ * stream's packets do not each repaint the screen; the wait is cut short
+ * so the redraw still comes). SIGINT and SIGTERM end the loop cleanly;
  * SIGWINCH reaches us as KEY_RESIZE. Main thread.
  */
 #include "tui_int.h"
+#include "net.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -17,6 +21,13 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t tui_stop;
+
+/* The last redraw: when, and what it showed of the transcript and phase. */
+struct tui_painted {
+	long long       at;
+	size_t          lines;       /* tr.start + tr.n: changes with each line added */
+	enum conn_phase phase;
+};
 
 static void
 tui_on_signal(int sig)
@@ -108,9 +119,10 @@ tui_read_keys(struct tui *t)
 	return res;
 }
 
-/* One wait for the terminal, the socket or the tick; then what came. */
+/* One wait (at most WAIT_MS) for the terminal, the socket or the tick;
+ * then what came. */
 static unsigned
-tui_wait(struct tui *t)
+tui_wait(struct tui *t, int wait_ms)
 {
 	struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN } };
 	short ev = 0;
@@ -121,7 +133,7 @@ tui_wait(struct tui *t)
 		p[1] = (struct pollfd){ .fd = fd, .events = ev };
 		n = 2;
 	}
-	r = poll(p, (nfds_t)n, t->conn.more ? 0 : TUI_TICK_MS);
+	r = poll(p, (nfds_t)n, t->conn.more ? 0 : wait_ms);
 	if (t->conn.more || (r > 0 && n == 2 && p[1].revents != 0))
 		conn_on_ready(&t->conn);
 	res = tui_read_keys(t);
@@ -129,9 +141,29 @@ tui_wait(struct tui *t)
 	return res;
 }
 
+/* Redraws now after a key (RES), a transcript line or a new phase, else
+ * once the last redraw (*P) is TUI_FRAME_MS old. The longest wait before
+ * a redraw is due. */
+static int
+tui_paint(struct tui *t, unsigned res, struct tui_painted *p)
+{
+	long long now = net_now_ms();
+	size_t lines = t->tr.start + t->tr.n;
+	int quiet = res == TUI_NONE && lines == p->lines && t->conn.phase == p->phase;
+
+	if (quiet && now - p->at < TUI_FRAME_MS)
+		return (int)(p->at + TUI_FRAME_MS - now);
+	tui_redraw(t);
+	*p = (struct tui_painted){ .at = now, .lines = lines, .phase = t->conn.phase };
+	return TUI_TICK_MS;
+}
+
 static void
 tui_loop(struct tui *t)
 {
+	unsigned res = TUI_REDRAW;
+	struct tui_painted painted = { .at = 0 };
+
 	while (!tui_stop) {
 		if (t->conn.phase == CP_CONNECTING) {
 			tui_redraw(t);                    /* show "connecting" first */
@@ -139,8 +171,7 @@ tui_loop(struct tui *t)
 		}
 		conn_pump(&t->conn);
 		tui_after_io(t);
-		tui_redraw(t);
-		unsigned res = tui_wait(t);
+		res = tui_wait(t, tui_paint(t, res, &painted));
 		if (res & TUI_QUIT)
 			break;
 		if (res & TUI_RELAYOUT)
@@ -155,6 +186,7 @@ tui_prepare(struct tui *t, const struct tui_config *cfg, int utf8, char *err, si
 	struct conn_config cc = {
 		.ctx = cfg->ctx, .target = cfg->target, .mod = cfg->mod, .tr = &t->tr,
 		.pins_path = cfg->pins_path, .user = cfg->user, .password = cfg->password,
+		.url = cfg->url, .output = cfg->output,
 	};
 
 	t->cfg = cfg;

@@ -17,11 +17,14 @@ struct tui_config {
 	WOLFSSL_CTX                 *ctx;
 	const struct session_target *target;
 	const struct tui_module     *mod;
-	const char                  *url;        /* "smtps://localhost:8465", for the title */
+	const char                  *url;        /* "smtps://localhost:8465" or
+	                                            "rtsps://localhost:8322/NAME": the title,
+	                                            and what RTSP requests name */
 	const char                  *host;       /* the URL's host, for defaults */
 	const char                  *user;       /* --user, or NULL */
 	const char                  *password;   /* from --password-file (automatic login), or NULL */
 	const char                  *pins_path;  /* NULL: $XDG_CONFIG_HOME or ~/.config */
+	const char                  *output;     /* --output FILE (rtsps), or NULL */
 };
 
 /* Runs the TUI until the user quits. Returns the exit status of

@@ -4,7 +4,10 @@
  * with a zero timeout through the session's line transport, which drains
  * wolfSSL's buffer before it would wait. The module sees every server line
  * (it may fold long replies in the transcript) and may queue lines of its
- * own after each reply. Main thread.
+ * own after each reply. A bytes module (RTSP) reads and writes through the
+ * session's byte transport instead: it builds each request when its turn
+ * comes and hands back the lines to show and where each reply ends.
+ * Main thread.
  */
 #include "tui_conn.h"
 #include "net.h"
@@ -19,6 +22,22 @@ static void
 conn_set_phase(struct tui_conn *c, enum conn_phase p)
 {
 	c->phase = p < CP_COUNT ? p : CP_IDLE;
+}
+
+/* Fresh module state (what it held freed first when AGAIN), told what the
+ * TUI was started with. */
+static void
+conn_mod_start(struct tui_conn *c, int again)
+{
+	const struct tui_module *m = c->cfg.mod;
+	struct tui_facts facts = { .user = c->cfg.user, .host = c->cfg.target->host,
+	                           .url = c->cfg.url, .output = c->cfg.output };
+
+	if (again && m->fini != NULL)
+		m->fini(c->mod_st);
+	m->init(c->mod_st);
+	if (m->configure != NULL)
+		m->configure(c->mod_st, &facts);
 }
 
 int
@@ -39,7 +58,7 @@ conn_init(struct tui_conn *c, const struct conn_config *cfg)
 	                           sizeof c->pin_err) == -1)
 		c->pins_path[0] = '\0';
 	cfg->mod->wire->init(c->wire_st);
-	cfg->mod->init(c->mod_st);
+	conn_mod_start(c, 0);
 	return 0;
 }
 
@@ -84,9 +103,7 @@ conn_reset(struct tui_conn *c)
 	c->have_session = 0;
 	tq_clear(&c->q);
 	c->cfg.mod->wire->init(c->wire_st);
-	if (c->cfg.mod->fini != NULL)
-		c->cfg.mod->fini(c->mod_st);
-	c->cfg.mod->init(c->mod_st);
+	conn_mod_start(c, 1);
 	c->awaiting = c->greeted = c->logging_in = c->more = 0;
 	c->step_flags = 0;
 	c->pin = PINS_UNCHECKED;
@@ -142,17 +159,36 @@ conn_begin(struct tui_conn *c)
 	conn_handshake(c);
 }
 
+/* A bytes module: no greeting to wait for; the automatic login's
+ * credentials go to the module. */
+static void
+conn_bytes_start(struct tui_conn *c)
+{
+	const struct tui_module *m = c->cfg.mod;
+
+	c->greeted = 1;
+	if (c->cfg.user != NULL && c->cfg.password != NULL) {
+		m->set_user(c->mod_st, c->cfg.user);
+		m->bytes->login(c->mod_st, c->cfg.user, c->cfg.password);
+	}
+}
+
 /* Pinned or not, the session is trusted: the dialogue starts. */
 static void
 conn_proceed(struct tui_conn *c)
 {
 	conn_set_phase(c, CP_UP);
 	session_line_io(&c->s, &c->io);
-	c->awaiting = 1;                           /* the greeting */
-	c->await_since = net_now_ms();
+	rtsp_io_session(&c->s, &c->bio);
 	c->more = 1;
 	tr_addf(c->cfg.tr, TR_NOTE, "secure channel: %s, %s; certificate verified",
 	        session_version(&c->s), session_cipher(&c->s));
+	if (c->cfg.mod->bytes != NULL) {
+		conn_bytes_start(c);
+		return;
+	}
+	c->awaiting = 1;                           /* the greeting */
+	c->await_since = net_now_ms();
 }
 
 /* Stores the first pin of this server; a failure is shown, not fatal. */
@@ -314,12 +350,72 @@ conn_show(struct tui_conn *c, const char *line)
 		tr_add(c->cfg.tr, TR_S2C, line);
 }
 
+/* A bytes module: what it has whole goes to the transcript. 0, or -1
+ * when the connection was dropped. */
+static int
+conn_take(struct tui_conn *c)
+{
+	const char *text;
+
+	for (;;) {
+		switch (c->cfg.mod->bytes->next(c->mod_st, &text)) {
+		case RAW_NONE:
+			return 0;
+		case RAW_LINE:
+			conn_show(c, text);
+			break;
+		case RAW_END:
+			conn_reply_done(c, text);
+			break;
+		case RAW_NOTE:
+			tr_add(c->cfg.tr, TR_NOTE, text);
+			break;
+		case RAW_ERROR:
+		default:
+			conn_lost(c, text);
+			return -1;
+		}
+	}
+}
+
+/* A bytes module: reads what is there (up to TUI_DRAIN_READS reads) and
+ * hands it over. */
+static void
+conn_drain_bytes(struct tui_conn *c)
+{
+	char buf[READ_CHUNK];
+
+	c->more = 0;
+	for (int i = 0; i < TUI_DRAIN_READS && c->phase == CP_UP; i++) {
+		if (conn_take(c) == -1)
+			return;
+		long n = c->bio.recv(c->bio.ctx, buf, sizeof buf, 0);
+		if (n == 0)
+			return;
+		if (n < 0) {
+			conn_lost(c, n == RTSP_IO_CLOSED ? "the server closed the connection" :
+			          c->bio.why(c->bio.ctx));
+			return;
+		}
+		if (c->cfg.mod->bytes->input(c->mod_st, buf, (size_t)n) == -1) {
+			conn_lost(c, "out of memory");
+			return;
+		}
+	}
+	if (c->phase == CP_UP && conn_take(c) == 0)
+		c->more = 1;
+}
+
 /* Reads every line already there (up to TUI_DRAIN_LINES). */
 static void
 conn_drain(struct tui_conn *c)
 {
 	char *line;
 
+	if (c->cfg.mod->bytes != NULL) {
+		conn_drain_bytes(c);
+		return;
+	}
 	c->more = 0;
 	for (int i = 0; i < TUI_DRAIN_LINES && c->phase == CP_UP; i++) {
 		enum lineio_rc rc = c->io.recv(c->io.ctx, &line, 0);
@@ -337,25 +433,72 @@ conn_drain(struct tui_conn *c)
 	c->more = c->phase == CP_UP;
 }
 
+/* Sends the queued line IT. 1 when a reply is owed now, 0 when not, -1
+ * when the connection was lost. */
+static int
+conn_send_line(struct tui_conn *c, const struct tq_item *it)
+{
+	const struct tui_module *m = c->cfg.mod;
+	const char *shown;
+	int wait = m->wire->command(c->wire_st, it->line, &shown);
+
+	tr_add(c->cfg.tr, TR_C2S, shown);
+	if (wait)
+		m->on_command(c->mod_st, shown);
+	if (c->io.send(c->io.ctx, it->line) == -1) {
+		conn_lost(c, c->io.why(c->io.ctx));
+		return -1;
+	}
+	return wait;
+}
+
+/* Each line of TEXT (CRLF or LF separated) into the transcript as sent. */
+static void
+conn_show_sent(struct tui_conn *c, char *text)
+{
+	char *save = NULL;
+
+	for (char *l = strtok_r(text, "\r\n", &save); l; l = strtok_r(NULL, "\r\n", &save))
+		tr_add(c->cfg.tr, TR_C2S, l);
+}
+
+/* A bytes module: sends the request the queued line IT stands for. As
+ * conn_send_line. */
+static int
+conn_send_request(struct tui_conn *c, const struct tq_item *it)
+{
+	const struct tui_module *m = c->cfg.mod;
+	char out[TUI_REQUEST_MAX], shown[TUI_REQUEST_MAX];
+	int n = m->bytes->request(c->mod_st, it->line, out, sizeof out, shown, sizeof shown);
+
+	if (n <= 0) {
+		if (n < 0)
+			tr_addf(c->cfg.tr, TR_ERROR, "%s not sent: %s", it->line, shown);
+		return 0;
+	}
+	conn_show_sent(c, shown);
+	m->on_command(c->mod_st, it->line);
+	int rc = c->bio.send(c->bio.ctx, out, (size_t)n);
+	explicit_bzero(out, sizeof out);                /* it may hold credentials */
+	if (rc == -1) {
+		conn_lost(c, c->bio.why(c->bio.ctx));
+		return -1;
+	}
+	return 1;
+}
+
 void
 conn_pump(struct tui_conn *c)
 {
-	const struct tui_module *m = c->cfg.mod;
 	struct tq_item it;
-	const char *shown;
 
 	while (c->phase == CP_UP && !c->awaiting && tq_pop(&c->q, &it)) {
-		int wait = m->wire->command(c->wire_st, it.line, &shown);
-		tr_add(c->cfg.tr, TR_C2S, shown);
-		if (wait)
-			m->on_command(c->mod_st, shown);
-		int rc = c->io.send(c->io.ctx, it.line);
+		int wait = c->cfg.mod->bytes != NULL ? conn_send_request(c, &it) :
+		           conn_send_line(c, &it);
 		c->step_flags = it.flags;
 		tq_item_free(&it);
-		if (rc == -1) {
-			conn_lost(c, c->io.why(c->io.ctx));
+		if (wait == -1)
 			return;
-		}
 		if (wait) {
 			c->awaiting = 1;
 			c->await_since = net_now_ms();
@@ -391,8 +534,30 @@ conn_on_ready(struct tui_conn *c)
 void
 conn_tick(struct tui_conn *c)
 {
+	const struct module_bytes *b = c->cfg.mod->bytes;
+
 	if (c->phase == CP_HANDSHAKE && net_now_ms() >= c->deadline)
 		conn_handshake_done(c, SESSION_TIMED_OUT);
+	if (c->phase == CP_UP && b != NULL && b->tick != NULL &&
+	    b->tick(c->mod_st, net_now_ms(), &c->q) == -1)
+		tr_addf(c->cfg.tr, TR_ERROR, "out of memory: a command was not queued");
+}
+
+/* A bytes module's goodbye: the wire's quit while in a transaction (RTSP:
+ * TEARDOWN while a session is open), not waiting for the reply. */
+static void
+conn_quit_bytes(struct tui_conn *c)
+{
+	const struct tui_module *m = c->cfg.mod;
+	char out[TUI_REQUEST_MAX], shown[TUI_REQUEST_MAX];
+	int n;
+
+	if (!m->in_transaction(c->mod_st))
+		return;
+	n = m->bytes->request(c->mod_st, m->wire->quit, out, sizeof out, shown, sizeof shown);
+	if (n > 0)
+		c->bio.send(c->bio.ctx, out, (size_t)n);
+	explicit_bzero(out, sizeof out);
 }
 
 void
@@ -400,7 +565,9 @@ conn_quit(struct tui_conn *c)
 {
 	const struct client_proto *w = c->cfg.mod->wire;
 
-	if (c->phase == CP_UP && !w->quit_sent(c->wire_st) && !w->in_body(c->wire_st))
+	if (c->phase == CP_UP && c->cfg.mod->bytes != NULL)
+		conn_quit_bytes(c);
+	else if (c->phase == CP_UP && !w->quit_sent(c->wire_st) && !w->in_body(c->wire_st))
 		c->io.send(c->io.ctx, w->quit);
 	if (c->have_session)
 		session_close(&c->s);

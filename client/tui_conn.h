@@ -4,14 +4,17 @@
  * dialogue: queued lines go out one command at a time, replies are read
  * without ever blocking (what wolfSSL already decrypted is drained before
  * the next poll), a failed step drops the rest of its queue, and the
- * automatic login runs when credentials were given. A lost connection is
- * kept on show until the user reconnects (a full handshake and every check
- * again). It writes the transcript; it never draws. Main thread.
+ * automatic login runs when credentials were given. A module that speaks
+ * bytes (struct module_bytes: RTSP) gets the session's byte transport
+ * instead of its lines. A lost connection is kept on show until the user
+ * reconnects (a full handshake and every check again). It writes the
+ * transcript; it never draws. Main thread.
  */
 #ifndef SEAL_TUI_CONN_H
 #define SEAL_TUI_CONN_H
 
 #include "pins.h"
+#include "rtsp_io.h"
 #include "session.h"
 #include "tui_module.h"
 #include "tui_queue.h"
@@ -41,6 +44,8 @@ struct conn_config {
 	const char                  *pins_path;  /* NULL: the default path */
 	const char                  *user;       /* automatic login, or NULL */
 	const char                  *password;
+	const char                  *url;        /* for the module's configure() */
+	const char                  *output;     /* --output FILE, or NULL */
 };
 
 struct tui_conn {
@@ -49,6 +54,7 @@ struct tui_conn {
 	struct session     s;
 	int                have_session;
 	struct line_io     io;
+	struct rtsp_io     bio;            /* a bytes module's transport */
 	enum conn_phase    phase;
 	short              want;           /* handshake: poll events */
 	long long          deadline;       /* handshake: give up then */

@@ -208,8 +208,8 @@ draw_form_fit(struct tui *t)
 	layout_fit(&t->win.form, &r);
 }
 
-/* The main screen: panel and menu (or the module's view in their place),
- * transcript, and a form over the first two. */
+/* The main screen: panel and menu (or the module's view in their place,
+ * or in the panel's), transcript, and a form over the first two. */
 static void
 draw_main(struct tui *t)
 {
@@ -223,9 +223,11 @@ draw_main(struct tui *t)
 	} else {
 		cert_view_of(&cv, &t->conn, time(NULL));
 		cert_draw(t->win.cert, &cv, &t->theme);
+		wnoutrefresh(t->win.cert);
+	}
+	if (!view_shown(t) || view_beside_menu(t)) {
 		menu_draw(t->win.menu, &t->menu, m, m->state(t->conn.mod_st),
 		          conn_is_up(&t->conn), &t->theme);
-		wnoutrefresh(t->win.cert);
 		wnoutrefresh(t->win.menu);
 	}
 	tr_draw(t->win.transcript, &t->tr, &t->theme);

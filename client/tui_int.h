@@ -65,8 +65,12 @@ int view_key(struct tui *t, int ch, int keycode);
  * asks, opens a page it hands over. */
 void view_after_io(struct tui *t);
 
-/* Paints the view into its window (the caller refreshes it). */
+/* Paints the view into its window, sized for it (the caller refreshes it). */
 void view_draw(struct tui *t);
+
+/* 1 while the view is shown beside the menu (in the certificate panel's
+ * place only). */
+int view_beside_menu(const struct tui *t);
 
 /* The keys the status line offers while the view is shown, or NULL. */
 const char *const *view_status_keys(const struct tui *t);

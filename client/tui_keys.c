@@ -99,7 +99,8 @@ keys_activate(struct tui *t, int item)
 		keys_notice(t, "out of memory");
 		return;
 	}
-	struct tui_facts facts = { .user = m->user(t->conn.mod_st), .host = t->cfg->host };
+	struct tui_facts facts = { .user = m->user(t->conn.mod_st), .host = t->cfg->host,
+	                           .url = t->cfg->url, .output = t->cfg->output };
 	if (facts.user == NULL)
 		facts.user = t->cfg->user;
 	m->prefill(t->conn.mod_st, item, &facts, &t->form);

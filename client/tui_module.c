@@ -1,9 +1,9 @@
 /*
- * tui_module.c: which TUI module serves which URL scheme. RTSP adds a
- * line here when its module exists.
+ * tui_module.c: which TUI module serves which URL scheme.
  */
 #include "tui_module.h"
 #include "pop3_menu.h"
+#include "rtsp_menu.h"
 #include "smtp_menu.h"
 
 static const struct {
@@ -12,6 +12,7 @@ static const struct {
 } tui_modules[] = {
 	{ URL_SMTPS, &smtp_menu_module },
 	{ URL_POP3S, &pop3_menu_module },
+	{ URL_RTSPS, &rtsp_menu_module },
 };
 
 const struct tui_module *

@@ -8,8 +8,11 @@
  * module's state is one block of state_size bytes per connection, touched
  * only through these functions. Optional hooks (NULL when unused) let a
  * module fold long replies in the transcript, send lines of its own after
- * a reply, free what its state holds, and show a view of its own (POP3's
- * mailbox) in place of the certificate panel and the menu. Main thread.
+ * a reply, free what its state holds, learn what the TUI was started with
+ * (the URL, --output), show a view of its own (POP3's mailbox, RTSP's
+ * player) in place of the certificate panel and the menu or beside the
+ * menu, and speak bytes instead of lines (RTSP: responses with bodies and
+ * binary interleaved frames between them). Main thread.
  */
 #ifndef SEAL_TUI_MODULE_H
 #define SEAL_TUI_MODULE_H
@@ -50,21 +53,25 @@ struct menu_item {
 	unsigned                in_order;   /* state bits (see state()) where it is in order */
 };
 
-/* What the TUI knows that a form may start from. */
+/* What the TUI knows that a form (and a module's configure()) may start from. */
 struct tui_facts {
 	const char *user;            /* logged in, or given with --user; or NULL */
 	const char *host;            /* the URL's host */
+	const char *url;             /* as requests name it: "rtsps://host:port/path" */
+	const char *output;          /* --output FILE, or NULL */
 };
 
 struct form;
 struct tui_theme;
 
 /* A view of the module's own (POP3: the mailbox list), drawn over the
- * certificate panel and the menu with the transcript still in view. Tab
+ * certificate panel and the menu with the transcript still in view (with
+ * beside_menu, over the panel only: the menu stays, RTSP's player). Tab
  * switches between it and the menu; while it is shown its keys come
  * before the TUI's (it leaves q, ?, v, r and the menu's hotkeys alone). */
 struct module_view {
 	const char        *tab_key;   /* the status line's "Tab mailbox" */
+	int                beside_menu;   /* in the certificate panel's place only */
 	const char *const *keys;      /* the status line's keys while shown; NULL-ended */
 	const char *const *help;      /* lines for the help page; NULL-ended */
 	const char        *absent;    /* what Tab says while it is not available */
@@ -83,6 +90,44 @@ struct module_view {
 	/* A page to open now (POP3: a retrieved message): 1, once, with its
 	 * title and text (owned by the module, valid until its next call). */
 	int  (*page)(void *st, const char **title, const char **text);
+};
+
+/* What a bytes module's next() hands back. */
+enum raw_kind {
+	RAW_NONE,        /* nothing whole yet: read more */
+	RAW_LINE,        /* *TEXT: a server line for the transcript */
+	RAW_END,         /* a whole reply came; *TEXT is its status line (already shown) */
+	RAW_NOTE,        /* *TEXT: the module's own note for the transcript */
+	RAW_ERROR        /* the stream cannot be read further; *TEXT says why */
+};
+
+/* A module whose protocol is bytes, not lines (RTSP: requests of several
+ * lines, responses with a body, binary frames between them). The
+ * connection then moves bytes: a queued line becomes, when its turn comes,
+ * the request that request() builds then (so it carries the state of that
+ * moment); what arrives goes to input(), and next() hands back what the
+ * transcript shows and where each reply ends. The wire's command() and
+ * reply_line() are not used. The server speaks only when spoken to (no
+ * greeting); the automatic login gives its credentials to login() once the
+ * session is up; quitting while in_transaction() sends the wire's quit. */
+struct module_bytes {
+	/* The request queued as LINE, into OUT (LEN bytes), and its transcript
+	 * form (lines, secrets masked) into SHOWN. Its length (0: nothing to
+	 * send); -1 when it cannot be built, with the reason in SHOWN. */
+	int  (*request)(void *st, const char *line, char *out, size_t len, char *shown,
+	                size_t slen);
+	/* LEN bytes arrived. 0, or -1 when out of memory. */
+	int  (*input)(void *st, const void *data, size_t len);
+	/* The next thing for the transcript (enum raw_kind); *TEXT stays valid
+	 * until the next call. What is not for the transcript (audio) the
+	 * module takes itself. */
+	enum raw_kind (*next)(void *st, const char **text);
+	/* The credentials of --user and --password-file (copied, not kept). */
+	void (*login)(void *st, const char *user, const char *pass);
+	/* Optional. Each turn of the loop while connected (at least every
+	 * TUI_TICK_MS): the module's timers (RTSP: keep-alives, the pace of
+	 * its meters); lines to send onto Q. 0, or -1 when out of memory. */
+	int  (*tick)(void *st, long long now_ms, struct tui_queue *q);
 };
 
 struct tui_module {
@@ -141,6 +186,10 @@ struct tui_module {
 	const char *(*quit_question)(const void *st);
 	/* Optional: the module's own view. */
 	const struct module_view *view;
+	/* Optional. What the TUI was started with, after each init(). */
+	void (*configure)(void *st, const struct tui_facts *facts);
+	/* Optional: the protocol is bytes, not lines. */
+	const struct module_bytes *bytes;
 };
 
 /* The TUI module for SCHEME, or NULL when the TUI does not speak it yet. */

@@ -1,10 +1,11 @@
 /*
  * tui_view.c: a protocol module's own view inside the TUI (struct module_view
- * in tui_module.h; POP3's mailbox): Tab switches between it and the menu,
- * its keys come first while it is shown, it comes up by itself when the
- * module asks (after a login), and a page it hands over (a retrieved
- * message) opens in the pager. Key handlers change state; view_draw()
- * alone paints. Main thread.
+ * in tui_module.h; POP3's mailbox, RTSP's player beside the menu): Tab
+ * switches between it and the certificate panel (and menu), its keys come
+ * first while it is shown, it comes up by itself when the module asks
+ * (after a login), and a page it hands over (a retrieved message) opens
+ * in the pager. Key handlers change state; view_draw() alone paints.
+ * Main thread.
  */
 #include "tui_int.h"
 
@@ -83,7 +84,17 @@ view_after_io(struct tui *t)
 void
 view_draw(struct tui *t)
 {
-	t->cfg->mod->view->draw(t->win.view, t->conn.mod_st, &t->theme);
+	const struct module_view *v = t->cfg->mod->view;
+
+	if (layout_fit(&t->win.view, v->beside_menu ? &t->geom.cert : &t->geom.form) == -1)
+		return;
+	v->draw(t->win.view, t->conn.mod_st, &t->theme);
+}
+
+int
+view_beside_menu(const struct tui *t)
+{
+	return view_shown(t) && t->cfg->mod->view->beside_menu;
 }
 
 const char *const *

@@ -31,7 +31,14 @@
 #define DEFAULT_MAX_AUTH_FAILURES  3
 #define DEFAULT_MAX_CONNS_PER_IP   64
 #define MAX_WORKERS                256
-#define MAX_CONNECTIONS            20000       /* whole server, all services */
+#define MAX_CONNECTIONS            20000       /* whole server, all services; lower when
+                                                  the descriptor limit is (FDS_PER_CONN) */
+#define FDS_PER_CONN               2           /* a socket and the file it may hold (message, WAV) */
+#define FD_RESERVE                 64          /* descriptors never given to connections: listeners,
+                                                  log, control socket (sealed status), users file */
+#define FD_RESERVE_PER_WORKER      2           /* its epoll fd and eventfd */
+#define OUT_STALL_MAX_MS           30000       /* output pending and not one byte taken this long:
+                                                  the reader stopped reading; dropped */
 #define LISTEN_BACKLOG             1024
 #define HANDSHAKE_TIMEOUT_MS       10000
 #define SMTP_IDLE_TIMEOUT_MS       300000      /* RFC 5321 4.5.3.2.7: 5 minutes */
@@ -148,6 +155,15 @@
 #define LOAD_EPOLL_EVENTS          256         /* events taken per epoll_wait */
 #define LOAD_ERR_MAX               256         /* the first failure of each kind, kept as text */
 #define LOAD_BAR_WIDTH             20          /* live line progress bar */
+#define LOAD_BULK_READ             16384       /* pop3, rtsp: one wolfSSL_read, a whole TLS record */
+#define LOAD_SEND_MAX              4096        /* pop3, rtsp: one request, built per client */
+#define LOAD_DRIVER_READS          64          /* pop3, rtsp: reads per event before other clients
+                                                  of the thread get a turn */
+#define LOAD_USER_NUMBER           "%d"        /* pop3, rtsp: in --user, stands for the client number */
+#define LOAD_RTSP_SHORT_MS         RTSP_PACKET_MS /* rtsp: audio missing at the BYE beyond this fails */
+#define LOAD_AEAD_RECORD           16384       /* aead: bytes sealed at a time, a full TLS record */
+#define LOAD_AEAD_DEFAULT_BYTES    (1024L * 1024 * 1024) /* aead: sealed when -s is not given */
+#define LOAD_AEAD_MAX_BYTES        (1L << 40)  /* aead: largest -s */
 
 /* --- TUI (seal on a terminal) ------------------------------------------ */
 #define TUI_MIN_COLS               80          /* the layout is made for this and more */
@@ -161,6 +177,7 @@
 #define TUI_LABEL_COLS             9           /* certificate panel: border, "Subject" and a gap */
 #define TUI_TRANSCRIPT_LINES       2000        /* kept for scrolling; the oldest go first */
 #define TUI_TICK_MS                250         /* longest poll: resize, clock, timers */
+#define TUI_FRAME_MS               50          /* a turn without keys redraws at most 20 times a second */
 #define TUI_ESC_DELAY_MS           25          /* wait after ESC for a key sequence */
 #define TUI_FIELD_MAX              256         /* one-line form field, bytes */
 #define TUI_BODY_MAX               65536       /* the message body editor, bytes */
@@ -175,6 +192,14 @@
 #define TUI_MAIL_FROM_MAX          128         /* the mailbox list's From, bytes */
 #define TUI_MAIL_SUBJECT_MAX       256         /* its Subject, bytes */
 #define TUI_MAIL_DATE_MAX          40          /* its Date, bytes */
+#define TUI_REQUEST_MAX            8192        /* a bytes module's request (RTSP), bytes */
+#define TUI_DRAIN_READS            16          /* reads per turn of the loop for a bytes module */
+#define TUI_RTSP_REFRESH_MS        66          /* RTSP player: numbers and meters at most 15 times a second */
+#define TUI_RTSP_METER_FLOOR_DB    48          /* level meters span -48 dBFS .. 0 */
+#define TUI_RTSP_METER_FALL_DB_S   30          /* a meter falls this many dB a second after a peak */
+#define TUI_RTSP_METER_WARN_DB     12          /* meter cells above -12 dBFS drawn as a warning */
+#define TUI_RTSP_METER_HOT_DB      3           /* and above -3 dBFS as hot */
+#define TUI_RTSP_BODY_LINES        24          /* lines of a response body in the transcript */
 #define PINS_DIR_NAME              "seal"      /* $XDG_CONFIG_HOME/seal, else ~/.config/seal */
 #define PINS_FILE_NAME             "known_servers"
 #define PINS_LINE_MAX              1024
