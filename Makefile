@@ -4,7 +4,9 @@
 #   make certs      demo certificates (CN=, KEY=ec|rsa4096, DAYS=)
 #   make run        deps, build, certs, demo user and media, start the server
 #   make test       deps, build, unit + integration tests, again with Debian's wolfSSL,
-#                   and again under ASan+UBSan
+#                   and again under ASan+UBSan; the fuzz harnesses over their corpora
+#   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (default 60; FUZZ=names)
+#   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources
 #   make bench      benchmarks (never part of make test)
 # BUILD=dir and SAN=address,undefined build an instrumented copy elsewhere.
 
@@ -45,7 +47,7 @@ LOAD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/load*.c))
 SERVER_LIB  := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
 CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
 
-.PHONY: all deps certs run test unit integration tsan bench clean distclean walkthrough
+.PHONY: all deps certs run test unit integration tsan bench clean distclean walkthrough fuzz lint
 all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
 $(UNIT_OBJS): CPPFLAGS += -Iserver -Iclient
@@ -94,12 +96,15 @@ run: deps all certs
 	$(Q)sh tools/run.sh
 
 # The test suite: unit tests and integration tests, then both again with an
-# ASan+UBSan build; the last line sums them as 'N passed, N failed'.
+# ASan+UBSan build, then the fuzz harnesses over their corpora (a few seconds
+# each; a fuzz build that fails leaves no binaries, which counts as a failed
+# stage); the last line sums them as 'N passed, N failed'.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(BINDIR)/unit-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined all build/san/bin/unit-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=build/system WOLFSSL=system all build/system/bin/unit-tests
-	$(Q)sh tests/run.sh bin build/san/bin build/system/bin
+	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk || rm -rf build/fuzz/bin
+	$(Q)sh tests/run.sh bin build/san/bin build/system/bin build/fuzz/bin
 
 unit: $(BINDIR)/unit-tests
 	$(Q)$(BINDIR)/unit-tests
@@ -107,12 +112,42 @@ unit: $(BINDIR)/unit-tests
 integration: all
 	$(Q)python3 tests/integration/run.py --bin $(BINDIR)
 
+# libFuzzer harnesses (tests/fuzz/: clang, ASan+UBSan, built in build/fuzz by
+# tests/fuzz/fuzz.mk): each fuzzes FUZZ_SECONDS from its seed corpus; what
+# they find goes to build/fuzz/found, crashes to build/fuzz/crashes.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk
+	$(Q)sh tests/fuzz/run.sh fuzz build/fuzz/bin $(FUZZ_SECONDS) $(FUZZ)
+
 # ThreadSanitizer: the server under the concurrency tests (not part of make test:
 # it is slow; run it after changing anything that threads share).
 tsan: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread all
 	$(Q)TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	    python3 tests/integration/run.py --bin build/tsan/bin -k "$(or $(K),concurrent)"
+
+# Static analysis, a stage of make test: cppcheck (warning, performance,
+# portability) and clang-tidy's clang-analyzer-* checks (less the Annex K
+# "use memcpy_s" advice) over common/ server/ client/, one test per tool;
+# the last line is 'lint: N passed, N failed'. Findings in $(BUILD)/lint/.
+LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c)
+LINT_TIDY := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a)
+	$(Q)mkdir -p $(BUILD)/lint; pass=0; fail=0; \
+	if cppcheck --quiet --enable=warning,performance,portability --std=c11 --inline-suppr \
+	    --error-exitcode=1 -j2 -D_GNU_SOURCE -Icommon -Iserver -Iclient $(LINT_SRCS) \
+	    >$(BUILD)/lint/cppcheck.txt 2>&1; \
+	then pass=$$((pass + 1)); echo "ok - cppcheck"; \
+	else fail=$$((fail + 1)); cat $(BUILD)/lint/cppcheck.txt; echo "FAIL - cppcheck"; fi; \
+	printf '%s\n' $(LINT_SRCS) | xargs -P "$$(nproc)" -I{} clang-tidy --quiet \
+	    -checks='$(LINT_TIDY)' {} -- -std=c11 $(CPPFLAGS) -Iserver -Iclient \
+	    >$(BUILD)/lint/clang-tidy.txt 2>/dev/null; \
+	if grep -q 'warning:\|error:' $(BUILD)/lint/clang-tidy.txt; \
+	then fail=$$((fail + 1)); grep 'warning:\|error:' $(BUILD)/lint/clang-tidy.txt; \
+	    echo "FAIL - clang-tidy (clang-analyzer-*)"; \
+	else pass=$$((pass + 1)); echo "ok - clang-tidy (clang-analyzer-*)"; fi; \
+	echo "lint: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 bench: deps all
 	$(Q)sh tools/deps.sh --bench && python3 tests/bench/bench.py --bin $(BINDIR)

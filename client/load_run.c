@@ -58,8 +58,11 @@ load_run_resolve(struct load_run *run, const struct seal_url *u, char *err, size
 	struct addrinfo *res = NULL, *pick;
 
 	int rc = getaddrinfo(u->host, u->port, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot resolve %s: %s", u->host, gai_strerror(rc));
+	if (rc != 0 || res == NULL) {
+		snprintf(err, errlen, "cannot resolve %s: %s", u->host,
+		         rc != 0 ? gai_strerror(rc) : "no address");
+		if (res != NULL)
+			freeaddrinfo(res);
 		return -1;
 	}
 	for (pick = res; pick != NULL && pick->ai_family != AF_INET; pick = pick->ai_next)

@@ -110,9 +110,12 @@ rtsp_rx_content_length(const uint8_t *p, size_t head)
 			j++;
 		long v = 0;
 		int n = 0;
-		for (; j < head && isdigit(p[j]); j++, n++)
+		for (; j < head && isdigit(p[j]); j++, n++) {
+			if (n == DIGITS_MAX)
+				return -1;               /* before v could overflow */
 			v = v * DECIMAL + (p[j] - '0');
-		return n == 0 || n > DIGITS_MAX ? -1 : v;
+		}
+		return n == 0 ? -1 : v;
 	}
 	return 0;
 }

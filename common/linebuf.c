@@ -53,7 +53,7 @@ linebuf_reserve(struct linebuf *lb, size_t min, char **space, size_t *avail)
 		lb->len -= lb->start;
 		lb->start = 0;
 	}
-	if (lb->cap - lb->len < min) {
+	if (lb->cap - lb->len < min || lb->buf == NULL) {   /* even for MIN 0: no NULL + 0 */
 		size_t cap = lb->cap ? lb->cap : LINEBUF_INITIAL;
 		while (cap - lb->len < min)
 			cap *= 2;
@@ -122,9 +122,8 @@ linebuf_next(struct linebuf *lb, char **line, size_t *len)
 {
 	if (lb->skipping)
 		return linebuf_skip(lb) ? LB_TOO_LONG : LB_NONE;
-	char *p = lb->buf + lb->start;
 	size_t have = lb->len - lb->start;
-	char *nl = have ? memchr(p, '\n', have) : NULL;
+	char *nl = have ? memchr(lb->buf + lb->start, '\n', have) : NULL;
 	if (nl == NULL) {
 		/* A partial line may reach max_line + CR before its LF arrives. */
 		if (have > lb->max_line + 1) {
@@ -133,6 +132,7 @@ linebuf_next(struct linebuf *lb, char **line, size_t *len)
 		}
 		return LB_NONE;
 	}
+	char *p = lb->buf + lb->start;   /* not before: buf is NULL when empty */
 	size_t n = (size_t)(nl - p);
 	lb->start += n + 1;
 	if (n > 0 && p[n - 1] == '\r')

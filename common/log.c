@@ -24,7 +24,9 @@ log_open(const char *path, int to_stderr)
 	log_stderr = to_stderr;
 	if (path == NULL)
 		return 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* O_NOFOLLOW: the server opens its log as root, in a data dir whose owner
+	 * (the --user account) could have made it a link to a system file */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		return -1;
 	if (log_fd != -1)

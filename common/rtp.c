@@ -1,5 +1,5 @@
 /*
- * rtp.c: RTP/RTCP packet bytes (see rtp.h). Everything is written and read
+ * rtp.c: RTP/RTCP packet bytes (see rtp.h). Headers are written and read
  * big-endian byte by byte, so the host's byte order never matters. Pure.
  */
 #include "rtp.h"
@@ -19,6 +19,8 @@
 #define SDES_CNAME        1
 #define SDES_TEXT_MAX     255
 #define NS_PER_S          1000000000ull
+#define RTP_SWAP_LOW      0x00ff00ff00ff00ffull   /* one byte of each 16-bit pair */
+#define RTP_SWAP_SHIFT    8
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -106,11 +108,22 @@ rtp_is_rtcp(const uint8_t *pkt, size_t len)
 	return len >= 2 && pkt[1] >= RTCP_PT_SR && pkt[1] <= RTCP_PT_APP;
 }
 
+/* A 64-bit word at a time: each word is read whole before it is written,
+ * so DST may be SRC, and the pairs swap within the word, so the host's byte
+ * order does not matter. (A byte loop took 4% of the server's CPU at 500
+ * streams, as much again in seal's player.) */
 void
 rtp_swap16(uint8_t *dst, const uint8_t *src, size_t n)
 {
-	size_t i;
-	for (i = 0; i + 1 < n; i += 2) {
+	size_t i = 0;
+
+	for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+		uint64_t w;
+		memcpy(&w, src + i, sizeof w);
+		w = (w & RTP_SWAP_LOW) << RTP_SWAP_SHIFT | ((w >> RTP_SWAP_SHIFT) & RTP_SWAP_LOW);
+		memcpy(dst + i, &w, sizeof w);
+	}
+	for (; i + 1 < n; i += 2) {
 		uint8_t lo = src[i];
 		dst[i] = src[i + 1];
 		dst[i + 1] = lo;

@@ -55,6 +55,32 @@ auth_local_name(const struct conn *c, char *user)
 		*at = '\0';
 }
 
+/* Runs the check held back by auth_begin() once the slow-down is over. */
+static void
+auth_start_held(struct conn *c)
+{
+	struct auth_job *j = conn_take_held(c);
+
+	if (j == NULL)
+		return;
+	if (conn_run_job(c, auth_work, auth_job_done, auth_release, j) == -1) {
+		j->done(c, AUTH_ERROR, j->user);
+		auth_release(j);
+	}
+}
+
+/* The slow-down of C's address before a password is even checked (Dovecot's
+ * auth penalty). Delaying only the failure reply, as before, slowed nobody:
+ * a guesser that hangs up when no quick success comes had its guess checked
+ * at full speed. 127.0.0.1 and ::1 are exempt, as for the IP limit. */
+static unsigned
+auth_address_delay(const struct conn *c)
+{
+	if (iplimit_is_exempt(c->peer_ip))
+		return 0;
+	return throttle_delay_ms(c->srv->throttle, c->peer_ip);
+}
+
 int
 auth_begin(struct conn *c, const char *user, const char *pass, auth_done_fn done)
 {
@@ -67,6 +93,13 @@ auth_begin(struct conn *c, const char *user, const char *pass, auth_done_fn done
 	snprintf(j->user, sizeof j->user, "%s", user);
 	snprintf(j->pass, sizeof j->pass, "%s", pass);
 	auth_local_name(c, j->user);
+	unsigned wait = auth_address_delay(c);
+	if (wait > 0) {
+		conn_log_event(c, "auth delayed %u ms: recent failures from %s", wait, c->peer_ip);
+		conn_hold(c, j, auth_release);
+		conn_delay(c, wait, auth_start_held);
+		return 0;
+	}
 	if (conn_run_job(c, auth_work, auth_job_done, auth_release, j) == -1) {
 		auth_release(j);
 		return -1;
@@ -81,13 +114,14 @@ auth_note_failure(struct conn *c, const char *user)
 	unsigned du, da = 0;
 
 	STATS_ADD(&srv->stats, logins_failed, 1);
-	conn_log_event(c, "auth failed user=%s", user);
 	throttle_fail(srv->throttle, user);
 	du = throttle_delay_ms(srv->throttle, user);
 	if (!iplimit_is_exempt(c->peer_ip)) {   /* local tools share 127.0.0.1 */
 		throttle_fail(srv->throttle, c->peer_ip);
 		da = throttle_delay_ms(srv->throttle, c->peer_ip);
 	}
+	/* the log line carries the client's address:port too (log_exchange) */
+	conn_log_event(c, "auth failed user=%s delay=%ums", user, du > da ? du : da);
 	return du > da ? du : da;
 }
 

@@ -69,6 +69,8 @@ int
 conn_send(struct conn *c, const void *data, size_t len)
 {
 	struct outbuf *o = &c->out;
+	if (o->len == o->off)
+		c->out_since = conn_now_ms();   /* output starts waiting now */
 	if (o->cap - o->len < len) {
 		if (o->off > 0 && o->inflight == 0) {
 			memmove(o->buf, o->buf + o->off, o->len - o->off);
@@ -150,6 +152,22 @@ conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
 	c->delay_cb = cb;
 }
 
+void
+conn_hold(struct conn *c, void *arg, void (*release)(void *))
+{
+	c->held = arg;
+	c->held_release = release;
+}
+
+void *
+conn_take_held(struct conn *c)
+{
+	void *arg = c->held;
+	c->held = NULL;
+	c->held_release = NULL;
+	return arg;
+}
+
 int
 conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 {
@@ -227,6 +245,8 @@ conn_run_job(struct conn *c, void (*work)(void *), void (*done)(struct conn *, v
 static void
 conn_free(struct conn *c)
 {
+	if (c->held_release != NULL)
+		c->held_release(c->held);
 	linebuf_free(&c->in);
 	free(c->out.buf);
 	free(c->ps);
@@ -339,8 +359,12 @@ conn_close(struct conn *c, const char *why)
 	conn_log_event(c, "close%s%s", why ? " " : "", why ? why : "");
 	if (c->svc->on_close != NULL)
 		c->svc->on_close(c);
-	if (c->tls_ok && !c->eof)
-		wolfSSL_shutdown(c->ssl);   /* best effort close_notify, never waits */
+	/* Best effort close_notify, never waits; but not while a write is stuck
+	 * in wolfSSL's output buffer (WANT_WRITE, a reader that stopped):
+	 * wolfSSL_shutdown would resend that buffer and read past its end (ASan,
+	 * test_hard_exhaust's stalled POP3 reader). */
+	if (c->tls_ok && !c->eof && c->out.inflight == 0)
+		wolfSSL_shutdown(c->ssl);
 	wolfSSL_free(c->ssl);
 	c->ssl = NULL;
 	server_tls_release(c->tls);
@@ -423,6 +447,7 @@ conn_flush(struct conn *c)
 		if (rc > 0) {
 			o->off += (size_t)rc;
 			o->inflight = 0;
+			c->out_since = conn_now_ms();
 			STATS_ADD(&c->srv->stats, bytes_out, rc);
 			continue;
 		}
@@ -615,6 +640,16 @@ conn_check_timers(struct conn *c, int64_t now)
 {
 	if (c->phase == CONN_DEAD)
 		return;
+	/* A reader that takes nothing while output waits (a POP3 RETR it stopped
+	 * reading): its queue stays bounded (streams refill only below
+	 * OUTBUF_LOW_WATER), and after OUT_STALL_MAX_MS it is dropped. */
+	if (conn_out_pending(c) > 0 && now - c->out_since >= OUT_STALL_MAX_MS) {
+		char why[96];
+		snprintf(why, sizeof why, "slow reader: %zu bytes unsent, none taken for %d s",
+		         conn_out_pending(c), OUT_STALL_MAX_MS / 1000);
+		conn_close(c, why);
+		return;
+	}
 	if (c->delay_ms != 0 && now >= c->delay_ms) {
 		void (*cb)(struct conn *) = c->delay_cb;
 		c->delay_ms = 0;

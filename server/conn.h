@@ -64,6 +64,9 @@ struct conn {
 	long                  timer_idx;     /* place in the worker's heap, or -1 */
 	void                (*timer_cb)(struct conn *);
 	int                   drain_wanted;  /* call svc->on_drain when output runs low */
+	int64_t               out_since;     /* last write progress, or when output began to wait */
+	void                 *held;          /* conn_hold(): kept through a delay, or NULL */
+	void                (*held_release)(void *);
 	uint64_t              id;
 	char                  local[CONN_ADDR_MAX];   /* "127.0.0.1:8465" */
 	char                  peer[CONN_ADDR_MAX];    /* "127.0.0.1:40022" */
@@ -107,6 +110,13 @@ int  conn_run_job(struct conn *, void (*work)(void *), void (*done)(struct conn 
 
 /* Stops input for MS milliseconds, then calls CB (if not NULL) and resumes. */
 void conn_delay(struct conn *, unsigned ms, void (*cb)(struct conn *));
+
+/* Keeps ARG for a later conn_take_held() (e.g. across conn_delay()); should
+ * the connection die first, RELEASE(ARG) runs when it is freed. One at a time. */
+void  conn_hold(struct conn *, void *arg, void (*release)(void *));
+
+/* What conn_hold() kept (now the caller's), or NULL. */
+void *conn_take_held(struct conn *);
 
 /* Calls CB(conn) on this connection's worker at DEADLINE_MS (conn_now_ms()
  * clock), without pausing input; replaces an earlier timer. After CB the

@@ -115,11 +115,20 @@ maildir_mkdir(const char *data_dir, const char *path)
 {
 	struct stat st;
 
-	if (mkdir(path, DATA_DIR_MODE) == -1)
-		return errno == EEXIST ? 0 : -1;
+	if (mkdir(path, DATA_DIR_MODE) == -1) {
+		if (errno != EEXIST)
+			return -1;
+		/* below the data dir, a symbolic link (planted by the dir's owner
+		 * while root runs an admin command) is not followed */
+		if (path != data_dir && (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))) {
+			errno = ENOTDIR;
+			return -1;
+		}
+		return 0;
+	}
 	if (geteuid() != 0 || path == data_dir || stat(data_dir, &st) == -1 || st.st_uid == 0)
 		return 0;
-	if (chown(path, st.st_uid, st.st_gid) == -1)
+	if (lchown(path, st.st_uid, st.st_gid) == -1)
 		log_warn("chown %s", path);
 	return 0;
 }

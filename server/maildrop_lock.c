@@ -8,6 +8,7 @@
 #include "defaults.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ maildrop_lock_acquire(const char *user)
 		return -1;
 	pthread_mutex_lock(&lock);
 	if (maildrop_lock_find(user) == -1 && maildrop_lock_grow() == 0) {
-		strcpy(names[n++].name, user);
+		snprintf(names[n++].name, sizeof names[0].name, "%s", user);   /* length checked above */
 		rc = 0;
 	}
 	pthread_mutex_unlock(&lock);

@@ -1,7 +1,10 @@
 /*
  * pop3_text.c: Maildir text to POP3 text (see pop3_text.h). Works a line
  * span at a time (memchr for the LF, memcpy for the rest), so a 50 MB
- * message costs little more than copying it. Pure; any thread.
+ * message costs little more than copying it; sizing a message only counts
+ * line ends, a block at a time (a login sizes every message of the
+ * maildrop: a memchr per line made that a fifth of a 30 MB RETR session's
+ * CPU). Pure; any thread.
  */
 #include "pop3_text.h"
 #include "defaults.h"
@@ -17,6 +20,7 @@
 #define UID_CHAR_MIN    0x21
 #define UID_CHAR_MAX    0x7e
 #define INFO_V2         ":2,"     /* Maildir info, version 2: flags follow */
+#define POP3_SIZE_BLOCK 128       /* bytes counted at a time: a byte counter cannot overflow */
 
 void
 pop3_text_init(struct pop3_text *t, long body_lines)
@@ -89,22 +93,44 @@ pop3_text_finish(struct pop3_text *t, char *out)
 	return 2;
 }
 
+/* LFs, and CRLFs among them, in the POP3_SIZE_BLOCK bytes at P (P[-1] is
+ * readable). Byte-wide counters and a fixed trip count let the compiler
+ * turn this into a few vector instructions per 16 bytes. */
+static void
+pop3_size_block(const unsigned char *p, uint64_t *lf, uint64_t *crlf)
+{
+	unsigned char n = 0, ncr = 0;
+
+	for (int i = 0; i < POP3_SIZE_BLOCK; i++) {
+		n += p[i] == '\n';
+		ncr += (p[i] == '\n') & (p[i - 1] == '\r');
+	}
+	*lf += n;
+	*crlf += ncr;
+}
+
 void
 pop3_size_add(struct pop3_size *z, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *lf;
+	const unsigned char *p = (const unsigned char *)buf;
+	uint64_t lf = 0, crlf = 0;
+	size_t i = 1;
 
 	if (len == 0)
 		return;
-	while ((lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		int cr = lf > buf ? lf[-1] == '\r' : z->prev_cr;
-		if (!cr)
-			z->octets++;                         /* its CR comes on the wire */
-		p = lf + 1;
+	if (p[0] == '\n') {
+		lf++;
+		crlf += z->prev_cr != 0;
 	}
-	z->octets += len;
-	z->prev_cr = buf[len - 1] == '\r';
-	z->last_lf = buf[len - 1] == '\n';
+	for (; i + POP3_SIZE_BLOCK <= len; i += POP3_SIZE_BLOCK)
+		pop3_size_block(p + i, &lf, &crlf);
+	for (; i < len; i++) {
+		lf += p[i] == '\n';
+		crlf += p[i] == '\n' && p[i - 1] == '\r';
+	}
+	z->octets += len + (lf - crlf);              /* a bare LF gets its CR on the wire */
+	z->prev_cr = p[len - 1] == '\r';
+	z->last_lf = p[len - 1] == '\n';
 	z->any = 1;
 }
 

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,10 +64,33 @@ server_tls_release(struct tls_ref *r)
 	}
 }
 
+/* Refuses a private key that others may read or change, like PostgreSQL:
+ * mode 0600 or stricter, or 0640 when owned by root (a key shared with a
+ * group such as Debian's ssl-cert). Encrypted keys too: the rule stays one
+ * line in --help. 0, or -1 with ERR. */
+static int
+server_key_private(const char *key, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(key, &st) == -1)
+		return 0;   /* the loader names a missing or unreadable key */
+	mode_t m = st.st_mode & 0777;
+	int group_ok = st.st_uid == 0 && (m & 070) == 040;
+	if ((m & 007) != 0 || ((m & 070) != 0 && !group_ok)) {
+		snprintf(err, errlen, "key %s is readable or writable by others (mode %04o): "
+		         "chmod 600 it (or 640 if root owns it)", key, (unsigned)m);
+		return -1;
+	}
+	return 0;
+}
+
 /* A new TLS context from the configured files. NULL with ERR. */
 static struct tls_ref *
 server_tls_load(const struct config *cfg, char *err, size_t errlen)
 {
+	if (server_key_private(cfg->key, err, errlen) == -1)
+		return NULL;
 	struct tls_server_opts o = {
 		.cert = cfg->cert, .key = cfg->key, .key_pass_file = cfg->key_pass_file,
 		.client_ca = cfg->client_ca, .require_client_cert = cfg->require_client_cert,
@@ -150,7 +174,7 @@ server_listen(const struct config *cfg, struct server_loop *lp, char *err, size_
 static void
 server_peer_ip(int fd, char *ip, size_t len)
 {
-	struct sockaddr_storage sa;
+	struct sockaddr_storage sa = { 0 };   /* clang-analyzer: set for the compare below */
 	socklen_t sl = sizeof sa;
 
 	snprintf(ip, len, "%s", "");
@@ -198,9 +222,9 @@ server_accept(struct server *s, const struct listener *l)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		struct worker *w = server_pick_worker(s, &total);
 		server_peer_ip(fd, ip, sizeof ip);
-		if (total >= MAX_CONNECTIONS || iplimit_acquire(s->iplimit, ip) == -1) {
+		if (total >= s->max_conns || iplimit_acquire(s->iplimit, ip) == -1) {
 			log_warnx("%s: connection to port %d refused: too many connections%s", ip,
-			          l->port, total >= MAX_CONNECTIONS ? "" : " from this address");
+			          l->port, total >= s->max_conns ? "" : " from this address");
 			STATS_ADD(&s->stats, conns_refused, 1);
 			close(fd);
 			continue;
@@ -283,6 +307,39 @@ server_mkdir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* The global connection limit under the descriptor limit: raises the soft
+ * RLIMIT_NOFILE towards the hard one (as far as MAX_CONNECTIONS needs), then
+ * keeps FD_RESERVE plus each worker's descriptors out of the connections'
+ * share, so that accept() never runs the process out of descriptors and the
+ * control socket (sealed status) always has one. 0, or -1 with ERR. */
+static int
+server_fd_budget(struct server *s, char *err, size_t errlen)
+{
+	struct rlimit rl;
+	rlim_t reserve = FD_RESERVE + (rlim_t)FD_RESERVE_PER_WORKER * (rlim_t)s->cfg->workers;
+	rlim_t want = (rlim_t)FDS_PER_CONN * MAX_CONNECTIONS + reserve;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		snprintf(err, errlen, "getrlimit: %s", strerror(errno));
+		return -1;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("raising the descriptor limit");
+	}
+	rlim_t cur = rl.rlim_cur == RLIM_INFINITY ? want : rl.rlim_cur;
+	if (cur < reserve + 16 * FDS_PER_CONN) {
+		snprintf(err, errlen, "descriptor limit %llu is too low (ulimit -n): want at least %llu",
+		         (unsigned long long)cur, (unsigned long long)(reserve + 16 * FDS_PER_CONN));
+		return -1;
+	}
+	rlim_t n = (cur - reserve) / FDS_PER_CONN;
+	s->max_conns = n > MAX_CONNECTIONS ? MAX_CONNECTIONS : (int)n;
+	s->fd_limit = (unsigned long long)cur;   /* logged with "sealed ready" */
+	return 0;
+}
+
 /* Everything before the workers: log, TLS, users, listeners, privileges. */
 static int
 server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
@@ -298,6 +355,8 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 		return -1;
 	}
 	log_set_debug(cfg->debug);
+	if (server_fd_budget(s, err, errlen) == -1)
+		return -1;
 	if (tls_global_init() == -1) {
 		snprintf(err, errlen, "cannot initialise wolfSSL");
 		return -1;
@@ -359,8 +418,8 @@ server_announce(const struct server *s, const struct server_loop *lp)
 	for (int i = 0; i < lp->nlst && off < sizeof line; i++)
 		off += (size_t)snprintf(line + off, sizeof line - off, " %s=%s:%d",
 		                        lp->lst[i].svc->name, s->cfg->listen_addr, lp->lst[i].port);
-	log_info("sealed ready:%s workers=%d users=%zu data=%s", line, s->nworkers,
-	         userdb_count(s->users), s->cfg->data_dir);
+	log_info("sealed ready:%s workers=%d users=%zu data=%s max_conns=%d fd_limit=%llu", line,
+	         s->nworkers, userdb_count(s->users), s->cfg->data_dir, s->max_conns, s->fd_limit);
 }
 
 /* Stops workers (letting transactions finish), then frees everything. */

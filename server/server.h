@@ -41,6 +41,8 @@ struct server {
 	atomic_uint_fast64_t next_conn_id;
 	struct worker      **workers;
 	int                  nworkers;
+	int                  max_conns;   /* MAX_CONNECTIONS, or less under the fd limit */
+	unsigned long long   fd_limit;    /* RLIMIT_NOFILE in force */
 	char                 hostname[256];
 };
 

@@ -300,9 +300,13 @@ userfile_format(const struct user_list *l, size_t skip, char **out, size_t *len)
 static void
 userfile_give_to_owner(int fd, const char *dir)
 {
-	struct stat st;
+	struct stat st, fs;
 
 	if (geteuid() != 0 || stat(dir, &st) == -1 || st.st_uid == 0)
+		return;
+	/* DIR's owner may have planted a hard link to a system file (the lock is
+	 * opened O_NOFOLLOW against symbolic ones): never give that away */
+	if (fstat(fd, &fs) == -1 || fs.st_nlink > 1)
 		return;
 	if (fchown(fd, st.st_uid, st.st_gid) == -1)
 		log_warn("chown in %s", dir);
@@ -379,7 +383,7 @@ userfile_lock(const char *dir, int create, char *err, size_t errlen)
 		return -1;
 	}
 	if (userfile_join(path, sizeof path, dir, USERS_LOCK_NAME) == -1 ||
-	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, DATA_FILE_MODE)) == -1) {
+	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, DATA_FILE_MODE)) == -1) {
 		if (!create && errno == ENOENT)
 			return -2;
 		snprintf(err, errlen, "open %s/%s: %s", dir, USERS_LOCK_NAME, strerror(errno));

@@ -1,10 +1,13 @@
 #!/bin/sh
-# run.sh BIN_DIR [SAN_BIN_DIR [OTHER_BIN_DIR]]: the whole test suite, as
-# `make test` runs it.
+# run.sh BIN_DIR [SAN_BIN_DIR [OTHER_BIN_DIR [FUZZ_BIN_DIR]]]: the whole test
+# suite, as `make test` runs it.
 #
 # Stages: BIN_DIR/unit-tests, the integration tests against BIN_DIR, both again
 # against OTHER_BIN_DIR (the same code linked with Debian's own wolfSSL), then
-# against SAN_BIN_DIR (an ASan+UBSan build) with the sanitizers set to report. Each stage must end with a line '... N passed, N failed'; a stage that
+# against SAN_BIN_DIR (an ASan+UBSan build) with the sanitizers set to report,
+# then the libFuzzer harnesses in FUZZ_BIN_DIR over their corpora (one test
+# each, tests/fuzz/run.sh regress), then static analysis (make lint; LINT=0
+# skips it). Each stage must end with a line '... N passed, N failed'; a stage that
 # crashes, exits non-zero or prints no count counts as a failure. Prints a
 # summary per stage and, last, one line 'N passed, N failed' (the sums).
 # Exit 0 only if every stage ran and nothing failed.
@@ -14,13 +17,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 
-if [ $# -lt 1 ] || [ $# -gt 3 ]; then
-    echo "usage: sh tests/run.sh BIN_DIR [SAN_BIN_DIR [OTHER_BIN_DIR]]" >&2
+if [ $# -lt 1 ] || [ $# -gt 4 ]; then
+    echo "usage: sh tests/run.sh BIN_DIR [SAN_BIN_DIR [OTHER_BIN_DIR [FUZZ_BIN_DIR]]]" >&2
     exit 2
 fi
 BIN=$1
 SAN_BIN=${2:-}
 OTHER_BIN=${3:-}
+FUZZ_BIN=${4:-}
 
 PY=${PYTHON:-python3}
 out=$(mktemp -d "${TMPDIR:-/tmp}/sealed-tests.XXXXXX")
@@ -103,6 +107,21 @@ if [ -n "$SAN_BIN" ]; then
     # The integration harness always fails a test whose server printed a
     # sanitizer report ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer").
     run_pair "$SAN_BIN, ASan+UBSan" "$SAN_BIN"
+fi
+
+if [ -n "$FUZZ_BIN" ]; then
+    # A crash or sanitizer report fails its harness; each has a few seconds.
+    if [ -d "$FUZZ_BIN" ]; then
+        stage "fuzz regression" 300 sh tests/fuzz/run.sh regress "$FUZZ_BIN"
+    else
+        missing "fuzz regression" "$FUZZ_BIN"
+    fi
+fi
+
+# Static analysis: `make lint` (cppcheck, clang-tidy's clang-analyzer-*),
+# one test per tool. LINT=0 leaves it out.
+if [ "${LINT:-1}" != 0 ]; then
+    stage "lint" 1200 make --no-print-directory lint
 fi
 
 echo "=== summary"

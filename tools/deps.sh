@@ -13,12 +13,18 @@ case "${1:-}" in
 *) echo "usage: sh tools/deps.sh [--bench]" >&2; exit 2 ;;
 esac
 
+# clang and libclang-rt-14-dev (libFuzzer, whose runtime clang only suggests):
+# the fuzz harnesses of make fuzz and of make test's last stage.
 PACKAGES="
 gcc make pkg-config
 libwolfssl-dev libncurses-dev libcrypt-dev
 openssl curl python3 tmux tshark ffmpeg
 dpkg-dev autoconf automake libtool
+clang libclang-rt-14-dev
+testssl.sh sslscan cppcheck clang-tidy
 "
+# testssl.sh and sslscan: the TLS scans of tests/integration/test_hard_tls.py;
+# cppcheck and clang-tidy: make lint (a stage of make test).
 # make bench only: nginx, the reference TLS server (tests/bench/bench.py runs
 # its own instance from a temp dir; the packaged service is never started).
 BENCH_PACKAGES="

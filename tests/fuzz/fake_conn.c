@@ -1,0 +1,523 @@
+/*
+ * fake_conn.c: server/conn.h for the session fuzzers (see fake_conn.h). The
+ * functions a protocol calls behave as conn.c's do, minus the socket: output
+ * is queued as conn.c queues it and then dropped (the client reads at once),
+ * conn_run_job() queues the job and the driver runs it (work, done,
+ * release) before reading on, conn_delay() fires before the next read,
+ * timers fire on a virtual clock. The driver mirrors conn_step(): flush,
+ * close when closing, drain, resume, lines (raw bytes first), then read.
+ * A closed connection's protocol state is freed as conn.c frees it (once no
+ * job refers to it), so a protocol that touches it afterwards trips ASan.
+ * One connection at a time; one thread.
+ */
+#include "fake_conn.h"
+
+#include "conn.h"
+#include "defaults.h"
+#include "server.h"
+#include "service.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAKE_MAX_STEPS     20000       /* driver steps per session: a bound, not a limit hit */
+#define FAKE_MAX_TIMERS    512         /* timer calls after the input ended */
+#define FAKE_READ_MS       10          /* virtual time one read takes */
+#define FAKE_CONN_ID       0x5eedULL
+#define FAKE_LOCAL         "127.0.0.1:8465"
+#define FAKE_PEER          "192.0.2.7:40000"
+#define FAKE_PEER_IP       "192.0.2.7"
+#define FAKE_TLS_VERSION   "TLSv1.3"
+#define FAKE_CIPHER        "TLS13-AES128-GCM-SHA256"
+#define OUT_INITIAL        1024
+
+/* The sizes of successive reads, so that lines, bodies and interleaved
+ * frames also arrive cut at odd places (a TLS record can end anywhere). */
+static const size_t fake_read_sizes[] = { 64, 1, 13, 512, 3, READ_CHUNK };
+#define FAKE_NREADS (sizeof fake_read_sizes / sizeof fake_read_sizes[0])
+
+struct fake_job {
+	void             (*work)(void *);
+	void             (*done)(struct conn *, void *);
+	void             (*release)(void *);
+	void              *arg;
+	struct fake_job   *next;
+};
+
+/* The session being run: its queued jobs and the virtual time. */
+static struct fake_job *fake_jobs, **fake_jobs_tail = &fake_jobs;
+static int64_t fake_now = 1000000;
+
+/* --- conn.h, for protocols --------------------------------------------- */
+
+int64_t
+conn_now_ms(void)
+{
+	return fake_now;
+}
+
+uint64_t
+fake_clock_ms(void)
+{
+	return (uint64_t)fake_now;
+}
+
+static void
+fake_vlog(struct conn *c, const char *dir, const char *fmt, va_list ap)
+{
+	char text[LOG_LINE_MAX];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	log_exchange(c->local, c->peer, c->svc->name, c->user, dir, "%s", text);
+}
+
+void
+conn_log_in(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fake_vlog(c, LOG_DIR_IN, fmt, ap);
+	va_end(ap);
+}
+
+void
+conn_log_event(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fake_vlog(c, LOG_DIR_EVENT, fmt, ap);
+	va_end(ap);
+}
+
+int
+conn_send(struct conn *c, const void *data, size_t len)
+{
+	struct outbuf *o = &c->out;
+
+	if (o->cap - o->len < len) {
+		size_t cap = o->cap ? o->cap : OUT_INITIAL;
+		while (cap - o->len < len)
+			cap *= 2;
+		char *nb = realloc(o->buf, cap);
+		if (nb == NULL)
+			return -1;
+		o->buf = nb;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, data, len);
+	o->len += len;
+	return 0;
+}
+
+/* As conn.c's, and a check: a reply line never holds a line end of its own
+ * (it would let client text start a reply of its own). */
+void
+conn_reply(struct conn *c, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof line - 3)
+		n = (int)(sizeof line - 3);
+	if (memchr(line, '\n', (size_t)n) != NULL) {
+		fprintf(stderr, "fake_conn: reply with a line feed inside: %.*s\n", n, line);
+		abort();
+	}
+	log_exchange(c->local, c->peer, c->svc->name, c->user, LOG_DIR_OUT, "%s", line);
+	line[n] = '\r';
+	line[n + 1] = '\n';
+	if (conn_send(c, line, (size_t)n + 2) == -1)
+		c->phase = CONN_CLOSING;
+}
+
+void
+conn_close_after_flush(struct conn *c)
+{
+	if (c->phase == CONN_OPEN || c->phase == CONN_HANDSHAKE)
+		c->phase = CONN_CLOSING;
+}
+
+void
+conn_set_max_line(struct conn *c, size_t max)
+{
+	linebuf_set_max(&c->in, max);
+}
+
+void
+conn_set_user(struct conn *c, const char *user)
+{
+	snprintf(c->user, sizeof c->user, "%s", user);
+}
+
+int
+conn_server_stopping(const struct conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+size_t
+conn_out_pending(const struct conn *c)
+{
+	return c->out.len - c->out.off;
+}
+
+void
+conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	c->paused++;
+	c->delay_ms = fake_now + ms + 1;   /* never 0: 0 means none */
+	c->delay_cb = cb;
+}
+
+void
+conn_hold(struct conn *c, void *arg, void (*release)(void *))
+{
+	c->held = arg;
+	c->held_release = release;
+}
+
+void *
+conn_take_held(struct conn *c)
+{
+	void *arg = c->held;
+
+	c->held = NULL;
+	c->held_release = NULL;
+	return arg;
+}
+
+int
+conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
+{
+	if (c->phase == CONN_DEAD)
+		return -1;
+	c->timer_ms = deadline_ms;
+	c->timer_cb = cb;
+	return 0;
+}
+
+int
+conn_timer_in(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	return conn_timer_at(c, fake_now + ms, cb);
+}
+
+void
+conn_timer_cancel(struct conn *c)
+{
+	c->timer_cb = NULL;
+}
+
+void
+conn_want_drain(struct conn *c, int on)
+{
+	c->drain_wanted = on;
+}
+
+void
+conn_touch(struct conn *c)
+{
+	if (c->phase == CONN_OPEN)
+		c->deadline_ms = fake_now + c->svc->idle_timeout_ms;
+}
+
+int
+conn_run_job(struct conn *c, void (*work)(void *), void (*done)(struct conn *, void *),
+             void (*release)(void *), void *arg)
+{
+	struct fake_job *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return -1;
+	*j = (struct fake_job){ work, done, release, arg, NULL };
+	*fake_jobs_tail = j;
+	fake_jobs_tail = &j->next;
+	c->jobs++;
+	c->paused++;
+	return 0;
+}
+
+/* Frees the protocol state and what conn_hold() kept of a closed
+ * connection once no job refers to it, as conn_free() does (the struct
+ * itself lives until the session ends). */
+static void
+fake_release_state(struct conn *c)
+{
+	if (c->phase != CONN_DEAD || c->jobs > 0)
+		return;
+	if (c->held_release != NULL)
+		c->held_release(c->held);
+	c->held = NULL;
+	c->held_release = NULL;
+	free(c->ps);
+	c->ps = NULL;
+}
+
+void
+conn_close(struct conn *c, const char *why)
+{
+	if (c->phase == CONN_DEAD)
+		return;
+	conn_log_event(c, "close%s%s", why ? " " : "", why ? why : "");
+	if (c->svc->on_close != NULL)
+		c->svc->on_close(c);
+	c->timer_cb = NULL;
+	c->phase = CONN_DEAD;
+	fake_release_state(c);
+}
+
+/* --- The driver ---------------------------------------------------------- */
+
+/* The client's input and how far it has been read. */
+struct fake_input {
+	const uint8_t *data;
+	size_t         size, off;
+	unsigned       reads;
+	int            timer_fired;     /* since the last read */
+};
+
+static struct conn *
+fake_conn_new(const struct service *svc)
+{
+	struct conn *c = calloc(1, sizeof *c);
+
+	if (c == NULL || (c->ps = calloc(1, svc->state_size ? svc->state_size : 1)) == NULL) {
+		fprintf(stderr, "fake_conn: out of memory\n");
+		abort();
+	}
+	c->fd = -1;
+	c->srv = fake_server();
+	c->svc = svc;
+	c->phase = CONN_OPEN;
+	c->tls_ok = 1;
+	c->id = FAKE_CONN_ID;
+	c->timer_idx = -1;
+	linebuf_init(&c->in, svc->max_line);
+	snprintf(c->local, sizeof c->local, "%s", FAKE_LOCAL);
+	snprintf(c->peer, sizeof c->peer, "%s", FAKE_PEER);
+	snprintf(c->peer_ip, sizeof c->peer_ip, "%s", FAKE_PEER_IP);
+	snprintf(c->tls_version, sizeof c->tls_version, "%s", FAKE_TLS_VERSION);
+	snprintf(c->cipher, sizeof c->cipher, "%s", FAKE_CIPHER);
+	return c;
+}
+
+/* Runs the first queued job as a job thread and then the worker would. */
+static void
+fake_run_job(struct conn *c)
+{
+	struct fake_job *j = fake_jobs;
+
+	fake_jobs = j->next;
+	if (fake_jobs == NULL)
+		fake_jobs_tail = &fake_jobs;
+	j->work(j->arg);
+	c->jobs--;
+	if (c->phase != CONN_DEAD) {
+		c->paused--;
+		if (j->done != NULL)
+			j->done(c, j->arg);
+	}
+	if (j->release != NULL)
+		j->release(j->arg);
+	free(j);
+	fake_release_state(c);
+}
+
+/* Wakes a paused connection: its delay, else its next job. 0, or -1 when
+ * nothing could wake it (the real server would wait forever). */
+static int
+fake_resume(struct conn *c)
+{
+	if (c->delay_ms != 0) {
+		void (*cb)(struct conn *) = c->delay_cb;
+		if (c->delay_ms > fake_now)
+			fake_now = c->delay_ms;
+		c->delay_ms = 0;
+		c->delay_cb = NULL;
+		c->paused--;
+		if (cb != NULL)
+			cb(c);
+		return 0;
+	}
+	if (fake_jobs == NULL)
+		return -1;
+	fake_run_job(c);
+	return 0;
+}
+
+/* Fires the timer, if one is set, as conn_run_timer() does. 1 if it did. */
+static int
+fake_fire_timer(struct conn *c)
+{
+	void (*cb)(struct conn *) = c->timer_cb;
+
+	if (cb == NULL || c->phase != CONN_OPEN)
+		return 0;
+	c->timer_cb = NULL;
+	if (c->timer_ms > fake_now)
+		fake_now = c->timer_ms;
+	c->jobs++;                 /* keeps the state should CB close it */
+	cb(c);
+	c->jobs--;
+	fake_release_state(c);
+	return 1;
+}
+
+/* Offers the unread input to svc->on_raw, as conn_offer_raw() does. */
+static int
+fake_offer_raw(struct conn *c)
+{
+	const char *data;
+	size_t have;
+
+	if (c->svc->on_raw == NULL || (have = linebuf_peek(&c->in, &data)) == 0)
+		return 0;
+	size_t took = c->svc->on_raw(c, data, have);
+	if (took == SERVICE_RAW_MORE)
+		return -1;
+	if (took == 0)
+		return 0;
+	if (took > have) {
+		fprintf(stderr, "fake_conn: on_raw took %zu of %zu bytes\n", took, have);
+		abort();
+	}
+	linebuf_consume(&c->in, took);
+	return 1;
+}
+
+/* Hands buffered lines and raw bytes to the protocol, as
+ * conn_process_lines() does. */
+static void
+fake_process_lines(struct conn *c)
+{
+	char *line;
+	size_t len;
+
+	while (c->phase == CONN_OPEN && !c->paused && conn_out_pending(c) <= OUTBUF_HIGH_WATER) {
+		int raw = fake_offer_raw(c);
+		if (raw == -1)
+			break;
+		if (raw == 1)
+			continue;
+		enum lb_rc rc = linebuf_next(&c->in, &line, &len);
+		if (rc == LB_NONE)
+			break;
+		int r = rc == LB_LINE ? c->svc->on_line(c, line, len) : c->svc->on_overflow(c);
+		if (r == -1)
+			conn_close_after_flush(c);
+	}
+	if (c->phase != CONN_DEAD && linebuf_pending(&c->in) == 0)
+		linebuf_compact(&c->in);
+}
+
+/* The next piece of input into the line buffer. 0, or -1 at its end. */
+static int
+fake_read(struct conn *c, struct fake_input *in)
+{
+	size_t n = fake_read_sizes[in->reads++ % FAKE_NREADS];
+
+	if (in->off >= in->size)
+		return -1;
+	if (n > in->size - in->off)
+		n = in->size - in->off;
+	if (linebuf_append(&c->in, (const char *)in->data + in->off, n) == -1) {
+		fprintf(stderr, "fake_conn: out of memory\n");
+		abort();
+	}
+	in->off += n;
+	in->timer_fired = 0;
+	fake_now += FAKE_READ_MS;
+	return 0;
+}
+
+/* The input is over: pending timers run out (bounded), then the client
+ * closes (input ended with LF) or goes silent until the idle timeout. */
+static void
+fake_input_end(struct conn *c, const struct fake_input *in)
+{
+	for (int i = 0; i < FAKE_MAX_TIMERS && c->phase == CONN_OPEN && c->timer_cb != NULL; i++) {
+		fake_fire_timer(c);
+		c->out.off = c->out.len = 0;
+	}
+	if (c->phase != CONN_OPEN)
+		return;
+	if (in->size > 0 && in->data[in->size - 1] == '\n') {
+		conn_close(c, "by client");
+		return;
+	}
+	c->svc->on_timeout(c);
+	conn_close_after_flush(c);
+}
+
+/* One turn of the loop, as conn_step(). 1 to go on, 0 when the session is
+ * over. */
+static int
+fake_step(struct conn *c, struct fake_input *in)
+{
+	c->out.off = c->out.len = 0;             /* the client read everything */
+	if (c->phase == CONN_DEAD)
+		return 0;
+	if (c->phase == CONN_CLOSING) {
+		conn_close(c, NULL);
+		return 0;
+	}
+	if (c->drain_wanted && c->svc->on_drain != NULL && c->phase == CONN_OPEN) {
+		c->svc->on_drain(c);
+		if (conn_out_pending(c) > 0 || c->phase != CONN_OPEN)
+			return 1;
+	}
+	if (c->paused)
+		return fake_resume(c) == 0;
+	size_t before = linebuf_pending(&c->in);
+	fake_process_lines(c);
+	if (c->phase != CONN_OPEN || linebuf_pending(&c->in) != before)
+		return 1;
+	if (!in->timer_fired && c->timer_cb != NULL) {
+		in->timer_fired = 1;
+		return fake_fire_timer(c);
+	}
+	if (fake_read(c, in) == 0)
+		return 1;
+	fake_input_end(c, in);
+	return c->phase != CONN_DEAD;
+}
+
+/* Frees what the session left: jobs still queued run as they would after
+ * a close (work and release, no done), then the connection goes. */
+static void
+fake_conn_free(struct conn *c)
+{
+	conn_close(c, "end of fuzz input");
+	while (fake_jobs != NULL)
+		fake_run_job(c);
+	fake_jobs_tail = &fake_jobs;
+	linebuf_free(&c->in);
+	free(c->out.buf);
+	free(c->ps);
+	free(c);
+}
+
+void
+fake_session_run(const struct service *svc, const uint8_t *data, size_t size)
+{
+	struct fake_input in = { .data = data, .size = size };
+	struct conn *c;
+
+	fake_server_init();
+	fake_server_session_begin();
+	c = fake_conn_new(svc);
+	if (svc->on_open(c) == -1)
+		conn_close_after_flush(c);
+	for (int steps = 0; steps < FAKE_MAX_STEPS && fake_step(c, &in); steps++)
+		;
+	fake_conn_free(c);
+	fake_server_session_end();
+}
