@@ -169,8 +169,11 @@ clean:
 distclean:
 	rm -rf build bin
 
-# seal-load, the load generator: client/load*.c with seal's URL parser.
-$(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o
+# seal-load, the load generator: client/load*.c with seal's URL parser and
+# its RTSP client logic (no I/O in those: seal-load drives them itself).
+$(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o \
+                     $(BUILD)/client/rtsp_client.o $(BUILD)/client/rtsp_rx.o \
+                     $(BUILD)/client/rtsp_sdp.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS)
 $(LOAD_OBJS): $(WOLFSSL_STAMP)

@@ -1,7 +1,8 @@
 /*
  * load.h: one seal-load run, as every event-loop thread sees it: the options,
  * the TLS context, the server's address, the prepared protocol lines and
- * message, the shared counters, the stop flag and the session budget. Built
+ * message (smtp), the password and stream URL (pop3, rtsp), the shared
+ * counters, the stop flag and the session budget. Built
  * by the main thread before any worker starts (load_run_init) and read-only
  * afterwards, except for the atomics.
  */
@@ -36,6 +37,8 @@ struct load_run {
 	char                    addr_text[64];     /* "127.0.0.1:8465", for messages */
 	const char             *verify_name;       /* --expect-cn, else the URL's host */
 	struct load_text        out[LOAD_SEND_COUNT];  /* smtp: each step's bytes */
+	struct load_text        target;    /* rtsp: rtsps://HOST:PORT/PATH as requests name it */
+	char                    password[PASSWORD_MAX];   /* pop3, rtsp; wiped at the end */
 	struct load_stats       stats;
 	atomic_int              stop;      /* no new sessions; close held ones */
 	atomic_llong            budget;    /* -n: sessions still to start */
@@ -55,5 +58,9 @@ int64_t load_now_us(void);
 int  load_run_init(struct load_run *run, const struct load_opts *o,
                    char *err, size_t errlen, int *exit_code);
 void load_run_free(struct load_run *run);
+
+/* The user name of client ID into OUT: --user with LOAD_USER_NUMBER, if it
+ * has it, replaced by ID. 0, or -1 when it does not fit. */
+int  load_run_user(const struct load_run *run, long id, char *out, size_t len);
 
 #endif

@@ -6,6 +6,8 @@
  * caller must then stop working on it.
  */
 #include "load_client.h"
+#include "load_pop3.h"
+#include "load_rtsp.h"
 #include "load_tls.h"
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -26,16 +29,26 @@
 #define LOAD_FNV_OFFSET     0xcbf29ce484222325ULL
 #define LOAD_FNV_PRIME      0x100000001b3ULL
 
-static void client_fail(struct load_client *c, int64_t now, enum load_fail kind,
-                        const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* The driver of MODE, or NULL for the modes that follow a script. */
+static const struct load_driver *
+client_driver(enum load_mode mode)
+{
+	switch (mode) {
+	case LOAD_MODE_POP3: return &load_pop3_driver;
+	case LOAD_MODE_RTSP: return &load_rtsp_driver;
+	default:             return NULL;
+	}
+}
 
 void
 load_client_init(struct load_client *c, struct load_loop *loop,
-                 struct load_run *run, int64_t start_at_us)
+                 struct load_run *run, long id, int64_t start_at_us)
 {
 	memset(c, 0, sizeof *c);
 	c->loop = loop;
 	c->run = run;
+	c->id = id;
+	c->driver = client_driver(run->opts->mode);
 	c->script = load_proto_script(run->opts, &c->nsteps);
 	c->phase = LOAD_PHASE_NEW;
 	c->fd = -1;
@@ -53,14 +66,15 @@ client_step_name(const struct load_client *c)
 	case LOAD_PHASE_HOLD:      return "hold";
 	case LOAD_PHASE_TICKET:    return "ticket";
 	case LOAD_PHASE_PROTO:
+		if (c->driver != NULL)
+			return c->driver->step(c);
 		return c->step < c->nsteps ? c->script[c->step].name : "close";
 	default:                   return "start";
 	}
 }
 
-/* Restarts the step timer. */
-static void
-client_arm(struct load_client *c, int64_t now)
+void
+load_client_arm(struct load_client *c, int64_t now)
 {
 	c->deadline_us = now + (int64_t)LOAD_STEP_TIMEOUT_MS * LOAD_US_PER_MS;
 }
@@ -96,6 +110,8 @@ client_teardown(struct load_client *c)
 	}
 	if (c->fd != -1)
 		close(c->fd);
+	if (c->driver != NULL)
+		c->driver->end(c);
 	c->fd = -1;
 	c->events = 0;
 	c->want_write = 0;
@@ -118,8 +134,8 @@ client_check_unreachable(struct load_client *c)
 
 /* Counts a failed session, closes it, and retries at the next tick (idle:
  * retires the client). */
-static void
-client_fail(struct load_client *c, int64_t now, enum load_fail kind, const char *fmt, ...)
+void
+load_client_fail(struct load_client *c, int64_t now, enum load_fail kind, const char *fmt, ...)
 {
 	if (load_stats_fail(&c->run->stats, kind)) {
 		char text[LOAD_ERR_MAX];
@@ -142,9 +158,8 @@ client_fail(struct load_client *c, int64_t now, enum load_fail kind, const char 
 	c->start_at_us = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
 }
 
-/* A session that did every step: its latency counts, the next one begins. */
-static void
-client_finish(struct load_client *c, int64_t now)
+void
+load_client_finish(struct load_client *c, int64_t now)
 {
 	load_stats_latency(&c->run->stats, (uint64_t)(now - c->began_us));
 	atomic_fetch_add_explicit(&c->run->stats.ok, 1, memory_order_relaxed);
@@ -211,15 +226,15 @@ client_ticket_event(struct load_client *c, int64_t now)
 			continue;
 		int err = wolfSSL_get_error(c->ssl, n);
 		if (err != WOLFSSL_ERROR_WANT_READ && err != WOLFSSL_ERROR_WANT_WRITE) {
-			client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
-			            err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session "
-			            "without a ticket" : tls_error_reason(err));
+			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
+			                 err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session "
+			                 "without a ticket" : tls_error_reason(err));
 			return;
 		}
 		uint64_t id = client_ticket_id(c->ssl);
 		if (id != 0 && id != c->ticket_before) {
 			client_save_session(c);
-			client_finish(c, now);
+			load_client_finish(c, now);
 			return;
 		}
 		client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
@@ -242,13 +257,13 @@ client_script_done(struct load_client *c, int64_t now)
 	    wolfSSL_version(c->ssl) == TLS1_3_VERSION) {
 		c->ticket_before = client_ticket_id(c->ssl);
 		c->phase = LOAD_PHASE_TICKET;
-		client_arm(c, now);
+		load_client_arm(c, now);
 		client_ticket_event(c, now);
 		return;
 	}
 	if (mode == LOAD_MODE_RESUME)
 		client_save_session(c);
-	client_finish(c, now);
+	load_client_finish(c, now);
 }
 
 /* Sends what the current step still has to send. 0, or -1 if it failed. */
@@ -262,7 +277,7 @@ client_flush(struct load_client *c, int64_t now)
 		if (n > 0) {
 			c->out += n;
 			c->out_len -= (size_t)n;
-			client_arm(c, now);
+			load_client_arm(c, now);
 			continue;
 		}
 		int err = wolfSSL_get_error(c->ssl, n);
@@ -270,8 +285,8 @@ client_flush(struct load_client *c, int64_t now)
 			c->want_write = 1;
 		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ)
 			return 0;
-		client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: cannot send: %s",
-		            client_step_name(c), tls_error_reason(err));
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: cannot send: %s",
+		                 client_step_name(c), tls_error_reason(err));
 		return -1;
 	}
 	return 0;
@@ -287,7 +302,7 @@ client_step_begin(struct load_client *c, int64_t now)
 	}
 	const struct load_step *st = &c->script[c->step];
 	const struct load_text *t = &c->run->out[st->send];
-	client_arm(c, now);
+	load_client_arm(c, now);
 	c->out = st->send == LOAD_SEND_NONE ? NULL : t->p;
 	c->out_len = st->send == LOAD_SEND_NONE ? 0 : t->len;
 	return client_flush(c, now);
@@ -313,8 +328,8 @@ client_line(struct load_client *c, const char *line, size_t len, int64_t now)
 		snprintf(want, sizeof want, "+OK");
 	else
 		snprintf(want, sizeof want, "%d", st->expect);
-	client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: expected %s, got \"%.*s\"", st->name,
-	            want, (int)(len < LOAD_QUOTE_MAX ? len : LOAD_QUOTE_MAX), line);
+	load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: expected %s, got \"%.*s\"", st->name,
+	                 want, (int)(len < LOAD_QUOTE_MAX ? len : LOAD_QUOTE_MAX), line);
 	return -1;
 }
 
@@ -330,8 +345,8 @@ client_lines(struct load_client *c, int64_t now)
 		case LB_NONE:
 			return 0;
 		case LB_TOO_LONG:
-			client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
-			            client_step_name(c), LOAD_REPLY_LINE_MAX);
+			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
+			                 client_step_name(c), LOAD_REPLY_LINE_MAX);
 			return -1;
 		case LB_LINE:
 			if (client_line(c, line, len, now) == -1)
@@ -353,7 +368,7 @@ client_read(struct load_client *c, int64_t now)
 		if (client_lines(c, now) == -1)
 			return -1;
 		if (linebuf_reserve(&c->in, LOAD_READ_CHUNK, &space, &avail) == -1) {
-			client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
+			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
 			return -1;
 		}
 		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
@@ -366,18 +381,89 @@ client_read(struct load_client *c, int64_t now)
 			c->want_write = 1;
 		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
 			return 0;
-		client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
-		            err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session"
-		                                             : tls_error_reason(err));
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
+		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session"
+		                 : tls_error_reason(err));
 		return -1;
 	}
+}
+
+/* How a read that failed with ERR ended the session: the server closed it
+ * ("close_notify", "connection closed"), or NULL for an error. */
+static const char *
+client_close_kind(int err)
+{
+	if (err == WOLFSSL_ERROR_ZERO_RETURN)
+		return "close_notify";
+	if (err == SOCKET_PEER_CLOSED_E || err == WOLFSSL_ERROR_SYSCALL)
+		return "connection closed";
+	return NULL;
+}
+
+/* A driver's reads: until wolfSSL has nothing more, or after
+ * LOAD_DRIVER_READS reads with nothing buffered inside wolfSSL, decrypted
+ * or not (the socket's readiness then brings epoll back; bytes wolfSSL
+ * already took from the socket would not): other clients of the thread get
+ * their turn. 0, or -1 if the session ended. */
+static int
+client_read_driver(struct load_client *c, int64_t now)
+{
+	char *space;
+	size_t avail;
+
+	for (int reads = 0; reads < LOAD_DRIVER_READS || wolfSSL_has_pending(c->ssl); reads++) {
+		if (c->driver->space(c, &space, &avail) == -1) {
+			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
+			return -1;
+		}
+		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
+		if (n > 0) {
+			if (c->driver->input(c, (size_t)n, now) == -1)
+				return -1;
+			continue;
+		}
+		int err = wolfSSL_get_error(c->ssl, n);
+		if (err == WOLFSSL_ERROR_WANT_WRITE)
+			c->want_write = 1;
+		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
+			return 0;
+		const char *how = client_close_kind(err);
+		if (how != NULL)
+			c->driver->closed(c, now, how);
+		else
+			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
+			                 tls_error_reason(err));
+		return -1;
+	}
+	return 0;
+}
+
+int
+load_client_send(struct load_client *c, const char *buf, size_t len, int64_t now)
+{
+	if (c->out_len > 0 || len > LOAD_SEND_MAX) {
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a request while another is "
+		                 "being sent, or over %d bytes", client_step_name(c), LOAD_SEND_MAX);
+		return -1;
+	}
+	if (c->obuf == NULL && (c->obuf = malloc(LOAD_SEND_MAX)) == NULL) {
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
+		return -1;
+	}
+	memcpy(c->obuf, buf, len);
+	c->out = c->obuf;
+	c->out_len = len;
+	load_client_arm(c, now);
+	return client_flush(c, now);
 }
 
 /* PROTO: send what is pending, read what arrived, wait for the rest. */
 static void
 client_proto_io(struct load_client *c, int64_t now)
 {
-	if (client_flush(c, now) == -1 || client_read(c, now) == -1)
+	if (client_flush(c, now) == -1)
+		return;
+	if ((c->driver != NULL ? client_read_driver(c, now) : client_read(c, now)) == -1)
 		return;
 	client_want(c, EPOLLIN | (c->want_write ? EPOLLOUT : 0));
 }
@@ -391,7 +477,8 @@ client_handshake_done(struct load_client *c, int64_t now)
 		atomic_fetch_add_explicit(&c->run->stats.resumed, 1, memory_order_relaxed);
 	c->phase = LOAD_PHASE_PROTO;
 	c->step = 0;
-	if (client_step_begin(c, now) == 0)
+	load_client_arm(c, now);
+	if (c->driver != NULL ? c->driver->begin(c, now) == 0 : client_step_begin(c, now) == 0)
 		client_proto_io(c, now);
 }
 
@@ -417,8 +504,8 @@ client_handshake(struct load_client *c, int64_t now)
 	int verr = load_tls_take_verify_error();
 	if (verr != 0)
 		err = verr;
-	client_fail(c, now, LOAD_FAIL_HANDSHAKE, "%s (%s %d)", load_tls_reason(err),
-	            err > 0 ? "X509 error" : "wolfSSL error", err);
+	load_client_fail(c, now, LOAD_FAIL_HANDSHAKE, "%s (%s %d)", load_tls_reason(err),
+	                 err > 0 ? "X509 error" : "wolfSSL error", err);
 }
 
 /* TCP is up: make the TLS session (name check, saved session) and start. */
@@ -431,15 +518,17 @@ client_connected(struct load_client *c, int64_t now)
 	c->ssl = wolfSSL_new(c->run->ctx);
 	if (c->ssl == NULL || wolfSSL_set_fd(c->ssl, c->fd) != WOLFSSL_SUCCESS ||
 	    tls_client_expect_name(c->ssl, c->run->verify_name, err, sizeof err) == -1) {
-		client_fail(c, now, LOAD_FAIL_HANDSHAKE, "cannot set up a TLS session");
+		load_client_fail(c, now, LOAD_FAIL_HANDSHAKE, "cannot set up a TLS session");
 		return;
 	}
+	if (c->driver != NULL && c->driver->stamps && load_stamp_attach(&c->stamp, c->ssl, c->fd) == -1)
+		c->stamp.last_us = 0;      /* no kernel times: the driver times reads itself */
 	if (c->saved != NULL) {
 		atomic_fetch_add_explicit(&c->run->stats.resume_tried, 1, memory_order_relaxed);
 		wolfSSL_set_session(c->ssl, c->saved);
 	}
 	c->phase = LOAD_PHASE_HANDSHAKE;
-	client_arm(c, now);
+	load_client_arm(c, now);
 	load_tls_take_verify_error();
 	client_handshake(c, now);
 }
@@ -454,8 +543,8 @@ client_connect_done(struct load_client *c, int64_t now)
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
-		client_fail(c, now, LOAD_FAIL_CONNECT, "connect to %s: %s",
-		            c->run->addr_text, strerror(err));
+		load_client_fail(c, now, LOAD_FAIL_CONNECT, "connect to %s: %s",
+		                 c->run->addr_text, strerror(err));
 		return;
 	}
 	client_connected(c, now);
@@ -470,23 +559,23 @@ client_connect(struct load_client *c, int64_t now)
 	int one = 1;
 
 	c->phase = LOAD_PHASE_CONNECT;
-	client_arm(c, now);
+	load_client_arm(c, now);
 	c->fd = socket(run->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd == -1) {
-		client_fail(c, now, LOAD_FAIL_CONNECT, "socket: %s", strerror(errno));
+		load_client_fail(c, now, LOAD_FAIL_CONNECT, "socket: %s", strerror(errno));
 		return;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (epoll_ctl(c->loop->epfd, EPOLL_CTL_ADD, c->fd, &e) == -1) {
-		client_fail(c, now, LOAD_FAIL_CONNECT, "epoll_ctl: %s", strerror(errno));
+		load_client_fail(c, now, LOAD_FAIL_CONNECT, "epoll_ctl: %s", strerror(errno));
 		return;
 	}
 	c->events = EPOLLOUT;
 	if (connect(c->fd, (const struct sockaddr *)&run->addr, run->addrlen) == 0)
 		client_connected(c, now);
 	else if (errno != EINPROGRESS)
-		client_fail(c, now, LOAD_FAIL_CONNECT, "connect to %s: %s",
-		            run->addr_text, strerror(errno));
+		load_client_fail(c, now, LOAD_FAIL_CONNECT, "connect to %s: %s",
+		                 run->addr_text, strerror(errno));
 }
 
 /* Takes one session from the -n budget: 1 when granted. */
@@ -527,9 +616,11 @@ client_hold_event(struct load_client *c, int64_t now)
 			return;
 		}
 		atomic_fetch_sub(&c->run->stats.holding, 1);
-		client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
-		            "%.1f s: %s", (double)(now - c->began_us) / (LOAD_US_PER_MS * LOAD_MS_PER_S),
-		            err == WOLFSSL_ERROR_ZERO_RETURN ? "close_notify" : tls_error_reason(err));
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
+		                 "%.1f s: %s",
+		                 (double)(now - c->began_us) / (LOAD_US_PER_MS * LOAD_MS_PER_S),
+		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "close_notify"
+		                                                  : tls_error_reason(err));
 		return;
 	}
 }
@@ -579,8 +670,8 @@ load_client_tick(struct load_client *c, int64_t now)
 	case LOAD_PHASE_PROTO:
 	case LOAD_PHASE_TICKET:
 		if (now >= c->deadline_us)
-			client_fail(c, now, LOAD_FAIL_TIMEOUT, "%s: no progress in %d s",
-			            client_step_name(c), LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);
+			load_client_fail(c, now, LOAD_FAIL_TIMEOUT, "%s: no progress in %d s",
+			                 client_step_name(c), LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);
 		break;
 	case LOAD_PHASE_HOLD:
 		if (stop)
@@ -600,4 +691,10 @@ load_client_free(struct load_client *c)
 	if (c->saved != NULL)
 		wolfSSL_SESSION_free(c->saved);
 	c->saved = NULL;
+	if (c->driver != NULL)
+		c->driver->free(c);
+	if (c->obuf != NULL)
+		explicit_bzero(c->obuf, LOAD_SEND_MAX);   /* a request may hold credentials */
+	free(c->obuf);
+	c->obuf = NULL;
 }

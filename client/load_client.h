@@ -2,9 +2,11 @@
  * load_client.h: one simulated client of seal-load, a small state machine
  * driven by its event-loop thread: connect -> handshake -> protocol steps ->
  * close -> next session (or, in mode idle, -> hold until the run stops; in
- * mode resume with --no-greeting, -> wait for the TLS 1.3 ticket -> close). A
- * client belongs to one thread (its loop) and is never touched by another;
- * it reports into the run's shared counters.
+ * mode resume with --no-greeting, -> wait for the TLS 1.3 ticket -> close).
+ * The protocol steps are a fixed script (smtp, greetings) or, for pop3 and
+ * rtsp, a driver (struct load_driver) that reads the replies and builds the
+ * requests itself. A client belongs to one thread (its loop) and is never
+ * touched by another; it reports into the run's shared counters.
  */
 #ifndef SEAL_LOAD_CLIENT_H
 #define SEAL_LOAD_CLIENT_H
@@ -14,6 +16,7 @@
 #include "linebuf.h"
 #include "load.h"
 #include "load_proto.h"
+#include "load_stamp.h"
 
 #define LOAD_PHASES(X) X(NEW) X(WAIT) X(CONNECT) X(HANDSHAKE) X(PROTO) X(TICKET) X(HOLD) X(DONE)
 #define LOAD_PHASE_ENUM(id) LOAD_PHASE_##id,
@@ -30,9 +33,39 @@ struct load_loop {
 	size_t  opening;
 };
 
+struct load_client;
+
+/* The dialogue of a mode whose requests depend on the replies (pop3, rtsp).
+ * The client does the TLS I/O; the driver reads what arrives (into room it
+ * provides), answers with load_client_send, and ends the session with
+ * load_client_finish or load_client_fail. Functions returning int give 0 to
+ * go on, or -1 when the session ended (the caller stops working on it). */
+struct load_driver {
+	/* Reads go through load_stamp (the kernel's receive times in c->stamp). */
+	int  stamps;
+	/* The step in progress, for failure messages ("RETR 3"). */
+	const char *(*step)(const struct load_client *c);
+	/* The handshake is done: the first request, or wait for a greeting. */
+	int  (*begin)(struct load_client *c, int64_t now);
+	/* Room for the next read, at least LOAD_BULK_READ bytes: 0, or -1 (no memory). */
+	int  (*space)(struct load_client *c, char **space, size_t *avail);
+	/* N bytes were read into that room. */
+	int  (*input)(struct load_client *c, size_t n, int64_t now);
+	/* The server closed the session (HOW says how): the driver finishes or fails it. */
+	void (*closed)(struct load_client *c, int64_t now, const char *how);
+	/* The session is torn down: drop what it held (the state may be reused). */
+	void (*end)(struct load_client *c);
+	/* The client goes away: free c->mode. */
+	void (*free)(struct load_client *c);
+};
+
 struct load_client {
 	struct load_loop       *loop;
 	struct load_run        *run;
+	long                    id;            /* 0 .. -c - 1 */
+	const struct load_driver *driver;      /* pop3, rtsp; else NULL: the script */
+	void                   *mode;          /* the driver's state, its own */
+	char                   *obuf;          /* a driver's request being sent (LOAD_SEND_MAX) */
 	const struct load_step *script;
 	size_t                  nsteps;
 	enum load_phase         phase;
@@ -48,12 +81,14 @@ struct load_client {
 	int64_t                 start_at_us;   /* NEW, WAIT: when to begin */
 	int64_t                 began_us;      /* start of the session (connect) */
 	int64_t                 deadline_us;   /* the current step times out then */
+	struct load_stamp       stamp;         /* driver->stamps: when the last read's bytes came */
 	struct linebuf          in;
 };
 
-/* Prepares C (phase NEW, beginning at START_AT_US) for LOOP and RUN. */
+/* Prepares client number ID as C (phase NEW, beginning at START_AT_US) for
+ * LOOP and RUN. */
 void load_client_init(struct load_client *c, struct load_loop *loop,
-                      struct load_run *run, int64_t start_at_us);
+                      struct load_run *run, long id, int64_t start_at_us);
 
 /* Begins a session now (NEW or WAIT), or retires the client (DONE) when the
  * run stopped or the -n budget is spent. */
@@ -68,5 +103,21 @@ void load_client_tick(struct load_client *c, int64_t now);
 
 /* Closes whatever C still has open and frees its memory. */
 void load_client_free(struct load_client *c);
+
+/* For drivers. Sends LEN bytes of BUF (at most LOAD_SEND_MAX, copied; the
+ * previous request must be out). 0, or -1 if the session ended. */
+int  load_client_send(struct load_client *c, const char *buf, size_t len, int64_t now);
+
+/* For drivers: the session failed (counted under KIND, the first reason
+ * kept); it closes and the client retries at the next tick. */
+void load_client_fail(struct load_client *c, int64_t now, enum load_fail kind,
+                      const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* For drivers: the session did everything; its latency counts, it closes,
+ * and the next one begins. */
+void load_client_finish(struct load_client *c, int64_t now);
+
+/* For drivers: progress was made; the step timeout starts again. */
+void load_client_arm(struct load_client *c, int64_t now);
 
 #endif

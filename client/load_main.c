@@ -186,6 +186,23 @@ load_exit_code(const struct load_opts *o, const struct load_snapshot *s)
 	return EXIT_OK;
 }
 
+/* Mode aead: seals -s bytes with the negotiated suite's AEAD (the one
+ * handshake must have succeeded). 0, or -1 with the reason printed. */
+static int
+load_measure_aead(const struct load_opts *o, struct load_result *r)
+{
+	char err[LOAD_MSG_MAX];
+
+	if (!r->snap.tls.have || r->snap.failed_total > 0)
+		return -1;              /* the handshake failure is in the summary */
+	if (load_aead_run(r->snap.tls.cipher, (uint64_t)o->msg_size, &r->aead,
+	                  err, sizeof err) == -1) {
+		fprintf(stderr, "seal-load: aead: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The summary; returns the exit status. */
 static int
 load_finish(const struct load_watch *m)
@@ -202,12 +219,14 @@ load_finish(const struct load_watch *m)
 		r.open_s = (double)(m->hold_start - t0) / LOAD_US_PER_S;
 		r.hold_s = (double)((m->stopped ? m->stopped : m->end) - m->hold_start) / LOAD_US_PER_S;
 	}
+	int aead_failed = m->o->mode == LOAD_MODE_AEAD && load_measure_aead(m->o, &r) == -1;
 	if (m->o->json)
 		load_report_json(stdout, m->o, &r);
 	else
 		load_report_text(stdout, m->o, &r);
 	fflush(stdout);
-	return load_exit_code(m->o, &r.snap);
+	int code = load_exit_code(m->o, &r.snap);
+	return code == EXIT_OK && aead_failed ? EXIT_OTHER : code;
 }
 
 /* Creates and starts O->threads workers over RUN. Returns how many were

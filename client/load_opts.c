@@ -16,10 +16,8 @@
 static const char *const load_mode_names[] = { LOAD_MODES(LOAD_MODE_NAME) };
 #undef LOAD_MODE_NAME
 
-/* Modes the contract names that arrive with later services. */
 #define LOAD_MS_PER_S 1000
-
-static const char *const load_modes_later[] = { "pop3", "rtsp" };
+#define LOAD_MODE_LIST "handshake resume smtp pop3 rtsp idle aead"
 
 enum load_opt_id {
 	LOPT_RCPT = 256, LOPT_CAFILE, LOPT_USER, LOPT_PASSWORD_FILE, LOPT_JSON,
@@ -117,7 +115,8 @@ load_opts_set(struct load_opts *o, int c, const char *arg, char *err, size_t err
 	case 'n':
 		return load_opts_long(arg, 1, LONG_MAX / 2, &o->count, "-n", err, errlen);
 	case 's':
-		return load_opts_long(arg, 0, LOAD_MAX_MSG_SIZE, &o->msg_size, "-s", err, errlen);
+		o->size_set = 1;     /* the mode's own bound is checked later */
+		return load_opts_long(arg, 0, LOAD_AEAD_MAX_BYTES, &o->msg_size, "-s", err, errlen);
 	case LOPT_THREADS:
 		return load_opts_long(arg, 1, LOAD_MAX_THREADS, &o->threads, "--threads", err, errlen);
 	case 'd':
@@ -158,19 +157,55 @@ load_opts_mode(struct load_opts *o, const char *word, char *err, size_t errlen)
 			o->mode = (enum load_mode)m;
 			return 0;
 		}
-	for (size_t i = 0; i < sizeof load_modes_later / sizeof load_modes_later[0]; i++)
-		if (strcmp(word, load_modes_later[i]) == 0) {
-			snprintf(err, errlen, "mode '%s' is not available yet "
-			         "(modes: handshake resume smtp idle)", word);
-			return -1;
-		}
-	snprintf(err, errlen, "unknown mode '%s' (modes: handshake resume smtp idle)", word);
+	snprintf(err, errlen, "unknown mode '%s' (modes: " LOAD_MODE_LIST ")", word);
+	return -1;
+}
+
+/* --user with LOAD_USER_NUMBER: only pop3 and rtsp, and only once. */
+static int
+load_opts_check_user(const struct load_opts *o, char *err, size_t errlen)
+{
+	const char *p = o->user != NULL ? strstr(o->user, LOAD_USER_NUMBER) : NULL;
+
+	if (p == NULL)
+		return 0;
+	if (o->mode != LOAD_MODE_POP3 && o->mode != LOAD_MODE_RTSP)
+		snprintf(err, errlen, "%s in --user (the client number) is for modes pop3 and rtsp",
+		         LOAD_USER_NUMBER);
+	else if (strstr(p + 1, LOAD_USER_NUMBER) != NULL)
+		snprintf(err, errlen, "--user may hold %s once", LOAD_USER_NUMBER);
+	else
+		return 0;
+	return -1;
+}
+
+/* pop3, rtsp and aead. 0, or -1 with ERR. */
+static int
+load_opts_check_services(struct load_opts *o, char *err, size_t errlen)
+{
+	enum url_scheme s = o->url.scheme;
+
+	if (o->mode == LOAD_MODE_POP3 && s != URL_POP3S)
+		snprintf(err, errlen, "mode pop3 needs a pop3s:// URL");
+	else if (o->mode == LOAD_MODE_POP3 && (o->user == NULL || o->password_file == NULL))
+		snprintf(err, errlen, "mode pop3 needs --user and --password-file");
+	else if (o->mode == LOAD_MODE_RTSP && (s != URL_RTSPS || strcmp(o->url.path, "/") == 0))
+		snprintf(err, errlen, "mode rtsp needs rtsps://HOST[:PORT]/PATH naming a stream");
+	else if (o->mode == LOAD_MODE_RTSP && o->user != NULL && o->password_file == NULL)
+		snprintf(err, errlen, "mode rtsp with --user needs --password-file");
+	else if ((o->mode == LOAD_MODE_POP3 || o->mode == LOAD_MODE_RTSP) && o->no_greeting)
+		snprintf(err, errlen, "mode %s reads the server's replies: no --no-greeting",
+		         load_mode_name(o->mode));
+	else if (o->mode == LOAD_MODE_AEAD && o->size_set && o->msg_size < LOAD_AEAD_RECORD)
+		snprintf(err, errlen, "mode aead wants -s of at least %d bytes", LOAD_AEAD_RECORD);
+	else
+		return load_opts_check_user(o, err, errlen);
 	return -1;
 }
 
 /* Mode-specific rules. 0, or -1 with ERR. */
 static int
-load_opts_check_mode(const struct load_opts *o, char *err, size_t errlen)
+load_opts_check_mode(struct load_opts *o, char *err, size_t errlen)
 {
 	enum url_scheme s = o->url.scheme;
 
@@ -180,6 +215,8 @@ load_opts_check_mode(const struct load_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "mode smtp needs --user and --password-file");
 	else if (o->mode == LOAD_MODE_SMTP && o->no_greeting)
 		snprintf(err, errlen, "mode smtp needs the server's greeting: no --no-greeting");
+	else if (o->mode == LOAD_MODE_SMTP && o->msg_size > LOAD_MAX_MSG_SIZE)
+		snprintf(err, errlen, "-s: at most %ld bytes for mode smtp", (long)LOAD_MAX_MSG_SIZE);
 	else if ((o->mode == LOAD_MODE_RESUME || o->mode == LOAD_MODE_IDLE) && s == URL_RTSPS &&
 	         !o->no_greeting)
 		snprintf(err, errlen, "mode %s reads the server's greeting: use an smtps:// "
@@ -187,7 +224,7 @@ load_opts_check_mode(const struct load_opts *o, char *err, size_t errlen)
 	else if (o->mode == LOAD_MODE_IDLE && o->count > 0)
 		snprintf(err, errlen, "mode idle holds -c sessions for -d seconds: no -n");
 	else
-		return 0;
+		return load_opts_check_services(o, err, errlen);
 	return -1;
 }
 
@@ -202,6 +239,12 @@ load_opts_check(struct load_opts *o, char *err, size_t errlen)
 	if (o->rcpt != NULL && o->mode != LOAD_MODE_SMTP) {
 		snprintf(err, errlen, "--rcpt is for mode smtp");
 		return -1;
+	}
+	if (o->mode == LOAD_MODE_AEAD) {
+		o->clients = o->threads = o->count = 1;   /* one handshake learns the suite */
+		o->duration_s = 0;
+		if (!o->size_set)
+			o->msg_size = LOAD_AEAD_DEFAULT_BYTES;
 	}
 	if (o->duration_s == 0 && o->count == 0)
 		o->duration_s = LOAD_DEFAULT_DURATION_S;
@@ -259,25 +302,45 @@ load_opts_parse(struct load_opts *o, int argc, char **argv, char *err, size_t er
 	return load_opts_check(o, err, errlen);
 }
 
-void
-load_opts_usage(FILE *out)
+/* The modes and the URL forms. */
+static void
+load_opts_usage_modes(FILE *out)
 {
-	fputs(
+	fprintf(out,
 "usage: seal-load MODE [options] URL\n"
 "  MODE  handshake  connect, full TLS handshake (verified), close\n"
 "        resume     as handshake, then reconnect resuming the saved session\n"
 "        smtp       EHLO, AUTH PLAIN, MAIL, RCPT, DATA of -s bytes, QUIT\n"
+"        pop3       USER, PASS, STAT, LIST, RETR of every message (octets checked\n"
+"                   against LIST, the final \".\" required), QUIT\n"
+"        rtsp       DESCRIBE, SETUP (interleaved), PLAY to the end (RTCP BYE),\n"
+"                   TEARDOWN; counts packets, lost, reordered and the lateness of\n"
+"                   each packet: arrival (the kernel's receive time) - (PLAY sent\n"
+"                   + its RTP time offset)\n"
 "        idle       open -c sessions, read the greeting, hold them -d seconds\n"
-"  URL   smtps://HOST[:PORT]   (handshake also: pop3s://, rtsps://)\n\n", out);
+"        aead       one handshake to learn the negotiated suite, then seal -s bytes\n"
+"                   (default 1 GiB) in memory with its AEAD, %d-byte records: the\n"
+"                   linked wolfSSL's speed per second of CPU, the yardstick for\n"
+"                   pop3's RETR rate\n"
+"  URL   smtps://HOST[:PORT]  pop3s://HOST[:PORT]  rtsps://HOST[:PORT]/PATH\n"
+"        (handshake, aead: any of them)\n\n", LOAD_AEAD_RECORD);
+}
+
+void
+load_opts_usage(FILE *out)
+{
+	load_opts_usage_modes(out);
 	fprintf(out,
 "  -c N                  concurrent clients (default %d)\n"
 "  -d SECONDS            how long to run (default %d without -n)\n"
 "  -n COUNT              how many sessions in all (with -d: whichever comes first)\n"
-"  -s BYTES              smtp: message body size (default %d)\n"
+"  -s BYTES              smtp: message body size (default %d); aead: bytes to seal\n"
 "  --rcpt ADDR           smtp: recipient (default: USER@" DEFAULT_DOMAIN ")\n"
 "  --cafile FILE         trust anchor(s), PEM (default " DEFAULT_CAFILE ")\n"
 "  --expect-cn NAME      name the server certificate must carry (default: URL host)\n"
-"  --user NAME           smtp: log in as NAME ...\n"
+"  --user NAME           smtp, pop3, rtsp: log in as NAME (pop3, rtsp: %s in NAME\n"
+"                        is the client number, 0 to N-1: a POP3 maildrop takes\n"
+"                        one session at a time) ...\n"
 "  --password-file FILE  ... with the password on the first line of FILE\n"
 "  --ramp SECONDS        spread the start of the clients over this time\n"
 "  --threads N           event loops (default %d; never a thread per client)\n"
@@ -287,13 +350,14 @@ load_opts_usage(FILE *out)
 "  --json                the final summary as one JSON object\n"
 "  -h, --help            this text\n\n",
 	        LOAD_DEFAULT_CLIENTS, LOAD_DEFAULT_DURATION_S, LOAD_DEFAULT_MSG_SIZE,
-	        LOAD_DEFAULT_THREADS);
+	        LOAD_USER_NUMBER, LOAD_DEFAULT_THREADS);
 	fprintf(out,
 "Every session verifies the server certificate (chain, dates, name). Latency\n"
 "is connect to close (idle: connect to greeting); idle opens at most %d\n"
 "sessions at a time per thread. Failures are counted by kind: connect,\n"
-"handshake, protocol (unexpected reply or close), timeout (a step without\n"
-"progress for %d s). On a terminal a live line on stderr shows progress.\n\n"
+"handshake, protocol (unexpected reply or close, a wrong octet count, a\n"
+"stream cut short), timeout (a step without progress for %d s). On a\n"
+"terminal a live line on stderr shows progress.\n\n"
 "Exit status: 0 every session succeeded (idle: all -c held); 1 some failed;\n"
 "2 bad usage or an unreadable file; 3 not even the first connection was made.\n",
 	        LOAD_MAX_OPENING, LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);

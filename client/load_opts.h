@@ -13,12 +13,16 @@
 #include "defaults.h"
 #include "options.h"
 
-/* The modes that work; pop3 and rtsp come with their services. */
+/* The modes; aead is a measurement in memory (one handshake to learn the
+ * suite), not load. */
 #define LOAD_MODES(X)                 \
 	X(HANDSHAKE, "handshake")     \
 	X(RESUME,    "resume")        \
 	X(SMTP,      "smtp")          \
-	X(IDLE,      "idle")
+	X(POP3,      "pop3")          \
+	X(RTSP,      "rtsp")          \
+	X(IDLE,      "idle")          \
+	X(AEAD,      "aead")
 #define LOAD_MODE_ENUM(id, name) LOAD_MODE_##id,
 enum load_mode { LOAD_MODES(LOAD_MODE_ENUM) LOAD_MODE_COUNT };
 #undef LOAD_MODE_ENUM
@@ -29,16 +33,17 @@ struct load_opts {
 	long            threads;       /* --threads, at most clients */
 	double          duration_s;    /* -d; 0 when only -n bounds the run */
 	long            count;         /* -n; 0 for no count */
-	long            msg_size;      /* -s */
+	long            msg_size;      /* -s: smtp message size; aead: bytes to seal */
 	double          ramp_s;        /* --ramp */
 	const char     *rcpt;          /* --rcpt, or NULL: USER@localhost */
 	const char     *cafile;
 	const char     *expect_cn;     /* NULL: the URL's host */
-	const char     *user;
+	const char     *user;          /* pop3, rtsp: may hold LOAD_USER_NUMBER once */
 	const char     *password_file;
 	int             no_greeting;   /* --no-greeting: the server speaks no first line */
 	int             json;
 	int             help;
+	int             size_set;      /* -s was given */
 	const char     *url_text;      /* as given, for the summary */
 	struct seal_url url;
 };

@@ -52,6 +52,9 @@ load_proto_script(const struct load_opts *o, size_t *n)
 		*n = 1;
 		return o->url.scheme == URL_POP3S ? load_pop3_greeting : load_smtp_greeting;
 	case LOAD_MODE_HANDSHAKE:
+	case LOAD_MODE_AEAD:
+	case LOAD_MODE_POP3:       /* pop3 and rtsp have drivers (load_client.h) */
+	case LOAD_MODE_RTSP:
 	case LOAD_MODE_COUNT:
 		break;
 	}

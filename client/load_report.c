@@ -7,6 +7,8 @@
 #include <string.h>
 
 #define LOAD_US_PER_MS  1000.0
+#define LOAD_US_PER_S   1000000.0
+#define LOAD_BYTES_PER_MB 1000000.0    /* MB/s: 10^6 bytes a second */
 
 static double
 report_ms(unsigned long long us)
@@ -18,6 +20,13 @@ static double
 report_rate(unsigned long long n, double seconds)
 {
 	return seconds > 0 ? (double)n / seconds : 0.0;
+}
+
+/* BYTES over SECONDS in MB/s (10^6 bytes). */
+static double
+report_mb_s(double bytes, double seconds)
+{
+	return seconds > 0 ? bytes / LOAD_BYTES_PER_MB / seconds : 0.0;
 }
 
 /* "[#####.....]" filled to FRAC. */
@@ -51,8 +60,12 @@ load_report_live(FILE *out, const struct load_opts *o, const struct load_snapsho
 	else
 		fprintf(out, "\r%7.1fs  ok %llu  failed %llu  %.0f/s", elapsed_s, cur->ok,
 		        cur->failed_total, report_rate(cur->ok - prev->ok, interval_s));
-	fprintf(out, "  p50 %.2f ms  p99 %.2f ms  %s\033[K", report_ms(cur->p50_us),
-	        report_ms(cur->p99_us), bar);
+	fprintf(out, "  p50 %.2f ms  p99 %.2f ms", report_ms(cur->p50_us), report_ms(cur->p99_us));
+	if (o->mode == LOAD_MODE_POP3)
+		fprintf(out, "  %.0f MB/s", report_mb_s((double)(cur->bytes - prev->bytes), interval_s));
+	if (o->mode == LOAD_MODE_RTSP)
+		fprintf(out, "  streams %llu  late p99 %.1f ms", cur->streams, report_ms(cur->late.p99_us));
+	fprintf(out, "  %s\033[K", bar);
 	fflush(out);
 }
 
@@ -65,11 +78,45 @@ report_fail_kinds(FILE *out, const struct load_snapshot *s)
 		        s->failed[k]);
 }
 
+/* pop3, rtsp and aead: what came and how fast. */
+static void
+report_text_services(FILE *out, const struct load_opts *o, const struct load_result *r)
+{
+	const struct load_snapshot *s = &r->snap;
+	const struct load_aead_result *a = &r->aead;
+
+	if (o->mode == LOAD_MODE_POP3)
+		fprintf(out, "  messages     %llu retrieved, %llu octets: %.1f MB/s over the run, "
+		        "%.1f MB/s from RETR to its \".\"\n", s->messages, s->bytes,
+		        report_mb_s((double)s->bytes, r->elapsed_s),
+		        report_mb_s((double)s->bytes, (double)s->busy_us / LOAD_US_PER_S));
+	if (o->mode == LOAD_MODE_RTSP)
+		fprintf(out, "  streams      %llu ended by RTCP BYE; %llu RTP packets, %llu lost, "
+		        "%llu reordered, %llu payload bytes\n"
+		        "  lateness     p50 %.2f ms  p99 %.2f ms  max %.2f ms (arrival - PLAY sent "
+		        "- RTP time)\n"
+		        "  first packet p50 %.2f ms  p99 %.2f ms  max %.2f ms (after PLAY sent)\n"
+		        "  by read      p50 %.2f ms  p99 %.2f ms  max %.2f ms (arrival = when "
+		        "seal-load read it)\n",
+		        s->streams, s->packets, s->lost, s->reordered, s->bytes,
+		        report_ms(s->late.p50_us), report_ms(s->late.p99_us), report_ms(s->late.max_us),
+		        report_ms(s->first.p50_us), report_ms(s->first.p99_us),
+		        report_ms(s->first.max_us), report_ms(s->late_read.p50_us),
+		        report_ms(s->late_read.p99_us), report_ms(s->late_read.max_us));
+	if (a->have)
+		fprintf(out, "  aead         %s, %d-byte records: %llu bytes in %.3f s of CPU "
+		        "(%.3f s wall): %.1f MB/s\n", a->algorithm, LOAD_AEAD_RECORD,
+		        (unsigned long long)a->bytes, a->seconds, a->wall_seconds,
+		        report_mb_s((double)a->bytes, a->seconds));
+}
+
 /* The lines only some modes have: resumption, holding, TLS parameters. */
 static void
 report_text_extra(FILE *out, const struct load_opts *o, const struct load_result *r)
 {
 	const struct load_snapshot *s = &r->snap;
+
+	report_text_services(out, o, r);
 
 	if (s->tls.have)
 		fprintf(out, "  tls          %s %s%s%s\n", s->tls.version, s->tls.cipher,
@@ -142,6 +189,41 @@ report_json_failures(FILE *out, const struct load_snapshot *s)
 	fprintf(out, "},");
 }
 
+/* pop3, rtsp and aead: their own members. */
+static void
+report_json_services(FILE *out, const struct load_opts *o, const struct load_result *r)
+{
+	const struct load_snapshot *s = &r->snap;
+	const struct load_aead_result *a = &r->aead;
+	double busy_s = (double)s->busy_us / LOAD_US_PER_S;
+
+	if (o->mode == LOAD_MODE_POP3)
+		fprintf(out, ",\"messages\":%llu,\"bytes\":%llu,\"mb_per_s\":%.1f,\"retr_s\":%.3f,"
+		        "\"retr_mb_per_s\":%.1f", s->messages, s->bytes,
+		        report_mb_s((double)s->bytes, r->elapsed_s), busy_s,
+		        report_mb_s((double)s->bytes, busy_s));
+	if (o->mode == LOAD_MODE_RTSP)
+		fprintf(out, ",\"streams\":%llu,\"packets\":%llu,\"lost\":%llu,\"reordered\":%llu,"
+		        "\"bytes\":%llu,\"lateness_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
+		        "\"samples\":%llu},\"first_packet_ms\":{\"p50\":%.3f,\"p99\":%.3f,"
+		        "\"max\":%.3f}", s->streams, s->packets, s->lost, s->reordered, s->bytes,
+		        report_ms(s->late.p50_us), report_ms(s->late.p99_us),
+		        report_ms(s->late.max_us), s->late.samples, report_ms(s->first.p50_us),
+		        report_ms(s->first.p99_us), report_ms(s->first.max_us));
+	if (o->mode == LOAD_MODE_RTSP)
+		fprintf(out, ",\"lateness_read_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f}",
+		        report_ms(s->late_read.p50_us), report_ms(s->late_read.p99_us),
+		        report_ms(s->late_read.max_us));
+	if (o->mode == LOAD_MODE_AEAD) {
+		fprintf(out, ",\"aead\":{\"algorithm\":");
+		report_json_string(out, a->have ? a->algorithm : "");
+		fprintf(out, ",\"record_bytes\":%d,\"bytes\":%llu,\"seconds\":%.4f,"
+		        "\"wall_seconds\":%.4f,\"mb_per_s\":%.1f}", LOAD_AEAD_RECORD,
+		        (unsigned long long)a->bytes, a->seconds, a->wall_seconds,
+		        report_mb_s((double)a->bytes, a->seconds));
+	}
+}
+
 static void
 report_json_tls(FILE *out, const struct load_snapshot *s)
 {
@@ -179,5 +261,6 @@ load_report_json(FILE *out, const struct load_opts *o, const struct load_result 
 		        s->opened, s->held, r->open_s, r->hold_s);
 	if (o->mode == LOAD_MODE_SMTP)
 		fprintf(out, ",\"message_bytes\":%ld", o->msg_size);
+	report_json_services(out, o, r);
 	fprintf(out, "}\n");
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "load.h"
+#include "load_aead.h"
 
 struct load_result {
 	struct load_snapshot snap;
@@ -16,6 +17,7 @@ struct load_result {
 	double open_s;        /* idle: until every client was open or had failed */
 	double hold_s;        /* idle: how long the sessions were held */
 	const char *addr;     /* the address connected to */
+	struct load_aead_result aead;   /* mode aead */
 };
 
 /* One live line ("\r" + text + clear to end of line): elapsed seconds, ok and

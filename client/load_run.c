@@ -1,8 +1,9 @@
 /*
  * load_run.c: prepares one seal-load run before any worker starts: the
- * server's address (getaddrinfo once, IPv4 preferred), the TLS context, and
- * for mode smtp the command lines (AUTH PLAIN with the password from
- * --password-file) and the message, all shared read-only by the workers.
+ * server's address (getaddrinfo once, IPv4 preferred), the TLS context, for
+ * mode smtp the command lines (AUTH PLAIN with the password from
+ * --password-file) and the message, for pop3 and rtsp the password and the
+ * stream's URL; all shared read-only by the workers.
  * Main thread only.
  */
 #include "load.h"
@@ -186,6 +187,42 @@ load_run_smtp(struct load_run *run, const struct load_opts *o, char *err, size_t
 	return 0;
 }
 
+/* pop3 and rtsp: the password (when --password-file is given) and the URL
+ * that RTSP requests name. */
+static int
+load_run_services(struct load_run *run, const struct load_opts *o, char *err, size_t errlen)
+{
+	char hostport[CLIENT_HOST_MAX + URL_PORT_MAX + 2];
+
+	if (o->password_file != NULL &&
+	    tls_read_pass_file(o->password_file, run->password, sizeof run->password,
+	                       err, errlen) == -1)
+		return -1;
+	if (o->mode != LOAD_MODE_RTSP)
+		return 0;
+	url_hostport(&o->url, hostport, sizeof hostport);
+	if (load_text_printf(&run->target, "rtsps://%s%s", hostport, o->url.path) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+load_run_user(const struct load_run *run, long id, char *out, size_t len)
+{
+	const char *user = run->opts->user;
+	const char *at = strstr(user, LOAD_USER_NUMBER);
+	int n;
+
+	if (at == NULL)
+		n = snprintf(out, len, "%s", user);
+	else
+		n = snprintf(out, len, "%.*s%ld%s", (int)(at - user), user, id,
+		             at + strlen(LOAD_USER_NUMBER));
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 /* Refuses a host the build cannot name-check (an IP literal without IP SANs). */
 static int
 load_run_check_name(struct load_run *run, const char *host, char *err, size_t errlen)
@@ -220,6 +257,9 @@ load_run_init(struct load_run *run, const struct load_opts *o,
 		return -1;
 	if (o->mode == LOAD_MODE_SMTP && load_run_smtp(run, o, err, errlen) == -1)
 		return -1;
+	if ((o->mode == LOAD_MODE_POP3 || o->mode == LOAD_MODE_RTSP) &&
+	    load_run_services(run, o, err, errlen) == -1)
+		return -1;
 	if (load_run_resolve(run, &o->url, err, errlen) == -1) {
 		*exit_code = EXIT_CONNECT;
 		return -1;
@@ -236,6 +276,9 @@ load_run_free(struct load_run *run)
 		free(run->out[i].p);
 		run->out[i].p = NULL;
 	}
+	free(run->target.p);
+	run->target.p = NULL;
+	explicit_bzero(run->password, sizeof run->password);
 	if (run->ctx != NULL)
 		wolfSSL_CTX_free(run->ctx);
 	run->ctx = NULL;

@@ -60,15 +60,21 @@ load_hist_value(unsigned idx)
 }
 
 void
-load_stats_latency(struct load_stats *s, uint64_t us)
+load_hist_add(struct load_hist *h, uint64_t us)
 {
-	atomic_fetch_add_explicit(&s->hist[load_hist_index(us)], 1, memory_order_relaxed);
-	unsigned long long old = atomic_load_explicit(&s->max_us, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->b[load_hist_index(us)], 1, memory_order_relaxed);
+	unsigned long long old = atomic_load_explicit(&h->max_us, memory_order_relaxed);
 	while (us > old &&
-	       !atomic_compare_exchange_weak_explicit(&s->max_us, &old, us,
+	       !atomic_compare_exchange_weak_explicit(&h->max_us, &old, us,
 	                                              memory_order_relaxed,
 	                                              memory_order_relaxed))
 		;
+}
+
+void
+load_stats_latency(struct load_stats *s, uint64_t us)
+{
+	load_hist_add(&s->lat, us);
 }
 
 int
@@ -141,22 +147,46 @@ load_stats_copy_counters(struct load_stats *s, struct load_snapshot *snap)
 	snap->opened = atomic_load(&s->opened);
 	snap->holding = atomic_load(&s->holding);
 	snap->held = atomic_load(&s->held);
-	snap->max_us = atomic_load(&s->max_us);
+	snap->messages = atomic_load(&s->messages);
+	snap->bytes = atomic_load(&s->bytes);
+	snap->busy_us = atomic_load(&s->busy_us);
+	snap->packets = atomic_load(&s->packets);
+	snap->lost = atomic_load(&s->lost);
+	snap->reordered = atomic_load(&s->reordered);
+	snap->streams = atomic_load(&s->streams);
+}
+
+/* The samples and percentiles of H. */
+static void
+load_stats_pcts(struct load_hist *h, struct load_pcts *out)
+{
+	static unsigned long long hist[LOAD_HIST_BUCKETS];   /* main thread only */
+
+	memset(out, 0, sizeof *out);
+	out->max_us = atomic_load(&h->max_us);
+	for (unsigned i = 0; i < LOAD_HIST_BUCKETS; i++) {
+		hist[i] = atomic_load_explicit(&h->b[i], memory_order_relaxed);
+		out->samples += hist[i];
+	}
+	out->p50_us = load_stats_percentile(hist, out->samples, 50, out->max_us);
+	out->p99_us = load_stats_percentile(hist, out->samples, 99, out->max_us);
 }
 
 void
 load_stats_snapshot(struct load_stats *s, struct load_snapshot *snap)
 {
-	static unsigned long long hist[LOAD_HIST_BUCKETS];   /* main thread only */
+	struct load_pcts lat;
 
 	memset(snap, 0, sizeof *snap);
 	load_stats_copy_counters(s, snap);
-	for (unsigned i = 0; i < LOAD_HIST_BUCKETS; i++) {
-		hist[i] = atomic_load_explicit(&s->hist[i], memory_order_relaxed);
-		snap->samples += hist[i];
-	}
-	snap->p50_us = load_stats_percentile(hist, snap->samples, 50, snap->max_us);
-	snap->p99_us = load_stats_percentile(hist, snap->samples, 99, snap->max_us);
+	load_stats_pcts(&s->lat, &lat);
+	snap->samples = lat.samples;
+	snap->p50_us = lat.p50_us;
+	snap->p99_us = lat.p99_us;
+	snap->max_us = lat.max_us;
+	load_stats_pcts(&s->late, &snap->late);
+	load_stats_pcts(&s->first, &snap->first);
+	load_stats_pcts(&s->late_read, &snap->late_read);
 	pthread_mutex_lock(&s->lock);
 	memcpy(snap->first_err, s->first_err, sizeof snap->first_err);
 	snap->tls = s->tls;

@@ -41,6 +41,12 @@ struct load_tls_info {
 	char group[LOAD_TLS_TEXT_MAX];
 };
 
+/* A histogram of microsecond samples with their maximum. */
+struct load_hist {
+	atomic_ullong max_us;
+	atomic_ullong b[LOAD_HIST_BUCKETS];
+};
+
 struct load_stats {
 	atomic_ullong ok;            /* sessions that completed every step */
 	atomic_ullong failed[LOAD_FAIL_COUNT];
@@ -50,12 +56,26 @@ struct load_stats {
 	atomic_ullong opened;        /* idle: sessions that reached the hold */
 	atomic_ullong holding;       /* idle: sessions held right now */
 	atomic_ullong held;          /* idle: sessions still open when the hold ended */
-	atomic_ullong max_us;
-	atomic_ullong hist[LOAD_HIST_BUCKETS];
+	atomic_ullong messages;      /* pop3: messages retrieved and verified */
+	atomic_ullong bytes;         /* pop3: their octets; rtsp: RTP payload bytes */
+	atomic_ullong busy_us;       /* pop3: time from RETR sent to its final "." */
+	atomic_ullong packets;       /* rtsp: RTP packets received */
+	atomic_ullong lost;          /* rtsp: by sequence number */
+	atomic_ullong reordered;
+	atomic_ullong streams;       /* rtsp: streams that ended with an RTCP BYE */
+	struct load_hist lat;        /* session latency */
+	struct load_hist late;       /* rtsp: lateness of each RTP packet */
+	struct load_hist first;      /* rtsp: lateness of each stream's first packet */
+	struct load_hist late_read;  /* rtsp: lateness by when seal-load read each packet */
 	atomic_int    tls_have;      /* tls below is filled in */
 	pthread_mutex_t lock;        /* guards first_err and tls */
 	char first_err[LOAD_FAIL_COUNT][LOAD_ERR_MAX];
 	struct load_tls_info tls;
+};
+
+/* Percentiles of one histogram (microseconds). */
+struct load_pcts {
+	unsigned long long samples, p50_us, p99_us, max_us;
 };
 
 /* A copy for reporting (main thread). */
@@ -64,6 +84,9 @@ struct load_snapshot {
 	unsigned long long resumed, resume_tried, opened, holding, held, max_us;
 	unsigned long long samples;          /* latencies recorded */
 	unsigned long long p50_us, p99_us;
+	unsigned long long messages, bytes, busy_us;
+	unsigned long long packets, lost, reordered, streams;
+	struct load_pcts late, first, late_read;
 	char first_err[LOAD_FAIL_COUNT][LOAD_ERR_MAX];
 	struct load_tls_info tls;
 };
@@ -77,6 +100,9 @@ const char *load_fail_name(enum load_fail kind);
 
 /* Records one latency sample (microseconds). */
 void load_stats_latency(struct load_stats *s, uint64_t us);
+
+/* Records one sample of US microseconds in H (any thread). */
+void load_hist_add(struct load_hist *h, uint64_t us);
 
 /* Counts a failure of KIND. 1 when it is the first of its kind (the caller
  * then gives its reason to load_stats_note), else 0. */

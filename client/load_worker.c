@@ -33,7 +33,7 @@ load_worker_init(struct load_worker *w, struct load_run *run, long first, long s
 		long id = first + (long)i * stride;
 		int64_t at = run->t0_us +
 		             (int64_t)(run->opts->ramp_s * LOAD_US_PER_S * (double)id / (double)clients);
-		load_client_init(&w->clients[i], &w->loop, run, at);
+		load_client_init(&w->clients[i], &w->loop, run, id, at);
 	}
 	w->loop.active = w->n;
 	return 0;

@@ -15,6 +15,14 @@ with DIR/seal-load:
   SMTP sessions/s         seal-load smtp -c 16 and -c 64 (-s 1024:   sealed
                           EHLO, AUTH PLAIN, MAIL, RCPT, 1 KiB DATA
                           into an fsynced Maildir, QUIT)
+  AEAD speed              seal-load aead: the negotiated suite's     sealed's
+                          AEAD sealing 2 GiB in memory, per second   wolfSSL
+                          of the sealing thread's CPU
+  POP3 RETR of 30 MiB     seal-load pop3 -c 1 -n 10 (a message       sealed
+                          delivered once by seal-load smtp)
+  RTSP streams            seal-load rtsp -c 500 -n 500 of a 10 s     sealed
+                          44.1 kHz stereo WAV (--ramp 2: the 500
+                          start within 2 s, then all play at once)
 
 nginx speaks no first line, so seal-load gets --no-greeting there (resume
 then waits for the TLS 1.3 ticket, idle holds the session from the end of
@@ -30,6 +38,21 @@ interleaved (the order of the two servers alternates from round to round),
 --rounds times (default 3); tables show medians. The Markdown goes to stdout
 and to build/bench/results.md. Every process started here is stopped by its
 pid.
+
+The POP3 goal compares RETR with the AEAD speed measured in the same round
+(seal-load aead: what one core of the linked wolfSSL seals per second of
+CPU, in 16 KiB records as TLS does), two ways: the RETR rate seen by seal-load
+(from RETR sent to the final ".", client and server sharing the machine),
+and the octets sealed per second of server CPU (all of the server's CPU
+over the sessions, the login's scan of the maildrop included), which is
+the server's own speed on a machine where the client eats a core. The RTSP
+goal takes seal-load's lateness of every RTP packet (arrival - (PLAY sent +
+RTP time)), arrival being the kernel's receive timestamp, so that seal-load's
+own scheduling delays do not count against the server (the lateness by read
+time is reported beside it). Both servers share the machine with whatever else runs on it:
+every run also records how much CPU the rest of the machine used meanwhile
+(/proc/stat busy time minus the server's and seal-load's), and the busiest
+other processes, so that noise is visible in the report.
 """
 
 import argparse
@@ -54,9 +77,17 @@ USER, PASSWORD = "bench", "bench-Secret-1"
 START_TIMEOUT = 20          # seconds for a server to listen
 SLACK = 90                  # seconds a seal-load run may take beyond its -d
 MEM_POLL = 0.25             # seconds between memory samples while idle runs
+BENCH_NOFILE = 65536        # open files for the servers, as root (10,000 sessions need 20,000+)
 HOLD_MARGIN = 0.5           # seconds cut from each end of the hold window
 IDLE_GOAL = 10000           # sessions the idle goal is about
 NGINX_WORKER_CONNS = 15000  # per worker; under the open-file limit
+RETR_USER = "retr"          # the POP3 goal's mailbox: one big message
+MEDIA = "bench.wav"         # the RTSP goal's stream
+RETR_GOAL = 0.80            # of the AEAD speed
+RTSP_GOAL_STREAMS = 500
+RTSP_GOAL_P99_MS = 20.0
+MB = 1e6                    # MB/s: 10^6 bytes a second, as seal-load reports
+TOP_OTHERS = 2              # busiest other processes named per run
 
 
 def log(msg):
@@ -70,8 +101,17 @@ def free_port():
 
 
 def raise_nofile():
-    """Soft RLIMIT_NOFILE to the hard limit (inherited by the servers and seal-load)."""
+    """Soft RLIMIT_NOFILE to the hard limit (inherited by the servers and
+    seal-load); as root, first the hard limit to BENCH_NOFILE, so that the
+    server's connection cap (two descriptors a connection) admits 10,000
+    idle sessions."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if os.geteuid() == 0 and hard != resource.RLIM_INFINITY and hard < BENCH_NOFILE:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (BENCH_NOFILE, BENCH_NOFILE))
+            soft, hard = BENCH_NOFILE, BENCH_NOFILE
+        except (ValueError, OSError):
+            pass
     if hard == resource.RLIM_INFINITY or soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
@@ -82,6 +122,54 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK     # fields 14, 15
+
+
+def cpu_times():
+    """(busy, iowait, steal) CPU seconds of the whole machine (all CPUs) so
+    far, from /proc/stat; busy leaves out idle, iowait and steal."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]] + [0] * 8
+    idle, iowait, steal = v[3], v[4], v[7]
+    return ((sum(v[:8]) - idle - iowait - steal) / CLK_TCK, iowait / CLK_TCK,
+            steal / CLK_TCK)
+
+
+def process_cpu():
+    """{pid: (name, CPU seconds)} of every process now (utime + stime)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                data = f.read()
+        except OSError:
+            continue
+        name = data[data.find("(") + 1:data.rfind(")")]
+        fields = data.rsplit(")", 1)[1].split()
+        out[int(d)] = (name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    return out
+
+
+class MachineLoad:
+    """What the rest of the machine did during a run: busy CPU seconds minus
+    ours (the server's and seal-load's), and the busiest other processes."""
+
+    def __init__(self):
+        self.cpu0, self.procs0, self.t0 = cpu_times(), process_cpu(), time.monotonic()
+
+    def finish(self, ours_s, exclude):
+        cpu, procs = cpu_times(), process_cpu()
+        wall = time.monotonic() - self.t0
+        others = max(0.0, cpu[0] - self.cpu0[0] - ours_s)
+        deltas = sorted(((cpu - self.procs0[pid][1], name) for pid, (name, cpu) in procs.items()
+                         if pid in self.procs0 and pid not in exclude), reverse=True)
+        top = ["%s %.0f%%" % (name, 100 * d / wall) for d, name in deltas[:TOP_OTHERS]
+               if wall > 0 and d / wall >= 0.05]
+        per = (lambda x: x / wall) if wall > 0 else (lambda x: 0.0)
+        return {"others_cpu_s": others, "others_cores": per(others), "others_top": top,
+                "iowait_cores": per(cpu[1] - self.cpu0[1]),
+                "steal_cores": per(cpu[2] - self.cpu0[2]), "wall_s": wall}
 
 
 def memory_kb(pid):
@@ -136,11 +224,14 @@ class Sealed:
     kind = "sealed"
     load_extra = []         # seal-load reads sealed's greeting
 
-    def __init__(self, bindir, certs, work, tag):
+    def __init__(self, bindir, certs, work, tag, services=False):
         self.bindir, self.certs = bindir, certs
         self.data = os.path.join(work, tag + "-data")
         self.log_path = os.path.join(work, tag + "-stderr")
         self.port = free_port()
+        self.services = services        # POP3 and RTSP listen too
+        self.pop3_port = free_port() if services else 0
+        self.rtsp_port = free_port() if services else 0
         self.proc = None
 
     def sealed(self, *args, stdin=None):
@@ -149,18 +240,21 @@ class Sealed:
 
     def start(self):
         os.makedirs(self.data, mode=0o700, exist_ok=True)
-        r = self.sealed("useradd", USER, stdin=(PASSWORD + "\n").encode())
-        if r.returncode != 0:
-            raise RuntimeError("useradd failed: %s" % r.stderr.decode().strip())
+        for user in [USER] + ([RETR_USER] if self.services else []):
+            r = self.sealed("useradd", user, stdin=(PASSWORD + "\n").encode())
+            if r.returncode != 0:
+                raise RuntimeError("useradd failed: %s" % r.stderr.decode().strip())
         cmd = [os.path.join(self.bindir, "sealed"), "--data-dir", self.data,
-               "--listen", "127.0.0.1", "--smtp-port", str(self.port), "--pop3-port", "0",
-               "--rtsp-port", "0", "--cert", self.certs + "/server.crt",
-               "--key", self.certs + "/server.key"]
+               "--listen", "127.0.0.1", "--smtp-port", str(self.port), "--pop3-port",
+               str(self.pop3_port), "--rtsp-port", str(self.rtsp_port),
+               "--cert", self.certs + "/server.crt", "--key", self.certs + "/server.key"]
         with open(self.log_path, "ab") as err:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
         try:
-            wait_listening(self.port, self.proc, "sealed", self.log_path)
+            for port in (self.port, self.pop3_port, self.rtsp_port):
+                if port:
+                    wait_listening(port, self.proc, "sealed", self.log_path)
         except RuntimeError:
             self.stop()
             raise
@@ -174,6 +268,12 @@ class Sealed:
 
     def pids(self):
         return [self.proc.pid]
+
+    def pop3_url(self):
+        return "pop3s://localhost:%d" % self.pop3_port
+
+    def rtsp_url(self):
+        return "rtsps://localhost:%d/%s" % (self.rtsp_port, MEDIA)
 
     def clear_mail(self):
         shutil.rmtree(os.path.join(self.data, "mail", USER), ignore_errors=True)
@@ -315,11 +415,14 @@ def server_cpu(server, pids):
 
 
 def measure(bindir, server, argv, timeout, during=None):
-    """One run with the server's CPU time (all its processes) around it."""
+    """One run with the server's CPU time (all its processes) around it, and
+    what the rest of the machine used meanwhile."""
     pids = server.pids()
     cpu0 = server_cpu(server, pids)
+    load = MachineLoad()
     s = run_load(bindir, argv, timeout, during)
     s["server_cpu_s"] = server_cpu(server, pids) - cpu0
+    s.update(load.finish(s["server_cpu_s"] + s["client_cpu_s"], set(pids) | {os.getpid()}))
     ops = s["opened"] if s["mode"] == "idle" else s["ok"]
     s["ops"] = ops
     s["server_ms_per_op"] = 1000.0 * s["server_cpu_s"] / ops if ops else float("nan")
@@ -421,21 +524,89 @@ def idle_round_both(args, bindir, makers, pwfile, rnd, results):
                s["pss_kb_per_session"]))
 
 
+# --- the service goals (sealed only) ------------------------------------------
+
+def services_setup(args, bindir, server, pwfile):
+    """The POP3 goal's message (seal-load smtp delivers it once: the server
+    stores it as it stores any mail) and the RTSP goal's WAV."""
+    if args.pop3_mb > 0:
+        argv = ["smtp", "-c", "1", "-n", "1", "-s", str(int(args.pop3_mb * (1 << 20))),
+                "--user", USER, "--password-file", pwfile, "--rcpt", RETR_USER + "@localhost",
+                "--cafile", server.certs + "/server.crt", "--json", server.url()]
+        s = run_load(bindir, argv, SLACK)
+        if s["ok"] != 1:
+            raise RuntimeError("could not deliver the POP3 goal's message: %s"
+                               % s["first_errors"])
+    if args.rtsp_streams > 0:
+        media = os.path.join(server.data, "media")
+        os.makedirs(media, exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkwav.py"),
+                        os.path.join(media, MEDIA), "--seconds", str(args.rtsp_seconds),
+                        "--rate", "44100", "--channels", "2"], check=True, timeout=120)
+
+
+def services_argv(args, server, pwfile):
+    """key -> seal-load arguments of the service runs."""
+    crt = ["--cafile", server.certs + "/server.crt", "--json"]
+    runs = {}
+    if args.pop3_mb > 0:
+        runs["aead"] = ["aead", "-s", str(int(args.aead_mb * (1 << 20)))] + crt + \
+            [server.pop3_url()]
+        runs["pop3"] = ["pop3", "-c", "1", "-n", str(args.pop3_sessions), "--user", RETR_USER,
+                        "--password-file", pwfile] + crt + [server.pop3_url()]
+    if args.rtsp_streams > 0:
+        n = str(args.rtsp_streams)
+        runs["rtsp"] = ["rtsp", "-c", n, "-n", n, "--ramp", str(args.rtsp_ramp), "--threads",
+                        str(args.rtsp_threads), "--user", USER, "--password-file", pwfile] \
+            + crt + [server.rtsp_url()]
+    return runs
+
+
+def services_round(args, bindir, server, pwfile, rnd, results):
+    for key, argv in services_argv(args, server, pwfile).items():
+        if not server.alive():
+            raise RuntimeError("sealed died: see %s" % server.log_path)
+        s = measure(bindir, server, argv, args.rtsp_seconds + args.rtsp_ramp + SLACK)
+        results[(key, "sealed")].append(s)
+        if key == "aead":
+            log("round %d aead   %s %.0f MB/s" % (rnd + 1, s["aead"]["algorithm"],
+                                                 s["aead"]["mb_per_s"]))
+        elif key == "pop3":
+            log("round %d pop3   RETR %.0f MB/s, %.0f MB per server CPU second  failed %d"
+                % (rnd + 1, s["retr_mb_per_s"], s["bytes"] / MB / s["server_cpu_s"]
+                   if s["server_cpu_s"] else float("nan"), s["failed"]))
+        else:
+            log("round %d rtsp   %d streams  lateness p50 %.1f p99 %.1f max %.1f ms  server "
+                "%.0f%% of a core  others %.2f cores  failed %d"
+                % (rnd + 1, s["streams"], s["lateness_ms"]["p50"], s["lateness_ms"]["p99"],
+                   s["lateness_ms"]["max"], 100 * s["server_cpu_s"] / s["duration_s"],
+                   s["others_cores"], s["failed"]))
+
+
 def rounds(args, bindir, certs, work, pwfile, nginx):
     kinds = ["sealed"] + (["nginx"] if nginx else [])
     results = {(key, kind): [] for key, *_ in RUNS + [("idle",)] for kind in kinds}
+    for key in ("aead", "pop3", "rtsp"):
+        results[(key, "sealed")] = []
+    parts = set(args.only.split(","))
     makers = {"sealed": lambda rnd: Sealed(bindir, certs, work, "sealed-idle%d" % rnd)}
     if nginx:
         makers["nginx"] = lambda rnd: Nginx(nginx, certs, work, "nginx-idle%d" % rnd)
     servers = {}
     try:
-        servers["sealed"] = Sealed(bindir, certs, work, "sealed").start()
-        if nginx:
+        servers["sealed"] = Sealed(bindir, certs, work, "sealed",
+                                   services="services" in parts).start()
+        if nginx and parts & {"tls", "idle"}:
             servers["nginx"] = Nginx(nginx, certs, work, "nginx").start()
+        if "services" in parts:
+            services_setup(args, bindir, servers["sealed"], pwfile)
         for rnd in range(args.rounds):
-            rate_round(args, bindir, servers, pwfile, rnd, results)
-            if args.idle > 0:
+            if "tls" in parts:
+                rate_round(args, bindir, servers, pwfile, rnd, results)
+            if args.idle > 0 and "idle" in parts:
                 idle_round_both(args, bindir, makers, pwfile, rnd, results)
+            if "services" in parts:
+                services_round(args, bindir, servers["sealed"], pwfile, rnd, results)
     finally:
         for s in servers.values():
             s.stop()
@@ -461,6 +632,7 @@ def figures(runs):
          "failed": sum(r["failed"] for r in runs),
          "server_ms": med([r["server_ms_per_op"] for r in runs]),
          "client_ms": med([r["client_ms_per_op"] for r in runs]),
+         "others": med([r["others_cores"] for r in runs]),
          "tls": next((r["tls"] for r in runs if r["tls"]["version"]), {})}
     if runs[0]["mode"] == "resume":
         f["resumed"] = sum(r["resumed"] for r in runs)
@@ -474,6 +646,13 @@ def figures(runs):
 
 def fmt_ms(v):
     return "%.3f ms" % v if v == v else "?"
+
+
+def verdict(figures_or_none, ok):
+    """The goal column: met, not met, or — when the run was left out."""
+    if figures_or_none is None:
+        return "—"
+    return "met" if ok else "**not met**"
 
 
 def goal_rows(args, results):
@@ -490,7 +669,7 @@ def goal_rows(args, results):
             extra = " (%d/%d resumed)" % (s["resumed"], s["offered"])
         rows.append("| %s | ≤ %.2f ms | %s%s | %s | %s |" % (
             title, limit, fmt_ms(s["server_ms"]) if s else none, extra,
-            fmt_ms(n["server_ms"]) if n else none, "met" if ok else "**not met**"))
+            fmt_ms(n["server_ms"]) if n else none, verdict(s, ok)))
 
     cpu_goal("hs16", "server CPU per full TLS 1.3 handshake (ECDSA P-256, X25519), c=16", 0.45)
     cpu_goal("res16", "server CPU per resumed handshake, c=16", 0.35)
@@ -501,22 +680,98 @@ def goal_rows(args, results):
     else:
         ok, cell = False, none
     rows.append("| SMTP session, c=16, AUTH + 1 KiB + fsynced Maildir | ≥ 490 sessions/s, "
-                "≤ 1.5 ms server CPU | %s | · (no SMTP) | %s |" % (cell, "met" if ok else
-                                                                   "**not met**"))
+                "≤ 1.5 ms server CPU | %s | · (no SMTP) | %s |" % (cell, verdict(s, ok)))
     s, n = F.get(("idle", "sealed")), F.get(("idle", "nginx"))
 
     def idle_cell(f):
         return "%d held, %.1f kB each" % (f["held"], f["pss_kb"]) if f else none
     ok = s is not None and args.idle >= IDLE_GOAL and s["held"] >= IDLE_GOAL and \
         s["pss_kb"] <= 12
-    verdict = "met" if ok else ("not measured (--idle %d)" % args.idle
-                                if args.idle < IDLE_GOAL else "**not met**")
+    idle_verdict = verdict(s, ok) if s is None or args.idle >= IDLE_GOAL else \
+        "not measured (--idle %d)" % args.idle
     rows.append("| idle TLS sessions held (PSS per session) | 10,000 at ≤ 12 kB each | %s | %s "
-                "| %s |" % (idle_cell(s), idle_cell(n), verdict))
-    rows.append("| POP3 RETR of a 30 MB message | ≥ 80% of the AEAD speed | not measured "
-                "(seal-load pop3 comes with the POP3 service) | · | — |")
-    rows.append("| concurrent RTSP streams, 44.1 kHz stereo | 500, p99 lateness ≤ 20 ms | not "
-                "measured (seal-load rtsp comes with the RTSP service) | · | — |")
+                "| %s |" % (idle_cell(s), idle_cell(n), idle_verdict))
+    rows.append(pop3_goal_row(args, results))
+    rows.append(rtsp_goal_row(args, results))
+    return rows
+
+
+def retr_ratios(results):
+    """Per round: (AEAD MB/s, RETR MB/s, server MB per CPU second), paired
+    by round (the AEAD figure of the same round)."""
+    out = []
+    for a, p in zip(results.get(("aead", "sealed"), []), results.get(("pop3", "sealed"), [])):
+        cpu_rate = p["bytes"] / MB / p["server_cpu_s"] if p["server_cpu_s"] else float("nan")
+        out.append((a["aead"]["mb_per_s"], p["retr_mb_per_s"], cpu_rate, p))
+    return out
+
+
+def pop3_goal_row(args, results):
+    title = "POP3 RETR of a %g MiB message" % args.pop3_mb
+    r = retr_ratios(results)
+    if not r:
+        return "| %s | ≥ 80%% of the AEAD speed | not run | · | — |" % title
+    aead = med([x[0] for x in r])
+    wall = med([x[1] / x[0] for x in r])
+    cpu = med([x[2] / x[0] for x in r])
+    failed = sum(x[3]["failed"] for x in r)
+    alg = results[("aead", "sealed")][0]["aead"]["algorithm"]
+    cell = ("RETR %.0f MB/s = **%.0f%%** of %s's %.0f MB/s; per second of server CPU %.0f MB = "
+            "**%.0f%%**" % (med([x[1] for x in r]), 100 * wall, alg, aead,
+                            med([x[2] for x in r]), 100 * cpu))
+    ok = failed == 0 and cpu >= RETR_GOAL
+    return "| %s | ≥ 80%% of the AEAD speed | %s | · | %s |" % (
+        title, cell, "met" if ok else "**not met**")
+
+
+def rtsp_goal_row(args, results):
+    runs = results.get(("rtsp", "sealed"), [])
+    title = "concurrent RTSP streams, 44.1 kHz stereo (%g s WAV, started over %g s)" % (
+        args.rtsp_seconds, args.rtsp_ramp)
+    if not runs:
+        return "| %s | 500 with p99 lateness ≤ 20 ms | not run | · | — |" % title
+    p99 = med([x["lateness_ms"]["p99"] for x in runs])
+    streams = min(x["streams"] for x in runs)
+    cell = ("%d streams: lateness p50 %.1f ms, **p99 %.1f ms**, max %.1f ms; server CPU %.0f%% "
+            "of one core" % (streams, med([x["lateness_ms"]["p50"] for x in runs]), p99,
+                             med([x["lateness_ms"]["max"] for x in runs]),
+                             100 * med([x["server_cpu_s"] / x["duration_s"] for x in runs])))
+    ok = streams >= RTSP_GOAL_STREAMS and p99 <= RTSP_GOAL_P99_MS and \
+        sum(x["failed"] for x in runs) == 0
+    return "| %s | 500 with p99 lateness ≤ 20 ms | %s | · | %s |" % (
+        title, cell, "met" if ok else "**not met**")
+
+
+def services_rows(results):
+    """One row per round of the service runs."""
+    rows = []
+    pop3 = retr_ratios(results)
+    rtsp = results.get(("rtsp", "sealed"), [])
+    for i in range(max(len(pop3), len(rtsp))):
+        cells = ["%d" % (i + 1)]
+        if i < len(pop3):
+            a, wall, cpu, p = pop3[i]
+            cells += ["%.0f" % a, "%.0f (%.0f%%)" % (wall, 100 * wall / a),
+                      "%.0f (%.0f%%)" % (cpu, 100 * cpu / a),
+                      "%.1f" % (1000 * p["server_cpu_s"] / p["ok"] if p["ok"] else float("nan")),
+                      "%.2f" % p["others_cores"]]
+        else:
+            cells += ["·"] * 5
+        if i < len(rtsp):
+            r = rtsp[i]
+            late, first = r["lateness_ms"], r["first_packet_ms"]
+            cells += ["%d/%d" % (r["streams"], r["clients"]),
+                      "%.1f / %.1f / %.1f" % (late["p50"], late["p99"], late["max"]),
+                      "%.1f" % r["lateness_read_ms"]["p99"],
+                      "%.1f" % first["p99"], "%d / %d" % (r["lost"], r["reordered"]),
+                      "%.0f%%" % (100 * r["server_cpu_s"] / r["duration_s"]),
+                      "%.0f%%" % (100 * r["client_cpu_s"] / r["duration_s"]),
+                      "%.2f %s; iowait %.2f, steal %.2f" % (
+                          r["others_cores"], ", ".join(r["others_top"]), r["iowait_cores"],
+                          r["steal_cores"])]
+        else:
+            cells += ["·"] * 8
+        rows.append("| " + " | ".join(cells) + " |")
     return rows
 
 
@@ -534,9 +789,10 @@ def detail_rows(results, kinds):
             elif mode == "idle":
                 note = "held %d; PSS %.1f kB, RSS %.1f kB per session; rate = opened/s, " \
                        "CPU per open" % (f["held"], f["pss_kb"], f["rss_kb"])
-            rows.append("| %s | %s | %.0f (%.0f-%.0f) | %.2f | %.2f | %d | %.3f | %.3f | %s |"
-                        % (title, kind, f["rate"], f["rate_min"], f["rate_max"], f["p50"],
-                           f["p99"], f["failed"], f["server_ms"], f["client_ms"], note))
+            rows.append("| %s | %s | %.0f (%.0f-%.0f) | %.2f | %.2f | %d | %.3f | %.3f | %.2f "
+                        "| %s |" % (title, kind, f["rate"], f["rate_min"], f["rate_max"],
+                                    f["p50"], f["p99"], f["failed"], f["server_ms"],
+                                    f["client_ms"], f["others"], note))
     return rows
 
 
@@ -551,6 +807,14 @@ def idle_rounds_rows(results, kinds, clients):
                                      r["rss_kb_per_session"], r["pss_kb_per_session"],
                                      r["server_ms_per_op"]))
     return rows
+
+
+def load_average():
+    try:
+        with open("/proc/loadavg") as f:
+            return ", ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
 
 
 def tool_version(args, pattern):
@@ -601,8 +865,14 @@ def report(args, results, work, bindir, nginx):
     out = ["# sealed benchmarks", ""]
     out += environment(bindir, nginx, results)
     out += ["- command: `make bench` (= `python3 tests/bench/bench.py --bin %s --rounds %d "
-            "--duration %g --idle %d --idle-hold %g`)" % (args.bin, args.rounds, args.duration,
-                                                          args.idle, args.idle_hold),
+            "--duration %g --idle %d --idle-hold %g --only %s --pop3-mb %g --rtsp-streams %d "
+            "--rtsp-seconds %g --rtsp-ramp %g --rtsp-threads %d --aead-mb %g`)"
+            % (args.bin, args.rounds, args.duration, args.idle, args.idle_hold, args.only,
+               args.pop3_mb, args.rtsp_streams, args.rtsp_seconds, args.rtsp_ramp,
+               args.rtsp_threads, args.aead_mb),
+            "- load average (1, 5, 15 min) when the bench began: %s; when it ended: %s "
+            "(other jobs share the machine: see \"other load\" below)"
+            % (args.load_start, load_average()),
             "- %d round%s, sealed and nginx A/B interleaved; medians; server CPU = utime+stime "
             "over the run / operations (nginx: master + workers)"
             % (args.rounds, "" if args.rounds == 1 else "s"), "",
@@ -611,9 +881,24 @@ def report(args, results, work, bindir, nginx):
     out += goal_rows(args, results)
     out += ["", "## All runs", "",
             "| benchmark | server | rate /s median (min-max) | p50 ms | p99 ms | failed "
-            "| server CPU ms/op | client CPU ms/op | notes |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "| server CPU ms/op | client CPU ms/op | other load (cores) | notes |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     out += detail_rows(results, kinds)
+    if any(results.get((k, "sealed")) for k in ("aead", "pop3", "rtsp")):
+        out += ["", "Service goals, each round (sealed only). MB/s are 10^6 bytes a second; "
+                "RETR = seal-load's rate from RETR to the final \".\"; server = octets "
+                "retrieved per second of the server's CPU (login, maildrop scan and "
+                "handshake included); percentages of the same round's AEAD figure. "
+                "Lateness = arrival - (PLAY sent + RTP time), every packet of every stream, "
+                "arrival being the kernel's receive time of the segment (SO_TIMESTAMPNS); "
+                "by read: arrival = when seal-load read it (its own delays included); "
+                "other load = CPU the rest of the machine used during the run, in cores:", "",
+                "| round | AEAD MB/s | RETR MB/s | server MB per CPU s | server CPU ms "
+                "per session | other load | RTSP streams ok | lateness p50 / p99 / max ms "
+                "| p99 by read ms | first packet p99 ms | lost / reordered | RTSP server CPU "
+                "| seal-load CPU | other load, busiest |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        out += services_rows(results)
     if any(results.get(("idle", k)) for k in kinds):
         out += ["", "Idle sessions, each round a fresh server; memory before (after 40 warm-up "
                 "handshakes) and while holding (median over the hold), in MiB; per held "
@@ -623,7 +908,7 @@ def report(args, results, work, bindir, nginx):
         out += idle_rounds_rows(results, kinds, args.idle)
     out += ["", "seal-load commands (PORT and TMP are the bench's own; nginx gets "
             "--no-greeting):", ""]
-    for key in [r[0] for r in RUNS] + ["idle"]:
+    for key in [r[0] for r in RUNS] + ["idle", "aead", "pop3", "rtsp"]:
         for kind in kinds:
             runs = results.get((key, kind))
             if runs:
@@ -642,6 +927,20 @@ def main():
     ap.add_argument("--idle-hold", type=float, default=10, help="seconds to hold them")
     ap.add_argument("--nginx", default=None, help="the nginx binary (default: from PATH)")
     ap.add_argument("--no-nginx", action="store_true", help="sealed only")
+    ap.add_argument("--only", default="tls,idle,services",
+                    help="parts to run, comma-separated: tls (handshakes, SMTP), idle, "
+                         "services (AEAD, POP3, RTSP)")
+    ap.add_argument("--pop3-mb", type=float, default=30,
+                    help="the POP3 goal's message in MiB (0: skip POP3 and AEAD)")
+    ap.add_argument("--pop3-sessions", type=int, default=10, help="RETR sessions per round")
+    ap.add_argument("--rtsp-streams", type=int, default=RTSP_GOAL_STREAMS,
+                    help="concurrent RTSP streams (0: skip)")
+    ap.add_argument("--rtsp-seconds", type=float, default=10, help="length of the WAV")
+    ap.add_argument("--rtsp-ramp", type=float, default=2,
+                    help="seconds over which the streams start")
+    ap.add_argument("--rtsp-threads", type=int, default=1, help="seal-load's event loops")
+    ap.add_argument("--aead-mb", type=float, default=2048,
+                    help="MiB seal-load aead seals each round (less for a slow library)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench", "results.md"))
     args = ap.parse_args()
     bindir = os.path.abspath(args.bin)
@@ -649,15 +948,19 @@ def main():
         if not os.access(os.path.join(bindir, b), os.X_OK):
             log("%s/%s is missing: build it first (make)" % (bindir, b))
             return 1
+    parts = set(args.only.split(","))
+    if not parts or not parts <= {"tls", "idle", "services"}:
+        log("--only wants tls, idle and/or services, comma-separated")
+        return 2
     nginx = None
-    if not args.no_nginx:
+    if not args.no_nginx and parts & {"tls", "idle"}:
         nginx = nginx_binary(args.nginx)
         if nginx is None:
             log("nginx is missing: install it with `sh tools/deps.sh --bench` "
                 "(make bench does), or pass --no-nginx")
             return 1
     nofile = raise_nofile()
-    if args.idle and nofile < args.idle + 100:
+    if args.idle and "idle" in parts and nofile < args.idle + 100:
         log("open-file limit %d is too low for %d idle sessions: raise the hard limit "
             "(ulimit -Hn) or pass --idle N" % (nofile, args.idle))
         return 1
@@ -671,6 +974,7 @@ def main():
         with open(pwfile, "w") as f:
             f.write(PASSWORD + "\n")
         t0 = time.monotonic()
+        args.load_start = load_average()
         results = rounds(args, bindir, certs, work, pwfile, nginx)
         text = report(args, results, work, bindir, nginx)
         text += "\n(bench took %.0f s)\n" % (time.monotonic() - t0)
