@@ -126,6 +126,7 @@ rtsp_client_sdp(struct rtsp_client *c, const char *body, char *err, size_t errle
 	char line[SDP_LINE_MAX];
 
 	memset(&s, 0, sizeof s);
+	c->have_sdp = 0;                 /* a refused SDP leaves none, not the last one's flag */
 	c->track[0] = '\0';
 	c->rate = c->channels = 0;
 	c->duration_ms = 0;

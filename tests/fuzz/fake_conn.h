@@ -11,9 +11,9 @@
  *                  dir holding media files and a maildrop.
  *
  * Deterministic: no real clock, no threads, getrandom() always gives
- * FAKE_RANDOM_BYTE; a job runs (work, done, release)
- * and a delay fires before the next input is read, and timers fire on a
- * virtual clock. One thread (libFuzzer runs one input at a time).
+ * FAKE_RANDOM_BYTE; a job runs (work, done, release) and a delay fires
+ * before the next input is read; timers fire on a virtual clock. One thread
+ * (libFuzzer runs one input at a time).
  */
 #ifndef SEALED_FUZZ_FAKE_CONN_H
 #define SEALED_FUZZ_FAKE_CONN_H

@@ -2,10 +2,11 @@
  * fake_server.c: the server side of the session fuzzers (see fake_conn.h):
  * one struct server with its config, a fake user database (userdb.h) that
  * knows FAKE_USER and FAKE_USER2 with their plain passwords (no crypt(3): a
- * wrong guess must cost microseconds, not 20 ms), and a temporary data dir
- * with media files (WAVs served, refused and lying, a symlink) and
- * FAKE_USER's maildrop. The data dir is in fuzz_tmpdir(), removed at exit. With FUZZ_TRACE
- * set, the log (the dialogue, events) goes to stderr. One thread.
+ * wrong guess must cost microseconds, not 20 ms), a constant getrandom(),
+ * and a temporary data dir with media files (WAVs served, refused and
+ * lying, a symlink) and FAKE_USER's maildrop. The data dir is in
+ * fuzz_tmpdir(), removed at exit. With FUZZ_TRACE set, the log (the
+ * dialogue, events) goes to stderr. One thread.
  */
 #include "fake_conn.h"
 #include "fuzzlib.h"

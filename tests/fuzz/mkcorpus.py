@@ -311,9 +311,15 @@ def rtsp_client():
         b"HTTP/1.1 200 OK\r\n\r\n",
     ])
     big = rtsp_response(1, "Content-Length: 99999999999")
-    # found by fuzzing (tests/unit/test_fuzz_found.c): a length that overflowed
+    # found by fuzzing (tests/unit/test_fuzz_found.c): a length that overflowed;
+    # a second DESCRIBE (the 10th request) whose SDP is refused
     digits = rtsp_response(1, "Content-Length: 988888888888888888888")
-    return {"play": play, "errors": errors, "big": big, "found-content-length-digits": digits}
+    sdp3 = SDP.replace(b"L16/8000/1", b"L16/8000/3")
+    redescribe = b"".join([rtsp_response(1), rtsp_response(2, body=SDP)]
+                          + [rtsp_response(n) for n in range(3, 10)]
+                          + [rtsp_response(10, body=sdp3)])
+    return {"play": play, "errors": errors, "big": big, "found-content-length-digits": digits,
+            "found-second-sdp-refused": redescribe}
 
 
 def rtp():

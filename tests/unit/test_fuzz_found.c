@@ -5,9 +5,12 @@
  * undefined behaviour that gcc's sanitizers do not flag. */
 #include "unit.h"
 #include "linebuf.h"
+#include "rtsp_client.h"
 #include "rtsp_rx.h"
 
 #define BIG_LENGTH_HEAD "RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: 988888888888888888888\r\n\r\n"
+#define SDP_MONO        "v=0\r\nm=audio 0 RTP/AVP 96\r\na=rtpmap:96 L16/8000/1\r\n"
+#define SDP_3CH         "v=0\r\nm=audio 0 RTP/AVP 96\r\na=rtpmap:96 L16/8000/3\r\n"
 #define PADDED_LENGTH   "RTSP/1.0 200 OK\r\nContent-Length: 000000002\r\n\r\nok"
 
 /* fuzz_smtp_session, any input: a connection whose input buffer was given
@@ -68,4 +71,21 @@ UNIT_TEST(fuzz_rtsp_rx_content_length_with_too_many_digits)
 	CHECK_INT(ev.resp.body_len, 2);
 	CHECK_STR(ev.resp.body, "ok");
 	rtsp_rx_free(&rx);
+}
+
+/* fuzz_rtsp_client: a second DESCRIBE whose SDP was refused (three
+ * channels) left have_sdp set from the first one, with the refused rate and
+ * channels in place: the TUI would then open its WAV for 3 channels. A
+ * refused SDP leaves no SDP. */
+UNIT_TEST(fuzz_rtsp_refused_sdp_after_a_good_one_leaves_none)
+{
+	static struct rtsp_client cl;
+	char err[256];
+
+	rtsp_client_init(&cl, "rtsps://h/tone.wav");
+	CHECK_INT(rtsp_client_sdp(&cl, SDP_MONO, err, sizeof err), 0);
+	CHECK(cl.have_sdp && cl.rate == 8000 && cl.channels == 1);
+	CHECK_INT(rtsp_client_sdp(&cl, SDP_3CH, err, sizeof err), -1);
+	CHECK(!cl.have_sdp);
+	CHECK(strstr(err, "3 channels") != NULL);
 }
