@@ -177,6 +177,18 @@ rtsp_do_setup(struct conn *c, struct rtsp *r)
 	return 0;
 }
 
+/* The frame MS milliseconds into a stream of FRAMES frames at RATE (not
+ * zero: the WAV parser refuses it), or FRAMES + 1 for any time past its
+ * end. The time is compared before it is multiplied, so an absurd npt
+ * cannot wrap around into the stream. */
+static uint64_t
+frame_at_ms(uint64_t ms, uint64_t rate, uint64_t frames)
+{
+	if (ms > frames * MS_PER_S / rate + 1)
+		return frames + 1;
+	return ms * rate / MS_PER_S;
+}
+
 /* Applies a Range header to the stream's position and end. 0, or -1. */
 static int
 rtsp_play_range(struct rtsp *r)
@@ -190,8 +202,8 @@ rtsp_play_range(struct rtsp *r)
 		return 0;
 	if (rtsp_parse_range(r->req.range, &start, &end) == -1)
 		return -1;
-	uint64_t s = start < 0 ? st->pos : (uint64_t)start * rate / MS_PER_S;
-	uint64_t e = end < 0 ? frames : (uint64_t)end * rate / MS_PER_S;
+	uint64_t s = start < 0 ? st->pos : frame_at_ms((uint64_t)start, rate, frames);
+	uint64_t e = end < 0 ? frames : frame_at_ms((uint64_t)end, rate, frames);
 	if (s > frames || e < s)
 		return -1;
 	st->pos = s;

@@ -440,6 +440,8 @@ def test_rtsp_state_session_and_transport_codes():
         c.expect("PLAY", 454, headers=["Session: 0000000000000000"])
         c.expect("PAUSE", 200)                    # READY: harmless
         c.expect("PLAY", 457, headers=["Range: npt=999-"])
+        # 418293516410.648 s: times 44100 it wraps 2^64 to frame 25, inside the stream
+        c.expect("PLAY", 457, headers=["Range: npt=116192643:26:50.648-"])
         c.expect("PLAY", 457, headers=["Range: clock=19961108T142300Z-"])
         c.expect("SETUP", 459, url=c.url(MONO) + "/trackID=0",
                  headers=["Transport: RTP/AVP/TCP;interleaved=0-1"])
