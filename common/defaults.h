@@ -32,11 +32,17 @@
 #define DEFAULT_MAX_CONNS_PER_IP   64
 #define MAX_WORKERS                256
 #define MAX_CONNECTIONS            20000       /* whole server, all services; lower when
-                                                  the descriptor limit is (FDS_PER_CONN) */
-#define FDS_PER_CONN               2           /* a socket and the file it may hold (message, WAV) */
+                                                  the descriptor limit is */
+#define FDS_PER_CONN               2           /* a socket and the file it may hold (message, WAV):
+                                                  the soft limit is raised to this many each */
+#define FILE_SLOTS_SHARE           8           /* one in 8 descriptors past the reserve is for
+                                                  files held open (message, RETR, WAV); the
+                                                  rest are for connections */
+#define FILE_SLOTS_MIN             16
 #define FD_RESERVE                 64          /* descriptors never given to connections: listeners,
                                                   log, control socket (sealed status), users file */
-#define FD_RESERVE_PER_WORKER      2           /* its epoll fd and eventfd */
+#define FD_RESERVE_PER_WORKER      4           /* its epoll fd and eventfd, and two files open
+                                                  for a moment (a maildrop scan, DESCRIBE) */
 #define OUT_STALL_MAX_MS           30000       /* output pending and not one byte taken this long:
                                                   the reader stopped reading; dropped */
 #define LISTEN_BACKLOG             1024

@@ -247,6 +247,7 @@ conn_free(struct conn *c)
 {
 	if (c->held_release != NULL)
 		c->held_release(c->held);
+	conn_file_release(c);
 	linebuf_free(&c->in);
 	free(c->out.buf);
 	free(c->ps);

@@ -67,6 +67,7 @@ struct conn {
 	int64_t               out_since;     /* last write progress, or when output began to wait */
 	void                 *held;          /* conn_hold(): kept through a delay, or NULL */
 	void                (*held_release)(void *);
+	int                   holds_file;    /* conn_file_take() succeeded */
 	uint64_t              id;
 	char                  local[CONN_ADDR_MAX];   /* "127.0.0.1:8465" */
 	char                  peer[CONN_ADDR_MAX];    /* "127.0.0.1:40022" */
@@ -135,6 +136,14 @@ void conn_timer_cancel(struct conn *);
  * OUTBUF_LOW_WATER bytes wait to be written, so a protocol can stream a large
  * reply in bounded pieces (it calls conn_send, then returns). */
 void conn_want_drain(struct conn *, int on);
+
+/* A slot, out of the server's max_files, for a file the connection keeps
+ * open (a message being delivered or retrieved, a WAV being streamed): 0,
+ * or -1 when all are taken and the caller must answer "try again later".
+ * A connection holds at most one (taking it again is a no-op); it is given
+ * back by conn_file_release() or when the connection is freed. */
+int  conn_file_take(struct conn *);
+void conn_file_release(struct conn *);
 
 /* Counts as activity for the idle timeout (a stream that is playing). */
 void conn_touch(struct conn *);

@@ -32,6 +32,7 @@ pop3_stream_end(struct conn *c, struct pop3 *s)
 	if (st->fd != -1) {
 		close(st->fd);
 		st->fd = -1;
+		conn_file_release(c);
 	}
 	if (st->kind == POP3_STREAM_RETR || st->kind == POP3_STREAM_TOP) {
 		struct pop3_msg *m = pop3_maildrop_get(s->md, st->num);
@@ -167,7 +168,12 @@ pop3_stream_message(struct conn *c, struct pop3 *s, unsigned long num, long body
 
 	if (m == NULL)
 		return 0;
+	if (conn_file_take(c) == -1) {
+		conn_reply(c, "-ERR [SYS/TEMP] server busy (too many open files); try again later");
+		return 0;
+	}
 	if ((fd = pop3_maildrop_open_msg(s->md, m)) == -1) {
+		conn_file_release(c);
 		conn_log_event(c, "open message %lu (%s): %s", num, m->name, strerror(errno));
 		conn_reply(c, "-ERR [SYS/TEMP] cannot read message %lu", num);
 		return 0;

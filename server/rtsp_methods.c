@@ -146,8 +146,13 @@ rtsp_do_setup(struct conn *c, struct rtsp *r)
 
 	if (rtsp_setup_transport(c, r, &t) == -1)
 		return 0;
-	if (rtsp_open_media(c, r, &m, name, sizeof name) == -1)
+	if (conn_file_take(c) == -1)         /* the stream's file, held until TEARDOWN */
+		return rtsp_reply_error(c, r, 503, "(too many streams open; try again later)");
+	if (rtsp_open_media(c, r, &m, name, sizeof name) == -1) {
+		if (!r->has_stream)
+			conn_file_release(c);
 		return 0;
+	}
 	if (r->has_stream && strcmp(name, r->st.name) != 0) {
 		media_wav_close(&m);
 		return rtsp_reply_error(c, r, 459, "(one stream per session)");

@@ -253,7 +253,9 @@ void
 rtsp_stream_close(struct conn *c, struct rtsp *r)
 {
 	rtsp_stream_stop(c, r);
-	if (r->has_stream)
+	if (r->has_stream) {
 		media_wav_close(&r->st.media);
+		conn_file_release(c);
+	}
 	r->has_stream = 0;
 }

@@ -309,15 +309,20 @@ server_mkdir(const char *dir, char *err, size_t errlen)
 
 /* The global connection limit under the descriptor limit: raises the soft
  * RLIMIT_NOFILE towards the hard one (as far as MAX_CONNECTIONS needs), then
- * keeps FD_RESERVE plus each worker's descriptors out of the connections'
- * share, so that accept() never runs the process out of descriptors and the
- * control socket (sealed status) always has one. 0, or -1 with ERR. */
+ * keeps FD_RESERVE plus each worker's descriptors out of the budget, so that
+ * accept() never runs the process out of descriptors and the control socket
+ * (sealed status) always has one. Of the rest, one in FILE_SLOTS_SHARE is
+ * for the files connections hold open (conn_file_take: a message being
+ * delivered or retrieved, a WAV being streamed), the others for the
+ * connections themselves: an idle session costs one descriptor, not two.
+ * 0, or -1 with ERR. */
 static int
 server_fd_budget(struct server *s, char *err, size_t errlen)
 {
 	struct rlimit rl;
 	rlim_t reserve = FD_RESERVE + (rlim_t)FD_RESERVE_PER_WORKER * (rlim_t)s->cfg->workers;
 	rlim_t want = (rlim_t)FDS_PER_CONN * MAX_CONNECTIONS + reserve;
+	rlim_t least = reserve + 2 * FILE_SLOTS_MIN;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
 		snprintf(err, errlen, "getrlimit: %s", strerror(errno));
@@ -329,13 +334,17 @@ server_fd_budget(struct server *s, char *err, size_t errlen)
 			log_warn("raising the descriptor limit");
 	}
 	rlim_t cur = rl.rlim_cur == RLIM_INFINITY ? want : rl.rlim_cur;
-	if (cur < reserve + 16 * FDS_PER_CONN) {
+	if (cur < least) {
 		snprintf(err, errlen, "descriptor limit %llu is too low (ulimit -n): want at least %llu",
-		         (unsigned long long)cur, (unsigned long long)(reserve + 16 * FDS_PER_CONN));
+		         (unsigned long long)cur, (unsigned long long)least);
 		return -1;
 	}
-	rlim_t n = (cur - reserve) / FDS_PER_CONN;
+	rlim_t budget = cur - reserve, files = budget / FILE_SLOTS_SHARE;
+	if (files < FILE_SLOTS_MIN)
+		files = FILE_SLOTS_MIN;
+	rlim_t n = budget - files;
 	s->max_conns = n > MAX_CONNECTIONS ? MAX_CONNECTIONS : (int)n;
+	s->max_files = (int)files;
 	s->fd_limit = (unsigned long long)cur;   /* logged with "sealed ready" */
 	return 0;
 }
@@ -418,8 +427,9 @@ server_announce(const struct server *s, const struct server_loop *lp)
 	for (int i = 0; i < lp->nlst && off < sizeof line; i++)
 		off += (size_t)snprintf(line + off, sizeof line - off, " %s=%s:%d",
 		                        lp->lst[i].svc->name, s->cfg->listen_addr, lp->lst[i].port);
-	log_info("sealed ready:%s workers=%d users=%zu data=%s max_conns=%d fd_limit=%llu", line,
-	         s->nworkers, userdb_count(s->users), s->cfg->data_dir, s->max_conns, s->fd_limit);
+	log_info("sealed ready:%s workers=%d users=%zu data=%s max_conns=%d max_files=%d "
+	         "fd_limit=%llu", line, s->nworkers, userdb_count(s->users), s->cfg->data_dir,
+	         s->max_conns, s->max_files, s->fd_limit);
 }
 
 /* Stops workers (letting transactions finish), then frees everything. */

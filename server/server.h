@@ -42,6 +42,8 @@ struct server {
 	struct worker      **workers;
 	int                  nworkers;
 	int                  max_conns;   /* MAX_CONNECTIONS, or less under the fd limit */
+	int                  max_files;   /* files connections may hold open at once */
+	atomic_int           files_open;  /* of max_files, taken by conn_file_take */
 	unsigned long long   fd_limit;    /* RLIMIT_NOFILE in force */
 	char                 hostname[256];
 };

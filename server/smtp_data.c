@@ -203,6 +203,7 @@ commit_done(struct conn *c, void *arg)
 	struct commit_job *j = arg;
 	struct smtp *s = c->ps;
 
+	conn_file_release(c);                /* the job closed the file */
 	smtp_set_state(c, s, SMTP_READY);
 	if (j->rc == -1) {
 		conn_log_event(c, "delivery failed id=%s: %s", j->queue_id, j->err);
@@ -237,6 +238,7 @@ data_commit(struct conn *c, struct smtp *s)
 	if (conn_run_job(c, commit_work, commit_done, commit_release, j) == -1) {
 		maildir_abort(j->msg);
 		commit_release(j);
+		conn_file_release(c);
 		smtp_set_state(c, s, SMTP_READY);
 		conn_reply(c, "451 4.3.0 Server busy; message not accepted, try again");
 	}
@@ -264,6 +266,7 @@ data_end(struct conn *c, struct smtp *s)
 		data_reply_store_error(c, s->write_errno);
 	}
 	smtp_reset_txn(s);
+	conn_file_release(c);
 	smtp_set_state(c, s, SMTP_READY);
 	return 0;
 }
@@ -300,10 +303,16 @@ smtp_cmd_data(struct conn *c, struct smtp *s, char *args)
 		conn_reply(c, "501 5.5.4 Syntax: DATA");
 		return 0;
 	}
+	if (conn_file_take(c) == -1) {
+		conn_reply(c, "451 4.3.2 Too many messages in transit; try again later");
+		return 0;
+	}
 	s->msg = maildir_begin(c->srv->cfg->data_dir, s->rcpts[0].user, err, sizeof err);
 	if (s->msg == NULL) {
+		int err_no = errno;
+		conn_file_release(c);
 		log_warnx("cannot start a message: %s", err);
-		data_reply_store_error(c, errno);
+		data_reply_store_error(c, err_no);
 		return 0;
 	}
 	snprintf(s->queue_id, sizeof s->queue_id, "%08lX%06llX%02X",

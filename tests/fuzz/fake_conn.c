@@ -257,6 +257,7 @@ fake_release_state(struct conn *c)
 		c->held_release(c->held);
 	c->held = NULL;
 	c->held_release = NULL;
+	conn_file_release(c);
 	free(c->ps);
 	c->ps = NULL;
 }
@@ -499,6 +500,7 @@ fake_conn_free(struct conn *c)
 	while (fake_jobs != NULL)
 		fake_run_job(c);
 	fake_jobs_tail = &fake_jobs;
+	conn_file_release(c);
 	linebuf_free(&c->in);
 	free(c->out.buf);
 	free(c->ps);

@@ -307,6 +307,7 @@ fake_server_init(void)
 	fake_srv.cfg = &fake_cfg;
 	fake_srv.users = (struct userdb *)&fake_users;   /* never looked into */
 	fake_srv.nworkers = 1;
+	fake_srv.max_files = 1;                /* the one connection's */
 	snprintf(fake_srv.hostname, sizeof fake_srv.hostname, "fuzz.%s", FAKE_DOMAIN);
 }
 
@@ -336,4 +337,9 @@ fake_server_session_end(void)
 {
 	throttle_free(fake_srv.throttle);
 	fake_srv.throttle = NULL;
+	if (atomic_load(&fake_srv.files_open) != 0) {   /* a slot taken and never given back */
+		fprintf(stderr, "fake_server: %d file slots still taken after the session\n",
+		        atomic_load(&fake_srv.files_open));
+		abort();
+	}
 }

@@ -159,14 +159,19 @@ def test_5000_silent_and_trickling_connections_are_reclaimed():
 
 @timeout(60)
 def test_global_limit_stays_under_the_fd_limit_and_status_answers():
-    nofile, n = 256, 150
+    nofile = 256
     s = HardServer(name="fdlimit", nofile=nofile, args=["--workers", "2"])
     s.start()
     try:
-        m = re.search(r"sealed ready: .* max_conns=(\d+) fd_limit=(\d+)", s.log())
-        check(m and int(m.group(2)) == nofile, "no limit logged at start: %r" % s.log()[-300:])
-        limit = int(m.group(1))
-        check(0 < limit < n, "limit %d under %d descriptors" % (limit, nofile))
+        m = re.search(r"sealed ready: .* max_conns=(\d+) max_files=(\d+) fd_limit=(\d+)",
+                      s.log())
+        check(m and int(m.group(3)) == nofile, "no limit logged at start: %r" % s.log()[-300:])
+        limit, files = int(m.group(1)), int(m.group(2))
+        n = limit + 40
+        check(limit + files < nofile, "limit %d + %d files under %d descriptors"
+              % (limit, files, nofile))
+        # an idle session costs one descriptor, not two
+        check(limit > nofile // 2, "limit %d: descriptors kept for files nobody opened" % limit)
         # the start-up port probe is gone before we count
         wait_for(lambda: status(s.data_dir)["conns_open"] == 0, lib.deadline(5))
         socks = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(n)]
@@ -190,6 +195,76 @@ def test_global_limit_stays_under_the_fd_limit_and_status_answers():
         print("# ulimit -n %d: global limit %d; %d of %d connections refused and logged; "
               "server at %d fds; status answered" % (nofile, limit, refused, n, fds), flush=True)
     finally:
+        s.stop()
+
+
+def _rtsp_setup(port, media, sock=None):
+    """SETUP of MEDIA on a new (or the given) TLS connection: (socket, status code)."""
+    if sock is None:
+        raw = socket.create_connection(("127.0.0.1", port), timeout=20)
+        sock = client_context().wrap_socket(raw, server_hostname="localhost")
+    auth = "Authorization: Basic " + base64.b64encode(
+        ("alice:%s" % DEFAULT_USERS["alice"]).encode()).decode()
+    url = "rtsps://localhost:%d/%s" % (port, media)
+    sock.sendall(("SETUP %s/trackID=0 RTSP/1.0\r\nCSeq: 1\r\n%s\r\nTransport: "
+                  "RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n" % (url, auth)).encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = sock.recv(4096)
+        check(chunk, "RTSP connection closed")
+        buf += chunk
+    return sock, int(buf.split(b" ", 2)[1])
+
+
+@timeout(90)
+def test_file_slots_refuse_for_now_and_free_on_close():
+    s = HardServer(name="files", pop3=True, rtsp=True, nofile=256, args=["--workers", "1"])
+    media = os.path.join(s.data_dir, "media")
+    os.makedirs(media)
+    mkwav.write_wav(os.path.join(media, "a.wav"), 1.0, 8000, 1)
+    s.start()
+    new = os.path.join(s.data_dir, "mail", "bob", "new")
+    with open(os.path.join(new, "1700000000.M1P1Q1.files"), "wb") as f:
+        f.write(b"From: a@localhost\nSubject: one\n\nbody\n")
+    socks = []
+    try:
+        files = int(re.search(r"sealed ready: .* max_files=(\d+)", s.log()).group(1))
+        for _ in range(files):                    # each stream holds its WAV open
+            t, code = _rtsp_setup(s.rtsp_port, "a.wav")
+            check(code == 200, "SETUP %d of %d: %d" % (len(socks) + 1, files, code))
+            socks.append(t)
+        spare, code = _rtsp_setup(s.rtsp_port, "a.wav")
+        check(code == 503, "SETUP with every file slot taken: want 503, got %d" % code)
+        with Smtp(s.port, timeout=20) as c:
+            code, lines = c.login("alice", DEFAULT_USERS["alice"])
+            check(code == 235, "login: %r" % lines)
+            c.expect("MAIL FROM:<alice@localhost>", 250)
+            c.expect("RCPT TO:<bob@localhost>", 250)
+            code, lines = c.cmd("DATA")
+            check(code == 451 and "4.3.2" in lines[0], "DATA with no file slot: %r" % lines)
+            with Pop3(s.pop3_port) as pop:
+                pop.login("bob", DEFAULT_USERS["bob"])
+                r = pop.cmd("RETR 1")
+                check(r.startswith("-ERR [SYS/TEMP]"), "RETR with no file slot: %r" % r)
+                socks.pop().close()               # a stream ends: its slot comes back
+                check(wait_for(lambda: pop.cmd("RETR 1").startswith("+OK"), lib.deadline(5)),
+                      "RETR never got the freed slot")
+                while pop.line() != ".":
+                    pass
+            # the POP3 session ended: its slot is free again
+            check(wait_for(lambda: c.cmd("DATA")[0] == 354, lib.deadline(5)),
+                  "DATA never got a file slot")
+            c.send(b"Subject: t\r\n\r\nslot\r\n.\r\n")
+            code, lines = c.reply()
+            check(code == 250, "end of DATA: %r" % lines)
+        check(_rtsp_setup(s.rtsp_port, "a.wav", spare)[1] == 200, "SETUP after slots came back")
+        socks.append(spare)
+        check("file slots are taken" in s.log(), "the refusals are not logged")
+        print("# ulimit -n 256: %d file slots; the next SETUP got 503, DATA 451 4.3.2, "
+              "RETR -ERR [SYS/TEMP], each served once a slot came back" % files, flush=True)
+    finally:
+        for t in socks:
+            t.close()
         s.stop()
 
 
