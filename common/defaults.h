@@ -91,7 +91,7 @@
                                                   an AUTH PLAIN initial response needs more) */
 #define POP3_MAX_BAD_COMMANDS      20          /* errors before the session is closed */
 #define POP3_MAX_MESSAGES          65536       /* listed in one session; more wait for the next */
-#define POP3_READ_CHUNK            16384       /* bytes read from a message file at a time */
+#define POP3_READ_CHUNK            65536       /* bytes read from a message file at a time */
 #define POP3_SCAN_CHUNK            65536       /* bytes read at a time to size a message */
 #define POP3_MAX_HELD_BYTES        65536       /* pipelined commands held while a reply streams */
 #define POP3_UID_MAX               70          /* RFC 1939 7: a unique-id is 1 to 70 characters */

@@ -25,8 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUT_INITIAL   1024
-#define OUT_WRITE_MAX 65536
+#define OUT_WRITE_MAX 16384   /* one TLS record a write (MSG_MORE between them) */
 #define DRIVE_BUDGET  64      /* steps before other connections get a turn */
 
 static void conn_free(struct conn *c);
@@ -65,31 +64,28 @@ conn_log_event(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+char *
+conn_reserve(struct conn *c, size_t len)
+{
+	if (c->out.len == c->out.off)
+		c->out_since = conn_now_ms();   /* output starts waiting now */
+	return outbuf_reserve(&c->out, len);
+}
+
+void
+conn_commit(struct conn *c, size_t n)
+{
+	outbuf_commit(&c->out, n);
+}
+
 int
 conn_send(struct conn *c, const void *data, size_t len)
 {
-	struct outbuf *o = &c->out;
-	if (o->len == o->off)
-		c->out_since = conn_now_ms();   /* output starts waiting now */
-	if (o->cap - o->len < len) {
-		if (o->off > 0 && o->inflight == 0) {
-			memmove(o->buf, o->buf + o->off, o->len - o->off);
-			o->len -= o->off;
-			o->off = 0;
-		}
-		size_t cap = o->cap ? o->cap : OUT_INITIAL;
-		while (cap - o->len < len)
-			cap *= 2;
-		if (cap != o->cap) {
-			char *nb = realloc(o->buf, cap);
-			if (nb == NULL)
-				return -1;
-			o->buf = nb;
-			o->cap = cap;
-		}
-	}
-	memcpy(o->buf + o->len, data, len);
-	o->len += len;
+	char *p = conn_reserve(c, len);
+	if (p == NULL)
+		return -1;
+	memcpy(p, data, len);
+	conn_commit(c, len);
 	return 0;
 }
 
@@ -249,7 +245,7 @@ conn_free(struct conn *c)
 		c->held_release(c->held);
 	conn_file_release(c);
 	linebuf_free(&c->in);
-	free(c->out.buf);
+	outbuf_free(&c->out);
 	free(c->ps);
 	free(c);
 }
@@ -444,7 +440,10 @@ conn_flush(struct conn *c)
 		size_t n = o->inflight ? o->inflight : o->len - o->off;
 		if (n > OUT_WRITE_MAX)
 			n = OUT_WRITE_MAX;
-		int rc = wolfSSL_write(c->ssl, o->buf + o->off, (int)n);
+		/* more records follow now: the kernel may hold this one back to
+		 * fill a segment (one push, one wake-up of the reader per batch) */
+		int more = o->off + n < o->len ? MSG_MORE : 0;
+		int rc = wolfSSL_send(c->ssl, o->buf + o->off, (int)n, more);
 		if (rc > 0) {
 			o->off += (size_t)rc;
 			o->inflight = 0;
@@ -461,9 +460,8 @@ conn_flush(struct conn *c)
 		return -1;
 	}
 	o->off = o->len = 0;
-	free(o->buf);                 /* idle connections keep no buffer */
-	o->buf = NULL;
-	o->cap = 0;
+	if (!c->drain_wanted)         /* idle connections keep no buffer; streams do */
+		outbuf_free(o);
 	return 0;
 }
 

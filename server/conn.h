@@ -14,6 +14,7 @@
 
 #include "linebuf.h"
 #include "log.h"
+#include "outbuf.h"
 #include "service.h"
 
 struct worker;
@@ -32,11 +33,6 @@ enum conn_phase {
 	CONN_DEAD         /* closed; freed once no job refers to it */
 };
 
-struct outbuf {
-	char   *buf;
-	size_t  cap, off, len;     /* bytes [off, len) wait to be written */
-	size_t  inflight;          /* length of a wolfSSL_write to repeat, or 0 */
-};
 
 struct conn {
 	int                   fd;
@@ -86,6 +82,13 @@ void conn_reply(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Queues raw bytes, not logged. 0, or -1 when out of memory (conn closes). */
 int  conn_send(struct conn *, const void *data, size_t len);
+
+/* Room for LEN more bytes at the end of the output queue, to be filled in
+ * place and queued with conn_commit(N <= LEN): saves a copy when a reply is
+ * made piece by piece (a message converted as it is read). NULL when out
+ * of memory. */
+char *conn_reserve(struct conn *, size_t len);
+void  conn_commit(struct conn *, size_t n);
 
 /* Logs a client line as "C:" (the protocol passes a redacted copy). */
 void conn_log_in(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);

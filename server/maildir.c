@@ -9,6 +9,7 @@
  */
 #include "maildir.h"
 #include "fsutil.h"
+#include "pop3_text.h"
 
 #include "defaults.h"
 #include "log.h"
@@ -39,6 +40,8 @@ struct maildir_msg {
 	size_t          size;       /* bytes accepted, buffered ones included */
 	size_t          used;       /* bytes waiting in buf */
 	unsigned char  *buf;        /* MAILDIR_WRITE_BUF bytes */
+	struct pop3_size wire;      /* its size as POP3 will announce it (CRLF lines) */
+	char            name[MAILDIR_NAME_MAX];    /* in new/: ID,S=size,W=wire size */
 };
 
 static atomic_ulong maildir_counter;
@@ -241,6 +244,7 @@ maildir_write(struct maildir_msg *m, const void *data, size_t len)
 		m->used += len;
 	}
 	m->size += len;
+	pop3_size_add(&m->wire, data, len);
 	return 0;
 fail:
 	m->error = errno;
@@ -294,6 +298,11 @@ maildir_finish_file(struct maildir_msg *m)
 	}
 	if (maildir_flush(m) == -1 || fsync(m->fd) == -1)
 		return -1;
+	if (pop3_text_sized_name(m->id, m->size, pop3_size_total(&m->wire), m->name,
+	                         sizeof m->name) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	rc = close(m->fd);
 	m->fd = -1;
 	return rc;
@@ -332,7 +341,7 @@ maildir_step(const struct maildir_msg *m, const char *user, const char *sub_from
 		return maildir_path(from, sizeof from, m->data_dir, user, sub_from, NULL) == -1
 		       ? -1 : fsutil_sync_dir(from);
 	if (maildir_path(from, sizeof from, m->data_dir, user, sub_from, m->id) == -1 ||
-	    maildir_path(to, sizeof to, m->data_dir, user, sub_to, m->id) == -1)
+	    maildir_path(to, sizeof to, m->data_dir, user, sub_to, m->name) == -1)
 		return -1;
 	return rename(from, to);
 }
@@ -362,11 +371,13 @@ static void
 maildir_undo(const struct maildir_msg *m, const char *const *users, size_t n)
 {
 	static const char *const subs[] = { "new", "tmp" };
+	const char *names[] = { m->name, m->id };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t s = 0; s < sizeof subs / sizeof subs[0] && userfile_valid_name(users[i]); s++)
-			if (maildir_path(path, sizeof path, m->data_dir, users[i], subs[s], m->id) == 0 &&
+			if (names[s][0] != '\0' &&
+			    maildir_path(path, sizeof path, m->data_dir, users[i], subs[s], names[s]) == 0 &&
 			    unlink(path) == -1 && errno != ENOENT && errno != ENOTDIR)
 				log_warn("unlink %s", path);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #define MAILDIR_ID_MAX 128
+#define MAILDIR_NAME_MAX (MAILDIR_ID_MAX + 48)   /* the ID and ",S=N,W=N" */
 
 struct maildir_msg;
 
@@ -29,7 +30,10 @@ int maildir_write(struct maildir_msg *, const void *data, size_t len);
 /* Bytes written so far. */
 size_t maildir_size(const struct maildir_msg *);
 
-/* The message's unique name (valid until commit or abort). */
+/* The message's unique name (valid until commit or abort). In new/ it is
+ * ID,S=SIZE,W=WIRE (as Dovecot names them): the file's size and its size as
+ * POP3 sends it (every line ending CRLF), so that a POP3 login need not read
+ * every message to list its size. */
 const char *maildir_id(const struct maildir_msg *);
 
 /* Delivers to USERS[0..n-1] (USERS[0] is the first user of maildir_begin) and

@@ -120,7 +120,9 @@ maildrop_add(struct pop3_maildrop *md, int dfd, const char *name, int in_new, ch
 
 	if (fd == -1)
 		return 0;                   /* gone meanwhile, or not ours to read */
-	int rc = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? maildrop_size_fd(fd, buf, &size) : -1;
+	int rc = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+	if (rc == 0 && pop3_text_name_size(name, (uint64_t)st.st_size, &size) == -1)
+		rc = maildrop_size_fd(fd, buf, &size);   /* not named with its size: count */
 	close(fd);
 	if (rc == -1)
 		return 0;

@@ -22,6 +22,8 @@
 #define POP3_END            ".\r\n"             /* ends a multi-line reply */
 #define POP3_LIST_PIECE     4096                /* bytes of listing queued at a time */
 #define POP3_LIST_ENTRY_MAX (24 + POP3_UID_MAX + 2)
+/* a converted piece at most: every byte a bare LF or a stuffed dot */
+#define POP3_PIECE_MAX      (2 * POP3_READ_CHUNK + 2 + sizeof POP3_END)
 
 /* The reply is out: back to TRANSACTION. A message read is moved to cur/. */
 static void
@@ -46,25 +48,31 @@ pop3_stream_end(struct conn *c, struct pop3 *s)
 	pop3_set_state(c, s, POP3_TRANSACTION);
 }
 
-/* Queues LEN bytes of the reply. 0, or -1 (stream dropped, closing). */
+/* Out of memory for the reply: the stream is dropped, the connection
+ * closes. Returns -1. */
 static int
-pop3_stream_send(struct conn *c, struct pop3 *s, const char *buf, size_t len)
+pop3_stream_oom(struct conn *c, struct pop3 *s)
 {
-	if (conn_send(c, buf, len) == 0)
-		return 0;
 	conn_log_event(c, "out of memory queuing a reply; closing");
 	pop3_stream_abort(s);
 	conn_close_after_flush(c);
 	return -1;
 }
 
-/* Queues the next piece of a message. 1 to go on, 0 when it is all out
- * (or dropped after an error). */
+/* Queues LEN bytes of the reply. 0, or -1 (stream dropped, closing). */
+static int
+pop3_stream_send(struct conn *c, struct pop3 *s, const char *buf, size_t len)
+{
+	return conn_send(c, buf, len) == 0 ? 0 : pop3_stream_oom(c, s);
+}
+
+/* Queues the next piece of a message, converted straight into the output
+ * queue. 1 to go on, 0 when it is all out (or dropped after an error). */
 static int
 pop3_stream_msg_piece(struct conn *c, struct pop3 *s)
 {
 	struct pop3_stream *st = &s->stream;
-	char in[POP3_READ_CHUNK], out[2 * POP3_READ_CHUNK + 2 + sizeof POP3_END];
+	char in[POP3_READ_CHUNK];
 	size_t o = 0, used;
 	ssize_t r = read(st->fd, in, sizeof in);
 
@@ -76,18 +84,23 @@ pop3_stream_msg_piece(struct conn *c, struct pop3 *s)
 		conn_close_after_flush(c);   /* the reply cannot end well now */
 		return 0;
 	}
+	char *out = conn_reserve(c, POP3_PIECE_MAX);
+	if (out == NULL) {
+		pop3_stream_oom(c, s);
+		return 0;
+	}
 	if (r > 0)
 		o = pop3_text_convert(&st->text, in, (size_t)r, out, &used);
 	st->octets += (unsigned long long)r;
 	if (r > 0 && !st->text.done) {
+		conn_commit(c, o);
 		conn_touch(c);               /* the reader is reading: not idle */
-		return pop3_stream_send(c, s, out, o) == 0;
+		return 1;
 	}
 	o += pop3_text_finish(&st->text, out + o);
 	memcpy(out + o, POP3_END, strlen(POP3_END));
-	o += strlen(POP3_END);
-	if (pop3_stream_send(c, s, out, o) == 0)
-		pop3_stream_end(c, s);
+	conn_commit(c, o + strlen(POP3_END));
+	pop3_stream_end(c, s);
 	return 0;
 }
 

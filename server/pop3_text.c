@@ -20,6 +20,10 @@
 #define UID_CHAR_MIN    0x21
 #define UID_CHAR_MAX    0x7e
 #define INFO_V2         ":2,"     /* Maildir info, version 2: flags follow */
+#define SIZE_FIELD      ",S="     /* Maildir name fields, as Dovecot writes them */
+#define WIRE_FIELD      ",W="
+#define SIZE_DIGITS_MAX 19        /* a uint64_t cannot overflow */
+#define DECIMAL_BASE    10
 #define POP3_SIZE_BLOCK 128       /* bytes counted at a time: a byte counter cannot overflow */
 
 void
@@ -138,6 +142,49 @@ uint64_t
 pop3_size_total(const struct pop3_size *z)
 {
 	return z->octets + (z->any && !z->last_lf ? 2 : 0);
+}
+
+int
+pop3_text_sized_name(const char *id, uint64_t size, uint64_t wire, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s" SIZE_FIELD "%llu" WIRE_FIELD "%llu", id,
+	                 (unsigned long long)size, (unsigned long long)wire);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* The number after FIELD in the LEN bytes of NAME, up to the next ','.
+ * 0, or -1 (absent or not a plain decimal). */
+static int
+pop3_text_field(const char *name, size_t len, const char *field, uint64_t *v)
+{
+	size_t flen = strlen(field);
+
+	for (size_t i = 0; i + flen <= len; i++) {
+		if (memcmp(name + i, field, flen) != 0)
+			continue;
+		uint64_t x = 0;
+		size_t k = i + flen, digits = 0;
+		for (; k < len && name[k] >= '0' && name[k] <= '9' && digits < SIZE_DIGITS_MAX;
+		     k++, digits++)
+			x = x * DECIMAL_BASE + (uint64_t)(name[k] - '0');
+		if (digits == 0 || (k < len && name[k] != ','))
+			return -1;
+		*v = x;
+		return 0;
+	}
+	return -1;
+}
+
+int
+pop3_text_name_size(const char *name, uint64_t file_size, uint64_t *wire)
+{
+	size_t len = strcspn(name, ":");
+	uint64_t size;
+
+	if (pop3_text_field(name, len, SIZE_FIELD, &size) == -1 || size != file_size ||
+	    pop3_text_field(name, len, WIRE_FIELD, wire) == -1)
+		return -1;
+	return 0;
 }
 
 /* 1 when the LEN bytes at S may be a unique-id as they are. */

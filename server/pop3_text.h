@@ -55,6 +55,15 @@ void pop3_size_add(struct pop3_size *, const char *buf, size_t len);
  * pop3_text_finish produce for RETR, without the byte-stuffing. */
 uint64_t pop3_size_total(const struct pop3_size *);
 
+/* Maildir file name ID,S=SIZE,W=WIRE into OUT. 0, or -1 (too long). */
+int pop3_text_sized_name(const char *id, uint64_t size, uint64_t wire, char *out,
+                         size_t outlen);
+
+/* The POP3 size that Maildir file NAME records (",W=N" before any ':'),
+ * when its ",S=N" equals FILE_SIZE: 0 with *WIRE set, or -1 when the name
+ * records none or a stale one (the file must be read to size it). */
+int pop3_text_name_size(const char *name, uint64_t file_size, uint64_t *wire);
+
 /* The unique-id of Maildir file NAME (RFC 1939 UIDL): the part before ':'
  * when it is 1 to POP3_UID_MAX characters from 0x21 to 0x7E, else "H" and
  * the first 64 hex digits of its SHA-256 (stable across sessions too).

@@ -45,7 +45,13 @@ CPU, in 16 KiB records as TLS does), two ways: the RETR rate seen by seal-load
 (from RETR sent to the final ".", client and server sharing the machine),
 and the octets sealed per second of server CPU (all of the server's CPU
 over the sessions, the login's scan of the maildrop included), which is
-the server's own speed on a machine where the client eats a core. The RTSP
+the server's own speed on a machine where the client eats a core. Beside
+it, two references measured in the same round: nginx sending the very same
+file (a copy of the Maildir message) by HTTPS GET to curl, a new TLS 1.3
+session each, per second of nginx's CPU; and the kernel's share alone, what
+one process spends sending as many bytes from memory over loopback TCP in
+16 KiB writes with no TLS and no file (on loopback the sender's CPU also
+pays for the receiving side's TCP processing). The RTSP
 goal takes seal-load's lateness of every RTP packet (arrival - (PLAY sent +
 RTP time)), arrival being the kernel's receive timestamp, so that seal-load's
 own scheduling delays do not count against the server (the lateness by read
@@ -306,6 +312,7 @@ http {{
         client_header_timeout 300s;
         keepalive_timeout 300s;
         location / {{ return 200 "ok\\n"; }}
+        location /files/ {{ alias {dir}/files/; }}
     }}
 }}
 """
@@ -524,7 +531,80 @@ def idle_round_both(args, bindir, makers, pwfile, rnd, results):
                s["pss_kb_per_session"]))
 
 
-# --- the service goals (sealed only) ------------------------------------------
+# --- the service goals (sealed; references for POP3) ----------------------------
+
+def nginx_get_files(server, data_dir, user):
+    """nginx's files/ gets a copy of USER's one message in sealed's data dir,
+    so that nginx sends the very bytes sealed retrieves; its URL."""
+    new = os.path.join(data_dir, "mail", user, "new")
+    names = sorted(os.listdir(new))
+    if not names:
+        raise RuntimeError("no message in %s for nginx to serve" % new)
+    files = os.path.join(server.dir, "files")
+    os.makedirs(files, exist_ok=True)
+    shutil.copyfile(os.path.join(new, names[0]), os.path.join(files, "retr"))
+    # nginx's workers drop to nobody when started as root: let them through
+    # (search only) the bench's private directories to this one file
+    for d in (os.path.dirname(server.dir), server.dir, files):
+        os.chmod(d, 0o711)
+    os.chmod(os.path.join(files, "retr"), 0o644)
+    return "https://localhost:%d/files/retr" % server.port
+
+
+def nginx_get_run(server, url, n, certs):
+    """N sequential HTTPS GETs of URL by curl (a new TLS 1.3 session each,
+    as each POP3 session has): the octets and nginx's CPU seconds."""
+    pids = server.pids()
+    cpu0 = server_cpu(server, pids)
+    size = 0
+    for _ in range(n):
+        r = subprocess.run(["curl", "-sS", "--fail", "--cacert", certs + "/server.crt",
+                            "-o", "/dev/null", "-w", "%{size_download}", url],
+                           capture_output=True, timeout=SLACK)
+        if r.returncode != 0:
+            raise RuntimeError("curl %s: %s" % (url, r.stderr.decode().strip()))
+        size += int(r.stdout)
+    return {"bytes": size, "server_cpu_s": server_cpu(server, pids) - cpu0, "ok": n}
+
+
+def tcp_floor(size, n, piece=16384):
+    """The kernel's share alone: CPU seconds of this process sending N times
+    SIZE bytes from memory over loopback TCP in PIECE-byte writes (like TLS
+    records; no TLS, no file) to a reader in a child process."""
+    data = memoryview(b"x" * size)
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    port = ls.getsockname()[1]
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            ls.close()
+            c = socket.create_connection(("127.0.0.1", port))
+            got = 0
+            while got < n * size:
+                b = c.recv(1 << 20)
+                if not b:
+                    break
+                got += len(b)
+        except OSError:
+            code = 1
+        os._exit(code)
+    try:
+        conn, _ = ls.accept()
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        for _ in range(n):
+            for off in range(0, size, piece):
+                conn.sendall(data[off:off + piece])
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        conn.close()
+    finally:
+        ls.close()
+        os.waitpid(pid, 0)
+    cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    return {"bytes": n * size, "server_cpu_s": cpu, "ok": n}
+
 
 def services_setup(args, bindir, server, pwfile):
     """The POP3 goal's message (seal-load smtp delivers it once: the server
@@ -562,7 +642,21 @@ def services_argv(args, server, pwfile):
     return runs
 
 
-def services_round(args, bindir, server, pwfile, rnd, results):
+def retr_references(args, ref, rnd, results):
+    """After the POP3 run: nginx GETs of the same bytes over HTTPS, and the
+    loopback TCP floor (REF: (nginx, URL, certs), or None without nginx)."""
+    if ref is not None:
+        g = nginx_get_run(ref[0], ref[1], args.pop3_sessions, ref[2])
+        results[("get", "nginx")].append(g)
+        log("round %d nginx  GET %.0f MB per server CPU second"
+            % (rnd + 1, g["bytes"] / MB / g["server_cpu_s"] if g["server_cpu_s"] else 0))
+    f = tcp_floor(int(args.pop3_mb * (1 << 20)), args.pop3_sessions)
+    results[("tcp", "floor")].append(f)
+    log("round %d tcp    %.0f MB per CPU second (plain loopback sends, no TLS)"
+        % (rnd + 1, f["bytes"] / MB / f["server_cpu_s"] if f["server_cpu_s"] else 0))
+
+
+def services_round(args, bindir, server, pwfile, rnd, results, ref=None):
     for key, argv in services_argv(args, server, pwfile).items():
         if not server.alive():
             raise RuntimeError("sealed died: see %s" % server.log_path)
@@ -575,6 +669,7 @@ def services_round(args, bindir, server, pwfile, rnd, results):
             log("round %d pop3   RETR %.0f MB/s, %.0f MB per server CPU second  failed %d"
                 % (rnd + 1, s["retr_mb_per_s"], s["bytes"] / MB / s["server_cpu_s"]
                    if s["server_cpu_s"] else float("nan"), s["failed"]))
+            retr_references(args, ref, rnd, results)
         else:
             log("round %d rtsp   %d streams  lateness p50 %.1f p99 %.1f max %.1f ms  server "
                 "%.0f%% of a core  others %.2f cores  failed %d"
@@ -588,6 +683,8 @@ def rounds(args, bindir, certs, work, pwfile, nginx):
     results = {(key, kind): [] for key, *_ in RUNS + [("idle",)] for kind in kinds}
     for key in ("aead", "pop3", "rtsp"):
         results[(key, "sealed")] = []
+    results[("get", "nginx")], results[("tcp", "floor")] = [], []
+    ref = None
     parts = set(args.only.split(","))
     makers = {"sealed": lambda rnd: Sealed(bindir, certs, work, "sealed-idle%d" % rnd)}
     if nginx:
@@ -600,13 +697,17 @@ def rounds(args, bindir, certs, work, pwfile, nginx):
             servers["nginx"] = Nginx(nginx, certs, work, "nginx").start()
         if "services" in parts:
             services_setup(args, bindir, servers["sealed"], pwfile)
+            if nginx and args.pop3_mb > 0:
+                servers["nginx-files"] = Nginx(nginx, certs, work, "nginx-files").start()
+                ref = (servers["nginx-files"], nginx_get_files(
+                    servers["nginx-files"], servers["sealed"].data, RETR_USER), certs)
         for rnd in range(args.rounds):
             if "tls" in parts:
                 rate_round(args, bindir, servers, pwfile, rnd, results)
             if args.idle > 0 and "idle" in parts:
                 idle_round_both(args, bindir, makers, pwfile, rnd, results)
             if "services" in parts:
-                services_round(args, bindir, servers["sealed"], pwfile, rnd, results)
+                services_round(args, bindir, servers["sealed"], pwfile, rnd, results, ref)
     finally:
         for s in servers.values():
             s.stop()
@@ -621,8 +722,9 @@ def med(values):
 
 
 def figures(runs):
-    """Medians of one benchmark on one server, or None when it did not run."""
-    if not runs:
+    """Medians of one benchmark on one server, or None when it did not run
+    (or is not a seal-load run: the POP3 goal's references)."""
+    if not runs or "rate_per_s" not in runs[0]:
         return None
     f = {"rate": med([r["rate_per_s"] for r in runs]),
          "rate_min": min(r["rate_per_s"] for r in runs),
@@ -720,8 +822,15 @@ def pop3_goal_row(args, results):
             "**%.0f%%**" % (med([x[1] for x in r]), 100 * wall, alg, aead,
                             med([x[2] for x in r]), 100 * cpu))
     ok = failed == 0 and cpu >= RETR_GOAL
-    return "| %s | ≥ 80%% of the AEAD speed | %s | · | %s |" % (
-        title, cell, "met" if ok else "**not met**")
+    refs = []
+    for key, what in ((("get", "nginx"), "nginx, HTTPS GET of the same file"),
+                      (("tcp", "floor"), "plain loopback TCP sends, no TLS, no file")):
+        runs = [x for x in results.get(key, []) if x["server_cpu_s"] > 0]
+        if runs:
+            rate = med([x["bytes"] / MB / x["server_cpu_s"] for x in runs])
+            refs.append("%s: %.0f MB per CPU s = %.0f%%" % (what, rate, 100 * rate / aead))
+    return "| %s | ≥ 80%% of the AEAD speed | %s | %s | %s |" % (
+        title, cell, "; ".join(refs) or "·", "met" if ok else "**not met**")
 
 
 def rtsp_goal_row(args, results):
@@ -848,7 +957,7 @@ def environment(bindir, nginx, results):
            "CPUs (sealed --workers default, nginx worker_processes auto)"]
     for kind in ("sealed", "nginx"):
         tls = next((r["tls"] for (k, kd), runs in results.items() if kd == kind
-                    for r in runs if r["tls"]["version"]), None)
+                    for r in runs if r.get("tls", {}).get("version")), None)
         if tls is None:
             continue
         what = "wolfSSL: %s" % lib if kind == "sealed" else "nginx %s, OpenSSL %s" % (
@@ -953,7 +1062,7 @@ def main():
         log("--only wants tls, idle and/or services, comma-separated")
         return 2
     nginx = None
-    if not args.no_nginx and parts & {"tls", "idle"}:
+    if not args.no_nginx and (parts & {"tls", "idle"} or ("services" in parts and args.pop3_mb)):
         nginx = nginx_binary(args.nginx)
         if nginx is None:
             log("nginx is missing: install it with `sh tools/deps.sh --bench` "

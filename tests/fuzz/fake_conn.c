@@ -31,7 +31,6 @@
 #define FAKE_PEER_IP       "192.0.2.7"
 #define FAKE_TLS_VERSION   "TLSv1.3"
 #define FAKE_CIPHER        "TLS13-AES128-GCM-SHA256"
-#define OUT_INITIAL        1024
 
 /* The sizes of successive reads, so that lines, bodies and interleaved
  * frames also arrive cut at odd places (a TLS record can end anywhere). */
@@ -91,23 +90,27 @@ conn_log_event(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+char *
+conn_reserve(struct conn *c, size_t len)
+{
+	return outbuf_reserve(&c->out, len);
+}
+
+void
+conn_commit(struct conn *c, size_t n)
+{
+	outbuf_commit(&c->out, n);
+}
+
 int
 conn_send(struct conn *c, const void *data, size_t len)
 {
-	struct outbuf *o = &c->out;
+	char *p = conn_reserve(c, len);
 
-	if (o->cap - o->len < len) {
-		size_t cap = o->cap ? o->cap : OUT_INITIAL;
-		while (cap - o->len < len)
-			cap *= 2;
-		char *nb = realloc(o->buf, cap);
-		if (nb == NULL)
-			return -1;
-		o->buf = nb;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, data, len);
-	o->len += len;
+	if (p == NULL)
+		return -1;
+	memcpy(p, data, len);
+	conn_commit(c, len);
 	return 0;
 }
 
@@ -502,7 +505,7 @@ fake_conn_free(struct conn *c)
 	fake_jobs_tail = &fake_jobs;
 	conn_file_release(c);
 	linebuf_free(&c->in);
-	free(c->out.buf);
+	outbuf_free(&c->out);
 	free(c->ps);
 	free(c);
 }

@@ -268,7 +268,7 @@ fake_maildrop_reset(void)
 	fake_mkdir(MAIL_DIR_NAME "/" FAKE_USER "/cur");
 	fake_write_file(MAIL_DIR_NAME "/" FAKE_USER "/new/1700000001.M1P1Q1.fuzz", m1, strlen(m1));
 	fake_write_file(MAIL_DIR_NAME "/" FAKE_USER "/new/1700000002.M2P1Q2.fuzz", m2, strlen(m2));
-	fake_write_file(MAIL_DIR_NAME "/" FAKE_USER "/cur/1700000003.M3P1Q3.fuzz:2,S", m3,
+	fake_write_file(MAIL_DIR_NAME "/" FAKE_USER "/cur/1700000003.M3P1Q3.fuzz,S=31,W=31:2,S", m3,
 	                strlen(m3));
 	fake_big_message();
 }

@@ -76,7 +76,10 @@ new_holds(const char *data, const char *user, const char *id, const char *want,
 	char path[600], *buf;
 	int fd, same;
 
-	snprintf(path, sizeof path, "%s/%s/%s/new/%s", data, MAIL_DIR_NAME, user, id);
+	/* named with its size and its POP3 size: write_message's lines end in
+	 * CRLF but the last, which POP3 ends with one more CRLF */
+	snprintf(path, sizeof path, "%s/%s/%s/new/%s,S=%zu,W=%zu", data, MAIL_DIR_NAME, user, id,
+	         wantlen, wantlen + 2);
 	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, st) == -1)
 		return 0;
 	buf = malloc(wantlen + 1);

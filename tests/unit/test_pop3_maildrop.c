@@ -196,3 +196,26 @@ UNIT_TEST(pop3_maildrop_read_moves_to_cur)
 	CHECK_STR(md->msgs[1].uid, "1700000003.M3P1Q3.h");
 	pop3_maildrop_free(md);
 }
+
+/* A name with ",S=" equal to the file's size gives the POP3 size (",W=")
+ * without reading the file; a stale or malformed one is not believed. The
+ * W values here are deliberately not the counted size, to tell the paths
+ * apart. */
+UNIT_TEST(pop3_maildrop_size_from_the_name)
+{
+	const char *d = unit_tmpdir();
+	/* "Subject: a\n\nb\n": 14 bytes, 17 as POP3 sends it */
+	put(d, "dave", "new", "1700000001.M1P1Q1.h,S=14,W=99", "Subject: a\n\nb\n");
+	put(d, "dave", "new", "1700000002.M2P1Q2.h,S=15,W=99", "Subject: a\n\nb\n");
+	put(d, "dave", "cur", "1700000003.M3P1Q3.h,S=14,W=9x:2,S", "Subject: a\n\nb\n");
+	put(d, "dave", "cur", "1700000004.M4P1Q4.h,W=42,S=14:2,S", "Subject: a\n\nb\n");
+	struct pop3_maildrop *md = open_scanned(d, "dave");
+	if (md == NULL)
+		return;
+	CHECK_INT(md->n, 4);
+	CHECK_INT(md->msgs[0].size, 99);          /* believed */
+	CHECK_INT(md->msgs[1].size, 17);          /* S= is not the file's size: counted */
+	CHECK_INT(md->msgs[2].size, 17);          /* W= is not a number: counted */
+	CHECK_INT(md->msgs[3].size, 42);          /* fields in any order */
+	pop3_maildrop_free(md);
+}

@@ -175,3 +175,22 @@ UNIT_TEST(pop3_text_cur_name_adds_info_and_flags)
 	CHECK_STR(out, "123.M1.h:1,x");
 	CHECK_INT(pop3_text_cur_name("123.M1.h", 'S', out, 8), -1);
 }
+
+UNIT_TEST(pop3_text_sized_names_round_trip)
+{
+	char name[160];
+	uint64_t w = 0;
+
+	CHECK_INT(pop3_text_sized_name("1700000000.M1P2Q3R4.host", 1234, 1300, name, sizeof name), 0);
+	CHECK_STR(name, "1700000000.M1P2Q3R4.host,S=1234,W=1300");
+	CHECK_INT(pop3_text_name_size(name, 1234, &w), 0);
+	CHECK_INT(w, 1300);
+	CHECK_INT(pop3_text_name_size(name, 1235, &w), -1);                  /* stale */
+	CHECK_INT(pop3_text_name_size("x,S=5,W=7:2,S", 5, &w), 0);            /* info after ':' */
+	CHECK_INT(w, 7);
+	CHECK_INT(pop3_text_name_size("x:2,S=5,W=7", 5, &w), -1);             /* only before ':' */
+	CHECK_INT(pop3_text_name_size("x,S=5", 5, &w), -1);                   /* no W */
+	CHECK_INT(pop3_text_name_size("x,S=,W=7", 0, &w), -1);
+	CHECK_INT(pop3_text_name_size("x,S=5,W=99999999999999999999999", 5, &w), -1); /* too long */
+	CHECK_INT(pop3_text_sized_name("id", 1, 2, name, 8), -1);             /* no room */
+}
