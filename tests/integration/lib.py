@@ -26,6 +26,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -33,6 +34,9 @@ import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MKCERTS = os.path.join(ROOT, "certs", "mkcerts.sh")
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "walkthrough"))
+from certs import CA_CNF  # noqa: E402  (the openssl ca config, shared with the walkthrough)
 
 BIN = None              # set by run.py: the folder with sealed and seal
 SLOW = 1.0              # deadline multiplier (ASan builds are slower)
@@ -254,32 +258,7 @@ def make_bad_cert(kind, d=None):
         f.write("%s\n" % uuid.uuid4().hex[:16].upper())
     cnf = os.path.join(d, "ca.cnf")
     with open(cnf, "w") as f:
-        f.write("""[ca]
-default_ca = ca_any
-[ca_any]
-dir = {d}
-database = $dir/index.txt
-new_certs_dir = $dir/newcerts
-serial = $dir/serial
-default_md = sha256
-policy = policy_any
-unique_subject = no
-copy_extensions = none
-email_in_dn = no
-[policy_any]
-commonName = supplied
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = {cn}
-[ext]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, digitalSignature, keyCertSign
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-subjectAltName = {san}
-""".format(d=d, cn=cn, san=san))
+        f.write(CA_CNF.format(d=d, cn=cn, san=san))
     old = os.umask(0o077)
     try:
         openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
