@@ -152,14 +152,15 @@ pop3_text_sized_name(const char *id, uint64_t size, uint64_t wire, char *out, si
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
-/* The number after FIELD in the LEN bytes of NAME, up to the next ','.
- * 0, or -1 (absent or not a plain decimal). */
+/* The number after the last FIELD in the LEN bytes of NAME (the sizes
+ * come last: whatever a foreign name holds before them does not count), up
+ * to the next ','. 0, or -1 (absent or not a plain decimal). */
 static int
 pop3_text_field(const char *name, size_t len, const char *field, uint64_t *v)
 {
 	size_t flen = strlen(field);
 
-	for (size_t i = 0; i + flen <= len; i++) {
+	for (size_t i = len >= flen ? len - flen + 1 : 0; i-- > 0;) {
 		if (memcmp(name + i, field, flen) != 0)
 			continue;
 		uint64_t x = 0;

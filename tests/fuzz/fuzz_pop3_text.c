@@ -6,8 +6,8 @@
  * lines and a chunk size; the rest is the message. Checks that a message
  * converted in chunks equals the message converted whole, that the output
  * fits the documented 2 * LEN bytes, that the announced size is what RETR
- * sends (without the stuffing), and that unique-ids are 1 to 70 printable
- * characters.
+ * sends (without the stuffing), that unique-ids are 1 to 70 printable
+ * characters, and that sizes recorded in a name (",S=...,W=...") read back.
  */
 #include "fuzzlib.h"
 #include "defaults.h"
@@ -22,6 +22,9 @@
 #define UID_CHAR_MAX   0x7e
 #define NAME_MAX_FUZZ  512         /* the file name part of the input */
 #define FLAG_SEEN      'S'
+#define SIZED_EXTRA    48          /* ",S=N,W=N" */
+#define SIZE_MUL       7919        /* a size that is not the name's length */
+#define SIZE_PROBES    4           /* file sizes tried on any name */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,6 +76,25 @@ check_message(const char *msg, size_t len, unsigned sel)
 	free(b);
 }
 
+/* Sizes appended to any name read back (whatever the name held before);
+ * a name's size, if it has one, is the same each time. */
+static void
+check_sized_name(const char *name)
+{
+	char sized[NAME_MAX_FUZZ + SIZED_EXTRA];
+	uint64_t w = 0, w2 = 0, s = (uint64_t)strlen(name) * SIZE_MUL;
+
+	if (strchr(name, ':') == NULL &&
+	    pop3_text_sized_name(name, s, s + 1, sized, sizeof sized) == 0) {
+		FUZZ_CHECK(pop3_text_name_size(sized, s, &w) == 0, "a sized name was not read back");
+		FUZZ_CHECK(w == s + 1, "a sized name read back the wrong size");
+	}
+	for (uint64_t fs = 0; fs < SIZE_PROBES; fs++)
+		if (pop3_text_name_size(name, fs, &w) == 0)
+			FUZZ_CHECK(pop3_text_name_size(name, fs, &w2) == 0 && w == w2,
+			           "the size of a name changed");
+}
+
 static void
 check_name(const char *name)
 {
@@ -88,6 +110,7 @@ check_name(const char *name)
 	if (pop3_text_cur_name(name, FLAG_SEEN, cur, sizeof cur) == 0)
 		FUZZ_CHECK(strncmp(cur, name, strcspn(name, ":")) == 0, "cur/ name lost the name");
 	pop3_text_cur_name(name, 0, cur, sizeof cur);
+	check_sized_name(name);
 }
 
 int

@@ -181,7 +181,8 @@ def pop3_text():
     msg = b"From: a\nSubject: s\n\nline\n.dot\n..two\r\nend"
     return {"retr": b"\x07" + msg, "top0": b"\x00" + msg, "top2": b"\x12" + msg,
             "crlf": b"\x3f" + b"A: b\r\n\r\n.\r\nx\r\n",
-            "name": b"\x07" + b"1700000001.M1P1Q1.host:2,S"}
+            "name": b"\x07" + b"1700000001.M1P1Q1.host:2,S",
+            "sized": b"\x07" + b"1700000001.M1P1Q1R5e.host,S=2,W=4:2,S"}
 
 
 def rtsp_parse():

@@ -192,5 +192,7 @@ UNIT_TEST(pop3_text_sized_names_round_trip)
 	CHECK_INT(pop3_text_name_size("x,S=5", 5, &w), -1);                   /* no W */
 	CHECK_INT(pop3_text_name_size("x,S=,W=7", 0, &w), -1);
 	CHECK_INT(pop3_text_name_size("x,S=5,W=99999999999999999999999", 5, &w), -1); /* too long */
+	CHECK_INT(pop3_text_name_size("a,S=0x,b,S=5,W=7", 5, &w), 0);        /* the last fields */
+	CHECK_INT(w, 7);
 	CHECK_INT(pop3_text_sized_name("id", 1, 2, name, 8), -1);             /* no room */
 }
