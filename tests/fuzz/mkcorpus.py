@@ -59,8 +59,10 @@ def smtp_sessions():
     big = (crlf("EHLO c", f"AUTH PLAIN {PLAIN}", f"MAIL FROM:<{USER}@{DOMAIN}>",
                 f"RCPT TO:<{USER}@{DOMAIN}>", "DATA", "Subject: big", "")
            + (b"y" * 70 + b"\r\n") * 60 + b".\r\nQUIT")       # no LF: idle timeout
+    # found by fuzzing (tests/unit/test_fuzz_found.c): a bare CR echoed in a reply
+    bare_cr = b"EHLO a\rb\r\nAUTH X\rY\r\nQUIT\r\n"
     return {"send": send, "login": login, "challenge": challenge, "failures": failures,
-            "errors": errors, "big": big}
+            "errors": errors, "big": big, "found-echoed-bare-cr": bare_cr}
 
 
 def pop3_sessions():
@@ -182,7 +184,9 @@ def pop3_text():
     return {"retr": b"\x07" + msg, "top0": b"\x00" + msg, "top2": b"\x12" + msg,
             "crlf": b"\x3f" + b"A: b\r\n\r\n.\r\nx\r\n",
             "name": b"\x07" + b"1700000001.M1P1Q1.host:2,S",
-            "sized": b"\x07" + b"1700000001.M1P1Q1R5e.host,S=2,W=4:2,S"}
+            "sized": b"\x07" + b"1700000001.M1P1Q1R5e.host,S=2,W=4:2,S",
+            # found by fuzzing (tests/unit/test_fuzz_found.c): a look-alike field first
+            "found-sized-look-alike": b"\x07" + b"1,S=0\xe5;P1Q1.host"}
 
 
 def rtsp_parse():

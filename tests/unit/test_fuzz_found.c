@@ -4,9 +4,12 @@
  * fuzz stage replays them under clang's UBSan too: some of these bugs were
  * undefined behaviour that gcc's sanitizers do not flag. */
 #include "unit.h"
+#include "conn.h"
 #include "linebuf.h"
+#include "pop3_text.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
+#include "service.h"
 
 #define BIG_LENGTH_HEAD "RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: 988888888888888888888\r\n\r\n"
 #define SDP_MONO        "v=0\r\nm=audio 0 RTP/AVP 96\r\na=rtpmap:96 L16/8000/1\r\n"
@@ -88,4 +91,35 @@ UNIT_TEST(fuzz_rtsp_refused_sdp_after_a_good_one_leaves_none)
 	CHECK_INT(rtsp_client_sdp(&cl, SDP_3CH, err, sizeof err), -1);
 	CHECK(!cl.have_sdp);
 	CHECK(strstr(err, "3 channels") != NULL);
+}
+
+/* fuzz_smtp_session and fuzz_pop3_session, once conn_reply checked for any
+ * line end: an EHLO name, an AUTH mechanism or an unknown POP3 verb with a
+ * bare CR inside (a client line ends only at LF) was echoed into the reply,
+ * CR and all. A reply carries no control character now. */
+UNIT_TEST(fuzz_echoed_bare_cr_is_masked)
+{
+	static const struct service svc = { .name = "smtp" };
+	struct conn c = { .svc = &svc };
+	char *end;
+
+	conn_reply(&c, "250-%s greets %s", "localhost", "a\rb");
+	if ((end = conn_reserve(&c, 1)) == NULL)
+		return;
+	*end = '\0';
+	CHECK_STR(c.out.buf, "250-localhost greets a?b\r\n");
+	outbuf_free(&c.out);
+}
+
+/* fuzz_pop3_text, once it checked that sizes appended to a name read back:
+ * a foreign name holding a malformed ",S=" before ours hid our sizes (the
+ * first ",S=" was taken). The last fields count. */
+UNIT_TEST(fuzz_sized_name_after_a_look_alike)
+{
+	char name[128];
+	uint64_t w = 0;
+
+	CHECK_INT(pop3_text_sized_name("1,S=0\xe5;P1Q1.host", 21, 22, name, sizeof name), 0);
+	CHECK_INT(pop3_text_name_size(name, 21, &w), 0);
+	CHECK_INT(w, 22);
 }
