@@ -38,35 +38,10 @@ conn_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void
-conn_close_after_flush(struct conn *c)
-{
-	if (c->phase == CONN_OPEN || c->phase == CONN_HANDSHAKE)
-		c->phase = CONN_CLOSING;
-}
-
-void
-conn_set_max_line(struct conn *c, size_t max)
-{
-	linebuf_set_max(&c->in, max);
-}
-
-void
-conn_set_user(struct conn *c, const char *user)
-{
-	snprintf(c->user, sizeof c->user, "%s", user);
-}
-
 int
 conn_server_stopping(const struct conn *c)
 {
 	return atomic_load(&c->srv->stopping);
-}
-
-size_t
-conn_out_pending(const struct conn *c)
-{
-	return c->out.len - c->out.off;
 }
 
 void
@@ -77,22 +52,6 @@ conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
 	c->delay_cb = cb;
 }
 
-void
-conn_hold(struct conn *c, void *arg, void (*release)(void *))
-{
-	c->held = arg;
-	c->held_release = release;
-}
-
-void *
-conn_take_held(struct conn *c)
-{
-	void *arg = c->held;
-	c->held = NULL;
-	c->held_release = NULL;
-	return arg;
-}
-
 int
 conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 {
@@ -101,12 +60,6 @@ conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 	c->timer_ms = deadline_ms;
 	c->timer_cb = cb;
 	return worker_timer_set(c->w, c);
-}
-
-int
-conn_timer_in(struct conn *c, unsigned ms, void (*cb)(struct conn *))
-{
-	return conn_timer_at(c, conn_now_ms() + ms, cb);
 }
 
 void
@@ -134,19 +87,6 @@ conn_run_timer(struct conn *c)
 		return;
 	}
 	conn_drive(c);
-}
-
-void
-conn_want_drain(struct conn *c, int on)
-{
-	c->drain_wanted = on;
-}
-
-void
-conn_touch(struct conn *c)
-{
-	if (c->phase == CONN_OPEN)
-		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
 }
 
 int

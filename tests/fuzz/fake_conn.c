@@ -63,36 +63,11 @@ fake_clock_ms(void)
 	return (uint64_t)fake_now;
 }
 
-void
-conn_close_after_flush(struct conn *c)
-{
-	if (c->phase == CONN_OPEN || c->phase == CONN_HANDSHAKE)
-		c->phase = CONN_CLOSING;
-}
-
-void
-conn_set_max_line(struct conn *c, size_t max)
-{
-	linebuf_set_max(&c->in, max);
-}
-
-void
-conn_set_user(struct conn *c, const char *user)
-{
-	snprintf(c->user, sizeof c->user, "%s", user);
-}
-
 int
 conn_server_stopping(const struct conn *c)
 {
 	(void)c;
 	return 0;
-}
-
-size_t
-conn_out_pending(const struct conn *c)
-{
-	return c->out.len - c->out.off;
 }
 
 void
@@ -101,23 +76,6 @@ conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
 	c->paused++;
 	c->delay_ms = fake_now + ms + 1;   /* never 0: 0 means none */
 	c->delay_cb = cb;
-}
-
-void
-conn_hold(struct conn *c, void *arg, void (*release)(void *))
-{
-	c->held = arg;
-	c->held_release = release;
-}
-
-void *
-conn_take_held(struct conn *c)
-{
-	void *arg = c->held;
-
-	c->held = NULL;
-	c->held_release = NULL;
-	return arg;
 }
 
 int
@@ -130,29 +88,10 @@ conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 	return 0;
 }
 
-int
-conn_timer_in(struct conn *c, unsigned ms, void (*cb)(struct conn *))
-{
-	return conn_timer_at(c, fake_now + ms, cb);
-}
-
 void
 conn_timer_cancel(struct conn *c)
 {
 	c->timer_cb = NULL;
-}
-
-void
-conn_want_drain(struct conn *c, int on)
-{
-	c->drain_wanted = on;
-}
-
-void
-conn_touch(struct conn *c)
-{
-	if (c->phase == CONN_OPEN)
-		c->deadline_ms = fake_now + c->svc->idle_timeout_ms;
 }
 
 int

@@ -3,7 +3,9 @@
  * fuzz_pop3_session.c, fuzz_rtsp_session.c) need to run sealed's protocol
  * state machines without sockets, TLS, workers or a job pool:
  *
- *   fake_conn.c    every function of server/conn.h that the protocols call,
+ *   fake_conn.c    the functions of server/conn.h that the protocols call
+ *                  and that need the event loop, TLS or the job pool (the
+ *                  rest are the server's own conn_state.c and conn_text.c),
  *                  and a driver that feeds one whole client session to a
  *                  service the way conn.c's conn_step() would;
  *   fake_server.c  a struct server (config, a fake user database with known

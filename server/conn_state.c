@@ -1,0 +1,103 @@
+/*
+ * conn_state.c: the parts of a connection a protocol sets and reads that
+ * need neither TLS nor the event loop: its closing, line limit, user,
+ * output still queued, drain and idle deadline, an object held through a
+ * delay, a timer relative to now, and its file slot. Shared by the server
+ * and the fuzz harnesses' fake connection. The connection's thread; file
+ * slots are atomics (any thread).
+ *
+ * File slots: the descriptor budget (server_fd_budget) gives connections
+ * one descriptor each and keeps max_files for the files some of them hold
+ * open while they deliver, retrieve or stream; a connection takes a slot
+ * before it opens such a file and gives it back when it closes it, so an
+ * idle session costs one descriptor and a busy server never runs out.
+ */
+#include "conn.h"
+#include "linebuf.h"
+#include "server.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+
+void
+conn_close_after_flush(struct conn *c)
+{
+	if (c->phase == CONN_OPEN || c->phase == CONN_HANDSHAKE)
+		c->phase = CONN_CLOSING;
+}
+
+void
+conn_set_max_line(struct conn *c, size_t max)
+{
+	linebuf_set_max(&c->in, max);
+}
+
+void
+conn_set_user(struct conn *c, const char *user)
+{
+	snprintf(c->user, sizeof c->user, "%s", user);
+}
+
+size_t
+conn_out_pending(const struct conn *c)
+{
+	return c->out.len - c->out.off;
+}
+
+void
+conn_hold(struct conn *c, void *arg, void (*release)(void *))
+{
+	c->held = arg;
+	c->held_release = release;
+}
+
+void *
+conn_take_held(struct conn *c)
+{
+	void *arg = c->held;
+	c->held = NULL;
+	c->held_release = NULL;
+	return arg;
+}
+
+void
+conn_want_drain(struct conn *c, int on)
+{
+	c->drain_wanted = on;
+}
+
+void
+conn_touch(struct conn *c)
+{
+	if (c->phase == CONN_OPEN)
+		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
+}
+
+int
+conn_timer_in(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	return conn_timer_at(c, conn_now_ms() + ms, cb);
+}
+
+int
+conn_file_take(struct conn *c)
+{
+	if (c->holds_file)
+		return 0;
+	if (atomic_fetch_add(&c->srv->files_open, 1) >= c->srv->max_files) {
+		atomic_fetch_sub(&c->srv->files_open, 1);
+		conn_log_event(c, "all %d file slots are taken: refused for now", c->srv->max_files);
+		return -1;
+	}
+	c->holds_file = 1;
+	return 0;
+}
+
+void
+conn_file_release(struct conn *c)
+{
+	if (!c->holds_file)
+		return;
+	c->holds_file = 0;
+	atomic_fetch_sub(&c->srv->files_open, 1);
+}
