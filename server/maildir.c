@@ -3,7 +3,9 @@
  * message in progress at a time per struct maildir_msg: its file in the first
  * recipient's tmp/, a MAILDIR_WRITE_BUF user-space buffer in front of it, and
  * the commit that links it into the other recipients' tmp/ and renames every
- * copy into new/ (all or none). A message belongs to one thread at a time;
+ * copy into new/ (all or none); and the making of a Maildir, one name at a
+ * time below the data dir, following no link (fsutil_dir_below), since root
+ * makes them too (admin commands). A message belongs to one thread at a time;
  * the only shared state is the name counter (atomic) and the escaped host
  * name (made once), so any thread may call any function.
  */
@@ -15,7 +17,6 @@
 #include "log.h"
 #include "userfile.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -110,58 +111,77 @@ maildir_make_id(char *out, size_t len)
 	return 0;
 }
 
-/* Makes directory PATH if missing. Run as root (an admin command), gives a
- * new one the owner of DATA_DIR, so that a server running as that user can
- * deliver into it. 0, or -1. */
+/* Opens DATA_DIR, making it (0700) when missing. The path is the admin's
+ * own (--data-dir), so a link in it is followed; nothing below it will be. */
 static int
-maildir_mkdir(const char *data_dir, const char *path)
+maildir_open_data(const char *data_dir)
+{
+	if (mkdir(data_dir, DATA_DIR_MODE) == -1 && errno != EEXIST)
+		return -1;
+	return open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* How a missing directory below the data dir (DFD) is made: 0700 and, run as
+ * root (an admin command) in a data dir another account owns, given to that
+ * account so that a server running as it can deliver there. 0, or -1. */
+static int
+maildir_make_rule(int dfd, struct fsutil_make *mk)
 {
 	struct stat st;
 
-	if (mkdir(path, DATA_DIR_MODE) == -1) {
-		if (errno != EEXIST)
-			return -1;
-		/* below the data dir, a symbolic link (planted by the dir's owner
-		 * while root runs an admin command) is not followed */
-		if (path != data_dir && (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))) {
-			errno = ENOTDIR;
-			return -1;
-		}
-		return 0;
-	}
-	if (geteuid() != 0 || path == data_dir || stat(data_dir, &st) == -1 || st.st_uid == 0)
-		return 0;
-	if (lchown(path, st.st_uid, st.st_gid) == -1)
-		log_warn("chown %s", path);
+	if (fstat(dfd, &st) == -1)
+		return -1;
+	mk->mode = DATA_DIR_MODE;
+	mk->give = geteuid() == 0 && st.st_uid != 0;
+	mk->uid = st.st_uid;
+	mk->gid = st.st_gid;
 	return 0;
+}
+
+/* Makes what is missing of mail/USER/{tmp,new,cur} below the data dir DFD,
+ * following no link at any level (the data dir's owner could plant one while
+ * root runs an admin command). 0, or -1 with REL the path that failed. */
+static int
+maildir_make_tree(int dfd, const char *user, char *rel, size_t len)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	struct fsutil_make mk;
+	int ufd, fd, rc = 0;
+
+	snprintf(rel, len, "%s/%s", MAIL_DIR_NAME, user);
+	if (maildir_make_rule(dfd, &mk) == -1 || (ufd = fsutil_dir_below(dfd, rel, &mk)) == -1)
+		return -1;
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0] && rc == 0; i++) {
+		if ((fd = fsutil_dir_below(ufd, subs[i], &mk)) == -1) {
+			snprintf(rel, len, "%s/%s/%s", MAIL_DIR_NAME, user, subs[i]);
+			rc = -1;
+		} else
+			close(fd);
+	}
+	int saved = errno;
+	close(ufd);
+	errno = saved;
+	return rc;
 }
 
 int
 maildir_ensure(const char *data_dir, const char *user, char *err, size_t errlen)
 {
-	static const char *const subs[] = { "tmp", "new", "cur" };
-	char path[PATH_MAX];
-	int n;
+	char rel[sizeof MAIL_DIR_NAME + USER_NAME_MAX + sizeof "/x/tmp"];
+	int dfd, rc;
 
 	if (!userfile_valid_name(user)) {
 		snprintf(err, errlen, "invalid mailbox name");
 		return -1;
 	}
-	n = snprintf(path, sizeof path, "%s/%s", data_dir, MAIL_DIR_NAME);
-	if (n < 0 || (size_t)n >= sizeof path || maildir_mkdir(data_dir, data_dir) == -1 ||
-	    maildir_mkdir(data_dir, path) == -1)
-		goto fail;
-	if (maildir_path(path, sizeof path, data_dir, user, NULL, NULL) == -1 ||
-	    maildir_mkdir(data_dir, path) == -1)
-		goto fail;
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (maildir_path(path, sizeof path, data_dir, user, subs[i], NULL) == -1 ||
-		    maildir_mkdir(data_dir, path) == -1)
-			goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "mkdir %s: %s", path, strerror(errno));
-	return -1;
+	if ((dfd = maildir_open_data(data_dir)) == -1) {
+		snprintf(err, errlen, "mkdir %s: %s", data_dir, strerror(errno));
+		return -1;
+	}
+	if ((rc = maildir_make_tree(dfd, user, rel, sizeof rel)) == -1)
+		snprintf(err, errlen, "mkdir %s/%s: %s", data_dir, rel, fsutil_strerror(errno));
+	close(dfd);
+	return rc;
 }
 
 static void
@@ -411,62 +431,4 @@ out:
 	maildir_msg_free(m);
 	errno = saved;
 	return rc;
-}
-
-/* Unlinks every file in MAILFD/USER/tmp; how many, or -1. */
-static int
-maildir_clean_one(int mailfd, const char *user)
-{
-	char sub[NAME_MAX + sizeof "/tmp"];
-	struct dirent *e;
-	DIR *d;
-	int fd, count = 0;
-
-	snprintf(sub, sizeof sub, "%s/tmp", user);
-	if ((fd = openat(mailfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (unlinkat(fd, e->d_name, 0) == 0)
-			count++;
-		else if (errno != ENOENT)
-			log_warn("unlink %s/%s", sub, e->d_name);
-	}
-	closedir(d);
-	return count;
-}
-
-int
-maildir_clean_tmp(const char *data_dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-	int count = 0, n;
-
-	n = snprintf(path, sizeof path, "%s/%s", data_dir, MAIL_DIR_NAME);
-	if (n < 0 || (size_t)n >= sizeof path)
-		return -1;
-	if ((d = opendir(path)) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		log_warn("open %s", path);
-		return -1;
-	}
-	while (count != -1 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if ((n = maildir_clean_one(dirfd(d), e->d_name)) == -1) {
-			log_warn("clean %s/%s/tmp", path, e->d_name);
-			count = -1;
-		} else
-			count += n;
-	}
-	closedir(d);
-	return count;
 }

@@ -17,7 +17,10 @@
 
 struct maildir_msg;
 
-/* Creates DATA_DIR/mail/USER/{tmp,new,cur} if missing. 0, or -1 with ERR. */
+/* Creates DATA_DIR/mail/USER/{tmp,new,cur} if missing (DATA_DIR too), one
+ * name at a time below DATA_DIR, following no symbolic link. Run as root in a
+ * data dir another account owns, gives what it makes to that account.
+ * 0, or -1 with ERR (a link on the way is refused). */
 int maildir_ensure(const char *data_dir, const char *user, char *err, size_t errlen);
 
 /* Starts a message in FIRST_USER's tmp/. NULL with a reason in ERR. */
@@ -47,8 +50,25 @@ int maildir_commit(struct maildir_msg *, const char *const *users, size_t n,
 /* Removes the partial message from tmp/ and frees it. */
 void maildir_abort(struct maildir_msg *);
 
-/* Removes files left in tmp/ of every mailbox (after a crash); returns how many,
- * or -1 on error. Call at start-up before serving. */
+/* Removes the regular files left in tmp/ of every mailbox (after a crash);
+ * returns how many, or -1 when DATA_DIR/mail cannot be read. Follows no
+ * symbolic link at any level and removes nothing else: what it leaves alone
+ * (a link, a FIFO) is logged. Call at start-up before serving, after the
+ * privilege drop. */
 int maildir_clean_tmp(const char *data_dir);
+
+/* 1 when DATA_DIR/mail/USER exists (a Maildir, or anything in its place,
+ * a link included), 0 when not, -1 with errno when that cannot be told
+ * (DATA_DIR/mail is a link, an I/O error, an invalid USER). */
+int maildir_exists(const char *data_dir, const char *user);
+
+/* Removes DATA_DIR/mail/USER: the regular files of its tmp/, new/ and cur/,
+ * those directories and the Maildir itself, following no symbolic link at
+ * any level. A Maildir holding anything else (a link, a FIFO, another file
+ * or directory) is checked first and left whole, with the first such entry
+ * named in ERR. 1 removed (*FILES: how many messages), 0 there was none,
+ * -1 with ERR. */
+int maildir_purge(const char *data_dir, const char *user, size_t *files,
+                  char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_maildir.c: delivery to one and many Maildirs lands whole in new/;
  * abort and failed commits leave nothing; a full disk fails cleanly;
- * clean_tmp counts what it removes. */
+ * clean_tmp counts what it removes; making, cleaning and purging follow no
+ * symbolic link at any level. */
 #include "unit.h"
 #include "defaults.h"
 #include "maildir.h"
@@ -315,4 +316,176 @@ UNIT_TEST(maildir_clean_tmp_counts_removed_files)
 	CHECK_INT(maildir_clean_tmp(data), 0);
 	for (int i = 0; i < 3; i++)
 		maildir_abort(left[i]);  /* frees; the files are gone already */
+}
+
+/* Makes DIR/NAME holding TEXT. 0, or -1. */
+static int
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* 1 when DIR/NAME exists (a link itself counts). */
+static int
+exists_at(const char *dir, const char *name)
+{
+	char path[700];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return lstat(path, &st) == 0;
+}
+
+/* DIR/A[/B] into OUT, made as a directory (mkdir -p for two levels). */
+static const char *
+make_dir(char *out, size_t len, const char *dir, const char *a, const char *b)
+{
+	snprintf(out, len, "%s/%s", dir, a);
+	mkdir(out, 0700);
+	if (b != NULL) {
+		snprintf(out, len, "%s/%s/%s", dir, a, b);
+		mkdir(out, 0700);
+	}
+	return out;
+}
+
+UNIT_TEST(maildir_clean_tmp_follows_no_link)
+{
+	const char *top = unit_tmpdir();
+	char data[600], mail[620], outside[600], other[600], path[700];
+
+	/* outside: files the data dir's owner must not get deleted */
+	make_dir(outside, sizeof outside, top, "outside", NULL);
+	make_dir(other, sizeof other, top, "other", "tmp");
+	CHECK_INT(put_file(outside, "passwd", "root-only\n"), 0);
+	CHECK_INT(put_file(outside, "shadow", "root-only\n"), 0);
+	CHECK_INT(put_file(other, "f", "x\n"), 0);
+	make_dir(data, sizeof data, top, "data", NULL);
+	make_dir(mail, sizeof mail, data, MAIL_DIR_NAME, NULL);
+	/* mail/x/tmp -> outside; mail/y -> other (which has a tmp/); mail/z/tmp
+	 * holds a link to a file outside, a FIFO and one partial message */
+	make_dir(path, sizeof path, mail, "x", NULL);
+	snprintf(path, sizeof path, "%s/x/tmp", mail);
+	CHECK_INT(symlink(outside, path), 0);
+	snprintf(path, sizeof path, "%s/y", mail);
+	snprintf(other, sizeof other, "%s/other", top);
+	CHECK_INT(symlink(other, path), 0);
+	make_dir(path, sizeof path, mail, "z", "tmp");
+	CHECK_INT(put_file(path, "partial", "half a message"), 0);
+	snprintf(mail, sizeof mail, "%s/passwd", outside);
+	snprintf(other, sizeof other, "%s/evil", path);
+	CHECK_INT(symlink(mail, other), 0);
+	snprintf(other, sizeof other, "%s/fifo", path);
+	CHECK_INT(mkfifo(other, 0600), 0);
+	CHECK_INT(maildir_clean_tmp(data), 1);
+	CHECK(!exists_at(path, "partial"));
+	CHECK(exists_at(path, "evil") && exists_at(path, "fifo"));
+	CHECK(exists_at(outside, "passwd") && exists_at(outside, "shadow"));
+	snprintf(other, sizeof other, "%s/other/tmp", top);
+	CHECK(exists_at(other, "f"));
+	/* mail itself a link to a tree with a tmp/ */
+	snprintf(mail, sizeof mail, "%s/%s", data, MAIL_DIR_NAME);
+	snprintf(path, sizeof path, "%s/%s.real", data, MAIL_DIR_NAME);
+	CHECK_INT(rename(mail, path), 0);
+	snprintf(path, sizeof path, "%s/tree", top);
+	make_dir(path, sizeof path, top, "tree", "u");
+	make_dir(path, sizeof path, top, "tree/u", "tmp");
+	CHECK_INT(put_file(path, "f", "x\n"), 0);
+	snprintf(other, sizeof other, "%s/tree", top);
+	CHECK_INT(symlink(other, mail), 0);
+	CHECK_INT(maildir_clean_tmp(data), -1);
+	CHECK(exists_at(path, "f"));
+}
+
+UNIT_TEST(maildir_ensure_follows_no_link)
+{
+	const char *top = unit_tmpdir();
+	char data[600], mail[620], outside[600], path[700], err[1024];
+
+	make_dir(outside, sizeof outside, top, "outside", NULL);
+	make_dir(data, sizeof data, top, "data", NULL);
+	snprintf(mail, sizeof mail, "%s/%s", data, MAIL_DIR_NAME);
+	CHECK_INT(symlink(outside, mail), 0);                 /* mail -> outside */
+	CHECK_INT(maildir_ensure(data, "bob", err, sizeof err), -1);
+	CHECK(strstr(err, "symbolic link") != NULL);
+	CHECK(!exists_at(outside, "bob"));
+	CHECK_INT(unlink(mail), 0);
+	make_dir(mail, sizeof mail, data, MAIL_DIR_NAME, NULL);
+	snprintf(path, sizeof path, "%s/bob", mail);           /* mail/bob -> outside */
+	CHECK_INT(symlink(outside, path), 0);
+	CHECK_INT(maildir_ensure(data, "bob", err, sizeof err), -1);
+	CHECK(!exists_at(outside, "tmp"));
+	CHECK_INT(unlink(path), 0);
+	make_dir(path, sizeof path, mail, "bob", NULL);        /* mail/bob/new -> outside */
+	snprintf(path, sizeof path, "%s/bob/new", mail);
+	CHECK_INT(symlink(outside, path), 0);
+	CHECK_INT(maildir_ensure(data, "bob", err, sizeof err), -1);
+	CHECK(strstr(err, "bob/new") != NULL);
+	CHECK_INT(unlink(path), 0);
+	CHECK_INT(maildir_ensure(data, "bob", err, sizeof err), 0);
+	CHECK_INT(count_in(data, "bob", "new", NULL, 0), 0);
+	DIR *d = opendir(outside);
+	int n = 0;
+	for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	if (d != NULL)
+		closedir(d);
+	CHECK_INT(n, 0);
+}
+
+UNIT_TEST(maildir_exists_and_purge)
+{
+	const char *top = unit_tmpdir();
+	const char *users[] = { "bob" };
+	char data[600], outside[600], path[700], err[1024];
+	size_t files = 99;
+	struct maildir_msg *m, *partial;
+
+	make_dir(outside, sizeof outside, top, "outside", NULL);
+	CHECK_INT(put_file(outside, "passwd", "root-only\n"), 0);
+	make_dir(data, sizeof data, top, "data", NULL);
+	CHECK_INT(maildir_exists(data, "bob"), 0);
+	CHECK_INT(maildir_purge(data, "bob", &files, err, sizeof err), 0);
+	CHECK_INT(files, 0);
+	m = maildir_begin(data, "bob", err, sizeof err);
+	CHECK(m != NULL && maildir_commit(m, users, 1, err, sizeof err) == 0);
+	partial = maildir_begin(data, "bob", err, sizeof err);   /* a partial one too */
+	CHECK(partial != NULL);
+	CHECK_INT(maildir_exists(data, "bob"), 1);
+	CHECK_INT(maildir_exists(data, "../x"), -1);
+	/* a link inside: checked first, so nothing at all is removed */
+	snprintf(path, sizeof path, "%s/%s/bob/cur/evil", data, MAIL_DIR_NAME);
+	snprintf(err, sizeof err, "%s/passwd", outside);
+	CHECK_INT(symlink(err, path), 0);
+	CHECK_INT(maildir_purge(data, "bob", &files, err, sizeof err), -1);
+	CHECK(strstr(err, "cur/evil") != NULL && strstr(err, "symbolic link") != NULL);
+	CHECK(exists_at(outside, "passwd"));
+	CHECK_INT(count_in(data, "bob", "new", NULL, 0), 1);
+	CHECK_INT(count_in(data, "bob", "tmp", NULL, 0), 1);
+	CHECK_INT(unlink(path), 0);
+	/* a stranger in the Maildir itself stops it too */
+	snprintf(path, sizeof path, "%s/%s/bob", data, MAIL_DIR_NAME);
+	CHECK_INT(put_file(path, "notes", "x"), 0);
+	CHECK_INT(maildir_purge(data, "bob", &files, err, sizeof err), -1);
+	CHECK(strstr(err, "bob/notes") != NULL);
+	snprintf(path, sizeof path, "%s/%s/bob/notes", data, MAIL_DIR_NAME);
+	CHECK_INT(unlink(path), 0);
+	CHECK_INT(maildir_purge(data, "bob", &files, err, sizeof err), 1);
+	CHECK_INT(files, 2);
+	CHECK_INT(maildir_exists(data, "bob"), 0);
+	/* the Maildir a link: the link is named, its target left */
+	snprintf(path, sizeof path, "%s/%s/carol", data, MAIL_DIR_NAME);
+	CHECK_INT(symlink(outside, path), 0);
+	CHECK_INT(maildir_exists(data, "carol"), 1);
+	CHECK_INT(maildir_purge(data, "carol", &files, err, sizeof err), -1);
+	CHECK(strstr(err, "symbolic link") != NULL);
+	CHECK(exists_at(outside, "passwd"));
+	maildir_abort(partial);   /* frees; its file went with the purge */
 }
