@@ -4,6 +4,7 @@
  * set before threads start and read-only afterwards.
  */
 #include "log.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +25,12 @@ log_open(const char *path, int to_stderr)
 	log_stderr = to_stderr;
 	if (path == NULL)
 		return 0;
-	/* O_NOFOLLOW: the server opens its log as root, in a data dir whose owner
-	 * (the --user account) could have made it a link to a system file */
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* The server opens its log as root, in a data dir whose owner (the --user
+	 * account) could have put there a link to a system file, a FIFO (an
+	 * open that never returns) or, as root appends to it, a hard link: only
+	 * a regular file is taken, and as root only one with a single link. */
+	int fd = fsutil_open_file(AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND, 0600,
+	                          geteuid() == 0);
 	if (fd == -1)
 		return -1;
 	if (log_fd != -1)

@@ -14,7 +14,9 @@
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
 /* Opens (appends to, creates 0600) PATH, or no file when PATH is NULL; with
- * to_stderr, every line also goes to stderr. 0, or -1 with errno set. */
+ * to_stderr, every line also goes to stderr. PATH must be a regular file,
+ * not a symbolic link, and as root one with a single link. 0, or -1 with
+ * errno set (fsutil_strerror() names the refusals). */
 int  log_open(const char *path, int to_stderr);
 void log_close(void);
 void log_set_debug(int on);

@@ -5,9 +5,11 @@
  */
 #include "control.h"
 #include "defaults.h"
+#include "fsutil.h"
 #include "stats.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,14 @@ control_fetch(const char *data_dir, char *buf, size_t len)
 	char err[256];
 	if (control_addr(data_dir, &sa, err, sizeof err) == -1) {
 		fprintf(stderr, "sealed: %s\n", err);
+		return -1;
+	}
+	/* run as root too, in a data dir another account may own: a link there
+	 * could point root's connect at any socket of the system */
+	struct stat st;
+	if (fstatat(AT_FDCWD, sa.sun_path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "sealed: no running server at %s (%s)\n", sa.sun_path,
+		        S_ISLNK(st.st_mode) ? fsutil_strerror(ELOOP) : "not a socket");
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

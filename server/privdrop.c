@@ -10,9 +10,16 @@
  * AT_SYMLINK_NOFOLLOW, directories opened O_NOFOLLOW), and it leaves alone a
  * root-owned file with several links in a directory that root did not own:
  * that could be a hard link to a system file planted there.
+ *
+ * Started as root without --user, the server does everything as root:
+ * delivery, POP3's reads and deletes, media. It then refuses a data dir
+ * tree in which another account owns (or may write) a directory: after an
+ * earlier --user run that account could have left a link to any directory
+ * in place of any name there.
  */
 #include "privdrop.h"
 #include "defaults.h"
+#include "fsutil.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -26,6 +33,8 @@
 #include <unistd.h>
 
 #define PRIVDROP_DEPTH 3   /* mail/USER/{tmp,new,cur}/FILE below mail/ */
+#define PRIVDROP_CHECK_DEPTH 3   /* directories down to mail/USER/{tmp,new,cur} */
+#define PRIVDROP_WHAT_MAX 1024   /* a path below the data dir, for a message */
 
 struct owner {
 	uid_t uid;
@@ -108,7 +117,7 @@ privdrop_chown_data(const char *data_dir, const struct owner *o, char *err, size
 			goto out;
 	}
 	what = MAIL_DIR_NAME;
-	int mfd = openat(dfd, MAIL_DIR_NAME, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int mfd = fsutil_dir_below(dfd, MAIL_DIR_NAME, NULL);
 	if (mfd == -1) {
 		rc = errno == ENOENT ? 0 : -1;
 		goto out;
@@ -118,7 +127,7 @@ privdrop_chown_data(const char *data_dir, const struct owner *o, char *err, size
 out:
 	if (rc == -1)
 		snprintf(err, errlen, "chown %s%s%s: %s", data_dir, what == data_dir ? "" : "/",
-		         what == data_dir ? "" : what, strerror(errno));
+		         what == data_dir ? "" : what, fsutil_strerror(errno));
 	if (dfd != -1)
 		close(dfd);
 	return rc;
@@ -154,4 +163,86 @@ privdrop(const char *user, const char *data_dir, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* 1 when another account than root could change directory ST: not root's,
+ * or writable by its group or others. */
+static int
+privdrop_foreign(const struct stat *st)
+{
+	return st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH)) != 0;
+}
+
+/* Checks the directories in DFD (WHAT: its path below the data dir, "" for
+ * the data dir) and, DEPTH levels further down, theirs. Links are not
+ * followed: root made them (the directory holding them is root's).
+ * 0; 1 with WHAT set to the first foreign one and *ST its status; -1 when a
+ * directory cannot be read (errno set). */
+static int
+privdrop_check_tree(int dfd, char *what, size_t len, int depth, struct stat *st)
+{
+	int copy = fcntl(dfd, F_DUPFD_CLOEXEC, 0), rc = 0, sub;
+	DIR *d = copy == -1 ? NULL : fdopendir(copy);
+	size_t base = strlen(what);
+	struct dirent *e;
+
+	if (d == NULL) {
+		if (copy != -1)
+			close(copy);
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dfd, e->d_name, st, AT_SYMLINK_NOFOLLOW) == -1 || !S_ISDIR(st->st_mode))
+			continue;
+		snprintf(what + base, len - base, "%s%s", base ? "/" : "", e->d_name);
+		if (privdrop_foreign(st))
+			rc = 1;
+		else if (depth > 0) {
+			if ((sub = fsutil_dir_below(dfd, e->d_name, NULL)) == -1)
+				rc = -1;
+			else {
+				rc = privdrop_check_tree(sub, what, len, depth - 1, st);
+				close(sub);
+			}
+		}
+		if (rc == 0)
+			what[base] = '\0';
+	}
+	int saved = errno;
+	closedir(d);
+	errno = saved;
+	return rc;
+}
+
+int
+privdrop_check_root_tree(const char *data_dir, char *err, size_t errlen)
+{
+	char what[PRIVDROP_WHAT_MAX] = "";
+	struct stat st;
+	int dfd, rc = 0;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((dfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(dfd, &st) == -1) {
+		snprintf(err, errlen, "cannot open %s: %s", data_dir, strerror(errno));
+		rc = -1;
+		goto out;
+	}
+	if (!privdrop_foreign(&st))
+		rc = privdrop_check_tree(dfd, what, sizeof what, PRIVDROP_CHECK_DEPTH - 1, &st);
+	else
+		rc = 1;
+	if (rc == -1)
+		snprintf(err, errlen, "cannot check %s/%s: %s", data_dir, what, fsutil_strerror(errno));
+	if (rc == 1)
+		snprintf(err, errlen, "%s%s%s belongs to uid %lu (mode %04o), which could plant links "
+		         "there: as root, start with --user that account, or give %s back to root "
+		         "(chown -R root: and chmod go-w)", data_dir, what[0] ? "/" : "", what,
+		         (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777), data_dir);
+out:
+	if (dfd != -1)
+		close(dfd);
+	return rc == 0 ? 0 : -1;
 }

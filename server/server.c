@@ -8,6 +8,7 @@
 #include "server.h"
 #include "control.h"
 #include "defaults.h"
+#include "fsutil.h"
 #include "iplimit.h"
 #include "jobs.h"
 #include "listener.h"
@@ -358,9 +359,11 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 
 	if (server_mkdir(cfg->data_dir, err, errlen) == -1)
 		return -1;
+	if (cfg->run_as_user == NULL && privdrop_check_root_tree(cfg->data_dir, err, errlen) == -1)
+		return -1;
 	snprintf(path, sizeof path, "%s/%s", cfg->data_dir, LOG_FILE_NAME);
 	if (log_open(path, 1) == -1) {
-		snprintf(err, errlen, "cannot open log %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot open log %s: %s", path, fsutil_strerror(errno));
 		return -1;
 	}
 	log_set_debug(cfg->debug);
@@ -380,15 +383,16 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	int cleaned = maildir_clean_tmp(cfg->data_dir);
-	if (cleaned > 0)
-		log_info("removed %d partial message(s) left in tmp/ by an earlier run", cleaned);
 	if (server_listen(cfg, lp, err, errlen) == -1)
 		return -1;
 	if ((lp->ctlfd = control_listen(cfg->data_dir, err, errlen)) == -1)
 		return -1;
 	if (cfg->run_as_user != NULL && privdrop(cfg->run_as_user, cfg->data_dir, err, errlen) == -1)
 		return -1;
+	/* after the drop: what the clean deletes, it deletes as the account */
+	int cleaned = maildir_clean_tmp(cfg->data_dir);
+	if (cleaned > 0)
+		log_info("removed %d partial message(s) left in tmp/ by an earlier run", cleaned);
 	if ((lp->sigfd = server_signals()) == -1) {
 		snprintf(err, errlen, "cannot set up signal handling");
 		return -1;

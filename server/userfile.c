@@ -164,7 +164,7 @@ userfile_id_of(const char *path, struct userfile_id *id)
 	struct stat st;
 
 	memset(id, 0, sizeof *id);
-	if (stat(path, &st) == 0)
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		userfile_id_set(id, &st);
 	else if (errno != ENOENT)
 		return -1;
@@ -232,14 +232,22 @@ userfile_read(const char *path, struct user_list *l, struct userfile_id *id)
 	size_t cap = 0;
 	unsigned lineno = 0;
 	int rc = 0;
-	FILE *f = fopen(path, "re");
+	/* read as root too (admin commands, the server before --user drops), in
+	 * a data dir another account may own: a link is not followed, nor is
+	 * anything but a regular file read, nor, as root, one with several links */
+	int fd = fsutil_open_file(AT_FDCWD, path, O_RDONLY, 0, geteuid() == 0);
+	FILE *f = fd == -1 ? NULL : fdopen(fd, "r");
 
 	if (id != NULL)
 		*id = none;
 	if (f == NULL) {
-		if (errno == ENOENT)
+		int saved = errno;
+		if (fd != -1)
+			close(fd);
+		if (saved == ENOENT)
 			return 0;
-		log_warn("open %s", path);
+		log_warnx("open %s: %s", path, fsutil_strerror(saved));
+		errno = saved;
 		return -1;
 	}
 	if (fstat(fileno(f), &st) == -1) {
@@ -341,7 +349,8 @@ userfile_write(const char *dir, const struct user_list *l, size_t skip,
 	if (userfile_tmp_names(dir, tmp, path) == -1 ||
 	    userfile_format(l, skip, &buf, &len) == -1)
 		goto fail;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, DATA_FILE_MODE)) == -1)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	               DATA_FILE_MODE)) == -1)
 		goto fail;
 	created = 1;
 	userfile_give_to_owner(fd, dir);
@@ -382,11 +391,13 @@ userfile_lock(const char *dir, int create, char *err, size_t errlen)
 		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	/* as root (admin commands), not a link, a FIFO nor a hard link */
 	if (userfile_join(path, sizeof path, dir, USERS_LOCK_NAME) == -1 ||
-	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, DATA_FILE_MODE)) == -1) {
+	    (fd = fsutil_open_file(AT_FDCWD, path, O_RDWR | O_CREAT, DATA_FILE_MODE,
+	                           geteuid() == 0)) == -1) {
 		if (!create && errno == ENOENT)
 			return -2;
-		snprintf(err, errlen, "open %s/%s: %s", dir, USERS_LOCK_NAME, strerror(errno));
+		snprintf(err, errlen, "open %s/%s: %s", dir, USERS_LOCK_NAME, fsutil_strerror(errno));
 		return -1;
 	}
 	userfile_give_to_owner(fd, dir);

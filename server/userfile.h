@@ -61,7 +61,9 @@ int userfile_valid_name(const char *name);
 int userfile_path(char *out, size_t len, const char *dir);
 
 /* Reads file PATH into L (empty, { 0 }; a missing file is no users) and, when
- * ID is not NULL, sets what the file read looked like. A blank line is
+ * ID is not NULL, sets what the file read looked like. PATH must be a
+ * regular file and no symbolic link (as root, one with a single link too:
+ * it may be read in a data dir another account owns). A blank line is
  * ignored; a malformed or repeated one is skipped with a warning naming its
  * number, never its text (it may be a secret). 0, or -1 (logged; L then
  * holds what was read so far, for the caller to free). */
@@ -73,7 +75,8 @@ struct user *userfile_list_find(const struct user_list *l, const char *name);
 /* Frees what L holds and empties it ({ 0 }). */
 void userfile_list_free(struct user_list *l);
 
-/* What PATH looks like now, into *ID (present 0 when it does not exist).
+/* What PATH (a link itself, not its target) looks like now, into *ID
+ * (present 0 when it does not exist).
  * 0, or -1 with errno when stat fails other than with ENOENT. */
 int userfile_id_of(const char *path, struct userfile_id *id);
 

@@ -11,6 +11,12 @@
   when root owns it, are accepted), at start-up and on SIGHUP.
 - Root never follows a link its --user account could plant: admin commands
   (users.lock), the log at start-up, the chown before the drop.
+- Issue 12: nor the partial-message clean at start-up (mail/x/tmp -> a root
+  folder, mail -> one), nor useradd's Maildir (even when the account swaps
+  mail for a link at the worst moment), nor the users file (a link or hard
+  link to a root-only file), nor the log (a FIFO, a hard link), nor
+  `sealed status` (sealed.sock -> another socket); and root without --user
+  refuses a data dir tree the account owns.
 """
 
 import os
@@ -312,5 +318,363 @@ def test_root_never_follows_links_planted_in_the_data_dir():
             print("# planted links: users.lock (useradd refused, target kept), sealed.log "
                   "(start refused, target unwritten), mail/x (not followed by the chown)",
                   flush=True)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+# --- issue 12: nothing root does in the data dir follows a planted link -------
+
+def _victim_dir(top, name, sub=None):
+    """A root-only folder outside the data dir (stands for /etc) holding
+    copies of passwd and shadow, in SUB when given. Its file paths."""
+    d = os.path.join(top, name, sub) if sub else os.path.join(top, name)
+    os.makedirs(d, 0o700)
+    os.chmod(os.path.join(top, name), 0o700)
+    files = []
+    for src in ("/etc/passwd", "/etc/shadow"):
+        dst = os.path.join(d, os.path.basename(src))
+        if os.path.exists(src):
+            shutil.copyfile(src, dst)
+        else:
+            with open(dst, "w") as f:
+                f.write("root-only\n")
+        os.chmod(dst, 0o600)
+        files.append(dst)
+    return files
+
+
+def _give(path, pw):
+    """chown -R PATH to the account, as an earlier --user run leaves it
+    (links themselves, never their targets)."""
+    os.lchown(path, pw.pw_uid, pw.pw_gid)
+    for root, dirs, files in os.walk(path):
+        for n in dirs + files:
+            os.lchown(os.path.join(root, n), pw.pw_uid, pw.pw_gid)
+
+
+def _plant(target, link, pw):
+    """What the account does: LINK -> TARGET, the link its own."""
+    os.symlink(target, link)
+    os.lchown(link, pw.pw_uid, pw.pw_gid)
+
+
+def _data_for(top, pw, users=("alice",)):
+    """A data dir made by root's useradd, then left to the account."""
+    data = os.path.join(top, "data")
+    for u in users:
+        r = lib.useradd(data, u, DEFAULT_USERS.get(u, u + "-Secret-9"))
+        check(r.returncode == 0, "useradd %s: %s" % (u, tail(r.stderr)))
+    _give(data, pw)
+    return data
+
+
+def _start_once(s, seconds=20):
+    """Runs server S's command to its exit (a server that refuses to start);
+    one that keeps running is a hang, so a test failure."""
+    return run(s.command(), timeout=seconds)
+
+
+def _intact(files):
+    return all(os.path.exists(f) and os.stat(f).st_uid == 0 for f in files)
+
+
+@timeout(180)
+def test_start_as_root_cleans_tmp_through_no_planted_link():
+    """The partial-message clean at start-up (root, then --user) never follows
+    a link the account planted: mail/x/tmp -> a root folder, mail -> one;
+    without --user, root refuses a data dir the account owns."""
+    if _root_only():
+        return
+    top = tempfile.mkdtemp(prefix="sealed-clean.")
+    os.chmod(top, 0o711)
+    try:
+        with SystemUser() as pw:
+            certs = _private_tree(top)[1]
+            data = _data_for(top, pw)
+            mail = os.path.join(data, "mail")
+            # 1. mail/x/tmp -> /etc-like folder, started with --user
+            victim = _victim_dir(top, "victim")
+            x = os.path.join(mail, "x")
+            os.mkdir(x, 0o700)
+            os.chown(x, pw.pw_uid, pw.pw_gid)
+            _plant(os.path.dirname(victim[0]), os.path.join(x, "tmp"), pw)
+            s = HardServer(name="clean-x", users={}, certs=certs, data_dir=data,
+                           args=["--user", USER])
+            s.users_added = True
+            s.start()
+            code = s.stop()
+            check(_intact(victim), "the clean deleted files through mail/x/tmp: %r"
+                  % os.listdir(os.path.dirname(victim[0])))
+            log = s.log()
+            check(code == 0 and "mail/x/tmp: a symbolic link, not followed" in log,
+                  "exit %s; the log does not name the link it refused: %s"
+                  % (code, tail(log, 4)))
+            # 2. mail itself -> a root folder holding u/tmp/FILES
+            victim2 = _victim_dir(top, "victim2", "u/tmp")
+            os.rename(mail, mail + ".old")
+            _plant(os.path.join(top, "victim2"), mail, pw)
+            s2 = HardServer(name="clean-mail", users={}, certs=certs, data_dir=data,
+                            args=["--user", USER])
+            s2.users_added = True
+            r = _start_once(s2)
+            err = r.stderr.decode()
+            check(_intact(victim2), "the clean deleted files through mail -> victim2")
+            check(r.returncode != 0 and "mail: a symbolic link, not followed" in err,
+                  "start with mail a link: exit %d, %r" % (r.returncode, tail(err)))
+            os.unlink(mail)
+            os.rename(mail + ".old", mail)
+            # 3. the same tree, root without --user: refused before anything
+            s3 = HardServer(name="clean-root", users={}, certs=certs, data_dir=data)
+            s3.users_added = True
+            r = _start_once(s3)
+            err = r.stderr.decode().strip().splitlines()
+            check(_intact(victim), "root without --user deleted files through mail/x/tmp")
+            check(r.returncode != 0 and len(err) == 1 and ("belongs to uid %d" % pw.pw_uid)
+                  in err[0] and "--user" in err[0],
+                  "root without --user in the account's tree: exit %d, %r"
+                  % (r.returncode, err))
+            print("# planted: mail/x/tmp -> root dir (clean refused it, %d files kept), "
+                  "mail -> root dir (start refused), root without --user (%s)"
+                  % (len(victim), err[0][:80]), flush=True)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+SHIM_C = r"""
+/* Stands for the data dir's owner winning the race against root: just
+ * before root makes directory $SHIM_NAME, $SHIM_MAIL becomes a link to
+ * $SHIM_TARGET (the real folder moved aside). */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int done;
+
+static void
+shim_swap(const char *path)
+{
+	const char *want = getenv("SHIM_NAME"), *mail = getenv("SHIM_MAIL");
+	const char *to = getenv("SHIM_TARGET"), *base = strrchr(path, '/');
+	char aside[4096];
+
+	base = base ? base + 1 : path;
+	if (done || !want || !mail || !to || strcmp(base, want) != 0)
+		return;
+	done = 1;
+	snprintf(aside, sizeof aside, "%s.aside", mail);
+	if (rename(mail, aside) == 0 && symlink(to, mail) == 0)
+		lchown(mail, (uid_t)atoi(getenv("SHIM_UID")), (gid_t)atoi(getenv("SHIM_GID")));
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	int (*real)(const char *, mode_t) = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
+	shim_swap(path);
+	return real(path, mode);
+}
+
+int
+mkdirat(int dfd, const char *path, mode_t mode)
+{
+	int (*real)(int, const char *, mode_t) =
+		(int (*)(int, const char *, mode_t))dlsym(RTLD_NEXT, "mkdirat");
+	shim_swap(path);
+	return real(dfd, path, mode);
+}
+"""
+
+
+def _race_shim(top):
+    """The LD_PRELOAD shim above, built; None (and why) when there is no cc."""
+    src, so = os.path.join(top, "shim.c"), os.path.join(top, "shim.so")
+    with open(src, "w") as f:
+        f.write(SHIM_C)
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None, "no C compiler for the race shim"
+    r = run([cc, "-shared", "-fPIC", "-o", so, src, "-ldl"])
+    if r.returncode != 0:
+        return None, "cannot build the race shim: %s" % tail(r.stderr)
+    return so, ""
+
+
+def _listing(d):
+    return sorted(os.listdir(d))
+
+
+@timeout(120)
+def test_useradd_as_root_makes_no_maildir_through_a_planted_link():
+    """`sealed useradd` as root in the account's data dir: mail -> outside,
+    mail/NAME -> outside, and mail swapped for a link just before root makes
+    the Maildir (the race, won every time by an LD_PRELOAD shim): nothing
+    appears outside."""
+    if _root_only():
+        return
+    top = tempfile.mkdtemp(prefix="sealed-useradd.")
+    os.chmod(top, 0o711)
+    try:
+        with SystemUser() as pw:
+            data = _data_for(top, pw)
+            mail = os.path.join(data, "mail")
+            outside = os.path.join(top, "outside")           # stands for /etc
+            os.mkdir(outside, 0o755)
+            os.rename(mail, mail + ".real")
+            _plant(outside, mail, pw)                        # mail -> outside
+            r = lib.useradd(data, "bob", "bob-Secret-2")
+            check(_listing(outside) == [], "useradd bob made %r outside" % _listing(outside))
+            check(b"symbolic link" in r.stderr, "useradd bob: %r" % tail(r.stderr))
+            os.unlink(mail)
+            os.rename(mail + ".real", mail)
+            _plant(outside, os.path.join(mail, "carol"), pw)  # mail/carol -> outside
+            r = lib.useradd(data, "carol", "carol-Secret-3")
+            check(_listing(outside) == [], "useradd carol made %r outside" % _listing(outside))
+            so, why = _race_shim(top)
+            if so is None:
+                skip(why)
+                return
+            env = {"LD_PRELOAD": so, "SHIM_NAME": "erin", "SHIM_MAIL": mail,
+                   "SHIM_TARGET": outside, "SHIM_UID": str(pw.pw_uid),
+                   "SHIM_GID": str(pw.pw_gid),
+                   "ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") +
+                                    ":verify_asan_link_order=0").lstrip(":")}
+            r = run([sealed(), "--data-dir", data, "useradd", "erin"],
+                    input="erin-Secret-5\n", env=env)
+            check(os.path.islink(mail), "the shim did not swap mail for a link: %s"
+                  % tail(r.stderr))
+            check(_listing(outside) == [], "useradd erin, raced, made %r outside (owner %s)"
+                  % (_listing(outside), [os.lstat(os.path.join(outside, n)).st_uid
+                                         for n in _listing(outside)]))
+            check(r.returncode == 0 and os.path.isdir(
+                os.path.join(mail + ".aside", "erin", "new")),
+                "raced useradd erin: exit %d, %s" % (r.returncode, tail(r.stderr)))
+            print("# useradd as root: mail -> outside, mail/carol -> outside and the race "
+                  "(mail swapped just before mkdir erin) made nothing outside", flush=True)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@timeout(120)
+def test_users_file_through_a_planted_link_is_not_read_as_root():
+    """users -> a root-only file outside, or a hard link to one: `sealed users`
+    as root refuses it, and the server started as root refuses to start
+    (never loads its lines)."""
+    if _root_only():
+        return
+    top = tempfile.mkdtemp(prefix="sealed-users.")
+    os.chmod(top, 0o711)
+    try:
+        with SystemUser() as pw:
+            certs = _private_tree(top)[1]
+            scratch = os.path.join(top, "scratch")
+            r = lib.useradd(scratch, "eve", "eve-Secret-6")
+            check(r.returncode == 0, "useradd eve: %s" % tail(r.stderr))
+            secret = os.path.join(top, "secret")              # a root-only file outside
+            shutil.copyfile(os.path.join(scratch, "users"), secret)
+            os.chmod(secret, 0o600)
+            data = _data_for(top, pw)
+            users = os.path.join(data, "users")
+            os.unlink(users)
+            _plant(secret, users, pw)
+            results = []
+            for kind in ("symlink", "hard link"):
+                if kind == "hard link":
+                    os.unlink(users)
+                    os.link(secret, users)                    # as root: the test's stand-in
+                r = run([sealed(), "--data-dir", data, "users"])
+                check(r.returncode != 0 and b"eve" not in r.stdout,
+                      "`sealed users` as root read users (%s): exit %d, %r"
+                      % (kind, r.returncode, r.stdout))
+                s = HardServer(name="users-link", users={}, certs=certs, data_dir=data,
+                               args=["--user", USER])
+                s.users_added = True
+                r2 = _start_once(s)
+                check(r2.returncode != 0 and b"users" in r2.stderr,
+                      "start with users a %s: exit %d, %r" % (kind, r2.returncode,
+                                                              tail(r2.stderr)))
+                results.append("%s: %s" % (kind, tail(r.stderr)))
+            print("# users -> root-only file: %s" % "; ".join(results), flush=True)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@timeout(120)
+def test_log_fifo_or_hard_link_is_refused_at_start():
+    """sealed.log a FIFO (an open that would never return) or a hard link to
+    a root file (root would append to it): start refused in one line, the
+    file untouched."""
+    if _root_only():
+        return
+    top = tempfile.mkdtemp(prefix="sealed-log.")
+    os.chmod(top, 0o711)
+    try:
+        with SystemUser() as pw:
+            certs = _private_tree(top)[1]
+            data = _data_for(top, pw)
+            log = os.path.join(data, "sealed.log")
+            if os.path.exists(log):
+                os.unlink(log)
+            os.mkfifo(log, 0o600)
+            os.chown(log, pw.pw_uid, pw.pw_gid)
+            s = HardServer(name="log-fifo", users={}, certs=certs, data_dir=data,
+                           args=["--user", USER])
+            s.users_added = True
+            r = _start_once(s)
+            err = r.stderr.decode().strip().splitlines()
+            check(r.returncode != 0 and len(err) == 1 and "not a regular file" in err[0],
+                  "start with sealed.log a FIFO: exit %d, %r" % (r.returncode, err))
+            os.unlink(log)
+            target = os.path.join(top, "root-file")
+            with open(target, "w") as f:
+                f.write("root-only\n")
+            os.chmod(target, 0o600)
+            os.link(target, log)
+            r2 = _start_once(s)
+            err2 = r2.stderr.decode().strip().splitlines()
+            with open(target) as f:
+                check(f.read() == "root-only\n", "the server appended its log to a hard link")
+            check(r2.returncode != 0 and len(err2) == 1 and "hard links" in err2[0],
+                  "start with sealed.log a hard link: exit %d, %r" % (r2.returncode, err2))
+            print("# sealed.log: FIFO (%s), hard link (%s)" % (err[0][-40:], err2[0][-40:]),
+                  flush=True)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@timeout(60)
+def test_status_connects_through_no_planted_socket_link():
+    """sealed.sock -> another socket of the system: `sealed status` as root
+    refuses it and never connects there."""
+    if _root_only():
+        return
+    import socket
+    top = tempfile.mkdtemp(prefix="sealed-sock.")
+    try:
+        with SystemUser() as pw:
+            data = _data_for(top, pw)
+            other = os.path.join(top, "other.sock")
+            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                srv.bind(other)
+                srv.listen(4)
+                srv.setblocking(False)
+                _plant(other, os.path.join(data, "sealed.sock"), pw)
+                r = run([sealed(), "--data-dir", data, "status"], timeout=10)
+                err = r.stderr.decode().strip().splitlines()
+                check(r.returncode != 0 and len(err) == 1 and "symbolic link" in err[0],
+                      "status through a planted link: exit %d, %r" % (r.returncode, err))
+                try:
+                    c, _ = srv.accept()
+                    c.close()
+                    raise lib.TestFailure("`sealed status` connected to the link's target")
+                except BlockingIOError:
+                    pass
+            finally:
+                srv.close()
     finally:
         shutil.rmtree(top, ignore_errors=True)
