@@ -1,6 +1,6 @@
 /*
- * admin.c: the admin commands of `sealed` (useradd, passwd, userdel, users,
- * status, monitor). Owns reading a new password (the first line of stdin, or
+ * admin.c: the admin commands of `sealed` (useradd, passwd, userdel [--purge],
+ * users, status, monitor). Owns reading a new password (the first line of stdin, or
  * two prompts with echo off on a terminal, the terminal and signal handlers
  * restored on every path) and the one-line "sealed: ..." errors. The user
  * file work is userfile.c's; status and monitor are control.c's. Runs on the
@@ -33,9 +33,10 @@
 
 struct admin_cmd {
 	const char *word;
-	int         nargs;                /* arguments after the word */
 	const char *usage;
-	int       (*run)(const char *data_dir, char **argv);
+	int       (*run)(const char *data_dir, char **argv, int purge);
+	int         nargs;                /* arguments after the word */
+	int         takes_purge;          /* --purge is one of its options */
 };
 
 /* Set by a signal while a prompt waits; the read then gives up. */
@@ -184,12 +185,13 @@ admin_bad_name(void)
 
 /* useradd NAME: a new user with a password from stdin or the terminal. */
 static int
-admin_useradd(const char *data_dir, char **argv)
+admin_useradd(const char *data_dir, char **argv, int purge)
 {
 	char pass[PASS_BUF], err[512];
 	const char *name = argv[1];
 	int rc;
 
+	(void)purge;
 	if (!userfile_valid_name(name))
 		return admin_bad_name();
 	if (userfile_has(data_dir, name) == 1)
@@ -209,12 +211,13 @@ admin_useradd(const char *data_dir, char **argv)
 
 /* passwd NAME: a new password for an existing user. */
 static int
-admin_passwd(const char *data_dir, char **argv)
+admin_passwd(const char *data_dir, char **argv, int purge)
 {
 	char pass[PASS_BUF], err[512];
 	const char *name = argv[1];
 	int rc;
 
+	(void)purge;
 	if (!userfile_valid_name(name))
 		return admin_bad_name();
 	if (userfile_has(data_dir, name) == 0)
@@ -228,52 +231,86 @@ admin_passwd(const char *data_dir, char **argv)
 	return rc == -1 ? admin_fail("%s", err) : 0;
 }
 
-/* userdel NAME: removes the user (the mailbox stays). */
+/* userdel --purge NAME, after the user's line went (DELETED 1) or was
+ * already gone: removes the Maildir, link-safe (maildir_purge). */
 static int
-admin_userdel(const char *data_dir, char **argv)
+admin_purge(const char *data_dir, const char *name, int deleted)
+{
+	char err[1024];
+	size_t files;
+	int rc = maildir_purge(data_dir, name, &files, err, sizeof err);
+
+	if (rc == -1)
+		return admin_fail("%s%s%smailbox not purged: %s", deleted ? "user " : "",
+		                  deleted ? name : "", deleted ? " deleted; " : "", err);
+	if (rc == 0 && !deleted)
+		return admin_fail("no user %s and no mailbox %s/%s/%s", name, data_dir,
+		                  MAIL_DIR_NAME, name);
+	if (rc == 1)
+		printf("removed %s/%s/%s (%zu file%s)\n", data_dir, MAIL_DIR_NAME, name, files,
+		       files == 1 ? "" : "s");
+	return fflush(stdout) == EOF ? admin_fail("write: %s", strerror(errno)) : 0;
+}
+
+/* userdel [--purge] NAME: removes the user; the mailbox stays (and the
+ * command says where) unless --purge, which removes it too, also for a user
+ * deleted earlier. */
+static int
+admin_userdel(const char *data_dir, char **argv, int purge)
 {
 	char err[512];
+	const char *name = argv[1];
+	int rc;
 
-	if (!userfile_valid_name(argv[1]))
+	if (!userfile_valid_name(name))
 		return admin_bad_name();
-	if (userfile_del(data_dir, argv[1], err, sizeof err) == -1)
+	rc = userfile_change(data_dir, USERFILE_DEL, name, NULL, err, sizeof err);
+	if (rc == -1 || (rc == USERFILE_REFUSED && !purge))
 		return admin_fail("%s", err);
-	return 0;
+	if (purge)
+		return admin_purge(data_dir, name, rc == 0);
+	if (maildir_exists(data_dir, name) == 1)
+		printf("%s's mail stays in %s/%s/%s; sealed userdel --purge %s removes it\n", name,
+		       data_dir, MAIL_DIR_NAME, name, name);
+	return fflush(stdout) == EOF ? admin_fail("write: %s", strerror(errno)) : 0;
 }
 
 /* users: one name a line, in file order. */
 static int
-admin_users(const char *data_dir, char **argv)
+admin_users(const char *data_dir, char **argv, int purge)
 {
 	char err[512];
 
 	(void)argv;
+	(void)purge;
 	if (userfile_list(data_dir, stdout, err, sizeof err) == -1)
 		return admin_fail("%s", err);
 	return 0;
 }
 
 static int
-admin_status(const char *data_dir, char **argv)
+admin_status(const char *data_dir, char **argv, int purge)
 {
 	(void)argv;
+	(void)purge;
 	return control_client(data_dir, 0);
 }
 
 static int
-admin_monitor(const char *data_dir, char **argv)
+admin_monitor(const char *data_dir, char **argv, int purge)
 {
 	(void)argv;
+	(void)purge;
 	return control_client(data_dir, 1);
 }
 
 static const struct admin_cmd admin_cmds[] = {
-	{ "useradd", 1, "useradd NAME", admin_useradd },
-	{ "passwd",  1, "passwd NAME",  admin_passwd },
-	{ "userdel", 1, "userdel NAME", admin_userdel },
-	{ "users",   0, "users",        admin_users },
-	{ "status",  0, "status",       admin_status },
-	{ "monitor", 0, "monitor",      admin_monitor },
+	{ "useradd", "useradd NAME",           admin_useradd, 1, 0 },
+	{ "passwd",  "passwd NAME",            admin_passwd,  1, 0 },
+	{ "userdel", "userdel [--purge] NAME", admin_userdel, 1, 1 },
+	{ "users",   "users",                  admin_users,   0, 0 },
+	{ "status",  "status",                 admin_status,  0, 0 },
+	{ "monitor", "monitor",                admin_monitor, 0, 0 },
 };
 
 static const struct admin_cmd *
@@ -292,18 +329,18 @@ admin_is_command(const char *word)
 }
 
 int
-admin_run(const char *data_dir, int argc, char **argv)
+admin_run(const char *data_dir, int argc, char **argv, int purge)
 {
 	const struct admin_cmd *c = admin_find(argc > 0 ? argv[0] : NULL);
 
 	if (c == NULL) {
-		fputs("usage: sealed [options] useradd|passwd|userdel NAME | users | status | monitor\n",
-		      stderr);
+		fputs("usage: sealed [options] useradd|passwd|userdel [--purge] NAME | users | "
+		      "status | monitor\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (argc != c->nargs + 1) {
+	if (argc != c->nargs + 1 || (purge && !c->takes_purge)) {
 		fprintf(stderr, "usage: sealed [options] %s\n", c->usage);
 		return EXIT_USAGE;
 	}
-	return c->run(data_dir, argv);
+	return c->run(data_dir, argv, purge);
 }

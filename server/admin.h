@@ -1,6 +1,6 @@
 /*
  * admin.h: the admin commands of `sealed` (CONTRACT.md): useradd, passwd,
- * userdel, users, status, monitor. Run from main() in place of the server;
+ * userdel [--purge], users, status, monitor. Run from main() in place of the server;
  * they work on the data directory's files (and, for status and monitor, talk
  * to the running server over its control socket).
  */
@@ -11,8 +11,9 @@
 int admin_is_command(const char *word);
 
 /* Runs admin command ARGV[0] with its arguments ARGV[1..ARGC-1] (options
- * already removed) on DATA_DIR. Returns the process exit status: 0 done,
+ * already removed) on DATA_DIR; PURGE: --purge was given (userdel only: it
+ * removes the user's Maildir too). Returns the process exit status: 0 done,
  * 2 bad usage, 1 any other error (one line on stderr). */
-int admin_run(const char *data_dir, int argc, char **argv);
+int admin_run(const char *data_dir, int argc, char **argv, int purge);
 
 #endif

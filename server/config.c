@@ -42,6 +42,7 @@ static const struct opt config_opts[] = {
 	{ "--user",              OPT_STR,  OFF(run_as_user), 0, 0 },
 	{ "--open-registration", OPT_FLAG, OFF(open_registration), 0, 0 },
 	{ "--debug",             OPT_FLAG, OFF(debug), 0, 0 },
+	{ "--purge",             OPT_FLAG, OFF(purge), 0, 0 },
 };
 
 void
@@ -50,6 +51,7 @@ config_usage(void)
 	printf("usage: sealed [options]                 serve until SIGINT or SIGTERM\n"
 	       "       sealed [options] COMMAND [NAME]  useradd NAME | passwd NAME | userdel NAME |\n"
 	       "                                        users | status | monitor\n"
+	       "       sealed [options] userdel --purge NAME   the user's Maildir goes too\n"
 	       "options:\n"
 	       "  --listen ADDR            listen address (%s)\n"
 	       "  --smtp-port N            SMTP submission over TLS, 0 = off (%d)\n"
@@ -166,6 +168,10 @@ config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
 			return -1;
 		}
 		c->admin_argv[c->admin_argc++] = argv[i];
+	}
+	if (c->purge && c->admin_argc == 0) {
+		snprintf(err, errlen, "--purge goes with userdel only");
+		return -1;
 	}
 	if (c->smtp_port == 0 && c->pop3_port == 0 && c->rtsp_port == 0 && c->admin_argc == 0) {
 		snprintf(err, errlen, "every service is turned off: nothing to serve");

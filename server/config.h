@@ -25,6 +25,7 @@ struct config {
 	const char *run_as_user;
 	int         open_registration;
 	int         debug;
+	int         purge;          /* userdel --purge: the Maildir goes too */
 	/* An admin command and its arguments, when one was given. */
 	int         admin_argc;
 	char       *admin_argv[CONFIG_MAX_ARGS];

@@ -24,6 +24,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (cfg.admin_argc > 0)
-		return admin_run(cfg.data_dir, cfg.admin_argc, cfg.admin_argv);
+		return admin_run(cfg.data_dir, cfg.admin_argc, cfg.admin_argv, cfg.purge);
 	return server_run(&cfg);
 }

@@ -12,6 +12,7 @@
 
 #include "defaults.h"
 #include "log.h"
+#include "maildir.h"
 #include "passhash.h"
 #include "userfile.h"
 
@@ -242,15 +243,30 @@ userdb_lookup_locked(struct userdb *db, const char *name, char *hash, size_t len
 	return 1;
 }
 
-/* Open registration of NAME with PASS (KEY its cache key). No lock held:
- * hashes first, then takes the file lock, then db->lock, one at a time. */
+/* Open registration of NAME with PASS (KEY its cache key), refused (AUTH_BAD,
+ * logged) when a Maildir of that name exists. No lock held: hashes first,
+ * then takes the file lock, then db->lock, one at a time. */
 static enum auth_result
 userdb_register(struct userdb *db, const char *name, const char *pass,
                 const unsigned char *key)
 {
 	char hash[HASH_MAX], err[256];
-	int rc;
+	int rc = maildir_exists(db->dir, name);
 
+	/* a deleted user's Maildir stays (userdel without --purge): whoever
+	 * registered the name next would read that mail */
+	if (rc == 1 && userdb_exists(db, name))   /* registered meanwhile */
+		return userdb_verify(db, name, pass, 0);
+	if (rc != 0) {
+		if (rc == 1)
+			log_warnx("register %s refused: %s/%s/%s exists (a deleted user's mail?)",
+			          name, db->dir, MAIL_DIR_NAME, name);
+		else
+			log_warn("register %s refused: cannot tell whether %s/%s/%s exists", name,
+			         db->dir, MAIL_DIR_NAME, name);
+		passhash_dummy(pass);
+		return rc == 1 ? AUTH_BAD : AUTH_ERROR;
+	}
 	if (passhash_make(pass, hash, sizeof hash) == -1) {
 		log_warnx("register %s: cannot hash the password", name);
 		return AUTH_ERROR;

@@ -31,7 +31,8 @@ void userdb_free(struct userdb *);
 int userdb_refresh(struct userdb *);
 
 /* Checks NAME and PASS. With OPEN_REGISTRATION, a valid unknown NAME is added
- * with PASS (AUTH_REGISTERED). Slow (crypt); thread-safe. */
+ * with PASS (AUTH_REGISTERED), unless DATA_DIR/mail/NAME exists (a deleted
+ * user's mail: AUTH_BAD, logged). Slow (crypt); thread-safe. */
 enum auth_result userdb_verify(struct userdb *, const char *name, const char *pass,
                                int open_registration);
 

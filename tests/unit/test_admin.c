@@ -1,7 +1,8 @@
 /* test_admin.c: the admin commands as `sealed` runs them: usage errors,
  * useradd/passwd/userdel/users round trips with the password on stdin,
- * refusals with one "sealed: ..." line, and the two prompts on a terminal
- * (echo off, restored afterwards). */
+ * refusals with one "sealed: ..." line, the two prompts on a terminal
+ * (echo off, restored afterwards), and userdel saying where the mail stays
+ * or, with --purge, removing it. */
 #include "unit.h"
 #include "admin.h"
 #include "defaults.h"
@@ -48,6 +49,9 @@ swap_fd(int target, int newfd)
 	return saved;
 }
 
+/* --purge for the admin commands run_admin_fd() runs (userdel). */
+static int run_purge;
+
 /* Runs admin command ARGV on DIR with stdin IN (a fd, or -1 for a pipe
  * holding INPUT), capturing stdout and stderr into R. */
 static void
@@ -67,7 +71,7 @@ run_admin_fd(const char *dir, int in, const char *input, struct run *r, int argc
 	fflush(stdout);
 	fflush(stderr);
 	int s0 = swap_fd(0, in), s1 = swap_fd(1, out), s2 = swap_fd(2, err);
-	r->status = admin_run(dir, argc, argv);
+	r->status = admin_run(dir, argc, argv, run_purge);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(s0, 0), dup2(s1, 1), dup2(s2, 2);
@@ -287,4 +291,49 @@ UNIT_TEST(admin_as_root_gives_new_files_to_the_data_dir_owner)
 		snprintf(path, sizeof path, "%s/%s", dir, made[i]);
 		CHECK(stat(path, &st) == 0 && st.st_uid == owner);
 	}
+}
+
+UNIT_TEST(admin_userdel_says_where_the_mail_stays_and_purge_removes_it)
+{
+	const char *dir = unit_tmpdir();
+	char *add[] = { "useradd", "bob" }, *del[] = { "userdel", "bob" };
+	char *add2[] = { "useradd", "carol" }, *del2[] = { "userdel", "carol" };
+	char path[600], want[700];
+	struct stat st;
+	struct run r;
+
+	run_admin(dir, "pw\n", &r, 2, add);
+	CHECK_INT(r.status, 0);
+	run_admin(dir, "", &r, 2, del);
+	CHECK_INT(r.status, 0);
+	snprintf(want, sizeof want, "bob's mail stays in %s/%s/bob; sealed userdel --purge bob "
+	         "removes it\n", dir, MAIL_DIR_NAME);
+	CHECK_STR(r.out, want);
+	CHECK_STR(r.err, "");
+	snprintf(path, sizeof path, "%s/%s/bob", dir, MAIL_DIR_NAME);
+	CHECK(stat(path, &st) == 0);
+	run_purge = 1;                            /* bob is gone: --purge still works */
+	run_admin(dir, "", &r, 2, del);
+	CHECK_INT(r.status, 0);
+	snprintf(want, sizeof want, "removed %s/%s/bob (0 files)\n", dir, MAIL_DIR_NAME);
+	CHECK_STR(r.out, want);
+	CHECK(lstat(path, &st) == -1 && errno == ENOENT);
+	run_admin(dir, "", &r, 2, del);           /* neither user nor mailbox */
+	CHECK_INT(r.status, 1);
+	CHECK(one_error_line(r.err, "no user bob"));
+	run_admin(dir, "", &r, 2, add);           /* --purge with useradd: usage */
+	CHECK_INT(r.status, 2);
+	run_purge = 0;
+	run_admin(dir, "pw\n", &r, 2, add2);     /* a link in the Maildir stops it */
+	snprintf(path, sizeof path, "%s/%s/carol/new/evil", dir, MAIL_DIR_NAME);
+	CHECK_INT(symlink("/etc/passwd", path), 0);
+	run_purge = 1;
+	run_admin(dir, "", &r, 2, del2);
+	run_purge = 0;
+	CHECK_INT(r.status, 1);
+	CHECK(one_error_line(r.err, "user carol deleted; mailbox not purged: "));
+	CHECK(strstr(r.err, "carol/new/evil: a symbolic link, not followed") != NULL);
+	CHECK(lstat(path, &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(stat("/etc/passwd", &st) == 0);
+	CHECK_INT(userfile_has(dir, "carol"), 0);
 }

@@ -1,9 +1,11 @@
 /* test_userdb.c: the database in memory: verify and its login cache, refresh
- * after outside changes, malformed lines and open registration. The file
+ * after outside changes, malformed lines and open registration (never of a
+ * name whose Maildir exists). The file
  * operations are in test_userfile.c, hashing in test_passhash.c. */
 #include "unit.h"
 #include "users_testutil.h"
 #include "defaults.h"
+#include "maildir.h"
 #include "passhash.h"
 #include "userdb.h"
 #include "userfile.h"
@@ -174,5 +176,30 @@ UNIT_TEST(userdb_open_registration_adds_user)
 	CHECK(text != NULL && strncmp(text, "newbie:$y$", 10) == 0);
 	CHECK(text != NULL && strstr(text, "first-pw") == NULL);
 	free(text);
+	userdb_free(db);
+}
+UNIT_TEST(userdb_open_registration_refuses_a_name_with_a_maildir)
+{
+	const char *dir = unit_tmpdir();
+	char err[256], path[600];
+	struct userdb *db;
+
+	/* bob was a user; userdel kept his Maildir */
+	CHECK_INT(userfile_add(dir, "bob", "bob-pw", err, sizeof err), 0);
+	CHECK_INT(maildir_ensure(dir, "bob", err, sizeof err), 0);
+	CHECK_INT(userfile_del(dir, "bob", err, sizeof err), 0);
+	/* and ghost's Maildir is a link: refused too */
+	snprintf(path, sizeof path, "%s/%s/ghost", dir, MAIL_DIR_NAME);
+	CHECK_INT(symlink("/", path), 0);
+	db = userdb_open(dir, err, sizeof err);
+	CHECK(db != NULL);
+	if (db == NULL)
+		return;
+	CHECK_INT(userdb_verify(db, "bob", "any-pw", 1), AUTH_BAD);
+	CHECK_INT(userdb_verify(db, "ghost", "any-pw", 1), AUTH_BAD);
+	CHECK_INT(userdb_exists(db, "bob"), 0);
+	CHECK_INT(userdb_count(db), 0);
+	CHECK_INT(userdb_verify(db, "newbie", "pw", 1), AUTH_REGISTERED);
+	CHECK_INT(userdb_count(db), 1);
 	userdb_free(db);
 }
