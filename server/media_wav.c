@@ -7,6 +7,7 @@
  */
 #include "media_wav.h"
 #include "defaults.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -197,15 +198,19 @@ media_wav_open(struct media_wav *m, const char *path, char *err, size_t errlen)
 	struct stat st;
 	enum media_rc rc;
 
-	m->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	/* non-blocking, and only a regular file: the open of a FIFO (or a
+	 * device) put in media/ would otherwise wait, and the worker with it,
+	 * for a writer that never comes; no symbolic link either, so that a link
+	 * cannot serve a file from outside media/ */
+	m->fd = fsutil_open_file(AT_FDCWD, path, O_RDONLY, 0, 0);
 	if (m->fd == -1) {
-		snprintf(err, errlen, "%s", strerror(errno));
+		snprintf(err, errlen, "%s", fsutil_strerror(errno));
 		return errno == EIO || errno == EMFILE || errno == ENFILE || errno == ENOMEM
 		       ? MEDIA_IO_ERROR : MEDIA_NOT_FOUND;
 	}
-	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "not a regular file");
-		rc = MEDIA_NOT_FOUND;
+	if (fstat(m->fd, &st) == -1) {
+		snprintf(err, errlen, "fstat: %s", strerror(errno));
+		rc = MEDIA_IO_ERROR;
 	} else {
 		rc = media_wav_header(m->fd, (uint64_t)st.st_size, &m->info, err, errlen);
 	}

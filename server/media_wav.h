@@ -26,7 +26,7 @@ struct wav_info {
 
 enum media_rc {
 	MEDIA_OK,
-	MEDIA_NOT_FOUND,        /* no such regular file (or a symlink) */
+	MEDIA_NOT_FOUND,        /* no such regular file (a symlink, a FIFO, a device) */
 	MEDIA_UNSUPPORTED,      /* not a WAV we serve; the reason says why */
 	MEDIA_IO_ERROR          /* could not read it */
 };
@@ -41,8 +41,9 @@ struct media_wav {
 int wav_parse(const uint8_t *head, size_t len, uint64_t file_size, struct wav_info *info,
               char *err, size_t errlen);
 
-/* Opens PATH (symlinks refused) and parses its header. MEDIA_OK with M
- * open (close it with media_wav_close), else the reason in ERR and M closed. */
+/* Opens PATH (a regular file only: a symlink, FIFO or device is refused at
+ * once, never waited for) and parses its header. MEDIA_OK with M open (close
+ * it with media_wav_close), else the reason in ERR and M closed. */
 enum media_rc media_wav_open(struct media_wav *m, const char *path, char *err, size_t errlen);
 
 /* Reads up to N frames from frame FIRST into BUF (N * frame_bytes bytes),

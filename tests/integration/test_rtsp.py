@@ -517,6 +517,27 @@ def test_rtsp_malformed_wavs_never_crash():
         check("data length clamped" in s.log(), "the lying header is not logged as clamped")
 
 
+@timeout(60)
+def test_rtsp_fifo_in_media_is_refused_and_the_worker_serves_on():
+    """A FIFO named like a WAV in media/ (the open of one waits for a writer
+    forever): DESCRIBE gets 404 at once, logged, and the only worker
+    (--workers 1) goes on serving that connection and a new one."""
+    with RtspServer(name="rtsp-fifo", args=["--workers", "1"]) as s:
+        os.mkfifo(os.path.join(s.media, "fifo.wav"), 0o600)
+        with Rtsp(s.rtsp_port) as c:
+            c.login("bob")
+            got, _, _, status = c.cmd("DESCRIBE", url=c.url("fifo.wav"))
+            check(got == 404, "DESCRIBE of a FIFO: %r, want 404" % status)
+            c.expect("DESCRIBE", 200)                  # the same connection
+        with Rtsp(s.rtsp_port) as c2:                   # a new one, same worker
+            c2.login("alice")
+            c2.expect("DESCRIBE", 200, url=c2.url(MONO))
+        check("stream fifo.wav refused: not a regular file" in s.log(),
+              "the refusal is not logged: %s" % tail(s.log(), 3))
+        print("# DESCRIBE fifo.wav: %s; the one worker then served 2 more DESCRIBEs"
+              % status, flush=True)
+
+
 def _stream_client(port, auth):
     """A TLS connection to PORT with its stream set up (READY)."""
     raw = socket.create_connection(("127.0.0.1", port), timeout=deadline(30))
