@@ -1,13 +1,16 @@
-"""The log: one well-formed line per exchange, and never a password, however
-the client separates the words of PASS, AUTH or Authorization."""
+"""The log: one well-formed line per exchange, never a password (however the
+client separates the words of PASS, AUTH or Authorization), and the alert of
+a client that refuses the server's certificate."""
 
 import base64
 import re
 import socket
+import ssl
+import subprocess
 import time
 
 from lib import (LOG_EXCHANGE, dot_stuff, malformed_log_lines, Server, Smtp, check, client_context,
-                 deadline, marker, message, plain_blob)
+                 deadline, make_bad_cert, make_certs, marker, message, plain_blob)
 from test_hard_lib import HardServer
 
 EXCHANGE = LOG_EXCHANGE
@@ -224,3 +227,66 @@ def test_log_masks_secrets_whatever_separates_the_words():
         print("# %d secrets sent over POP3, SMTP and RTSP (TABs, doubled spaces, controls, "
               "lowercase, continuation and folded lines): none in the log, %d masked C: lines"
               % (len(secrets), len(masked)), flush=True)
+
+
+_REFUSED = re.compile(r"^.* 127\.0\.0\.1:(\d+) smtp - \* close tls handshake failed: (.*)$", re.M)
+
+
+def _refusal(s, cport):
+    """The close reason logged for the client port CPORT (waits for it)."""
+    end = time.monotonic() + deadline(5)
+    while True:
+        found = [m.group(2) for m in _REFUSED.finditer(s.log()) if m.group(1) == str(cport)]
+        if found or time.monotonic() > end:
+            return found[0] if found else None
+        time.sleep(0.05)
+
+
+def _s_client(port, version, cafile):
+    """openssl s_client that trusts only CAFILE: it refuses our certificate."""
+    r = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, version,
+                        "-CAfile", cafile, "-verify_return_error", "-servername", "localhost"],
+                       input=b"", capture_output=True, timeout=deadline(20))
+    check(r.returncode != 0, "s_client %s accepted a certificate its CA did not sign" % version)
+
+
+def _python_client(port, version, cafile):
+    """Python's ssl trusting CAFILE; returns (client port, the error it saw)."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    ctx.minimum_version = ctx.maximum_version = version
+    with socket.create_connection(("127.0.0.1", port), timeout=deadline(20)) as raw:
+        cport = raw.getsockname()[1]
+        try:
+            ctx.wrap_socket(raw, server_hostname="localhost").close()
+        except ssl.SSLError as e:
+            return cport, str(e)
+    raise AssertionError("Python's ssl %s accepted the certificate" % version)
+
+
+def test_log_names_the_alert_of_a_client_that_refuses_the_certificate():
+    """TLS 1.3 and 1.2: openssl s_client with another CA (unknown_ca), and
+    Python's ssl facing an expired certificate (certificate_expired)."""
+    shown = []
+    with Server(name="alert") as s:
+        other = make_certs()
+        for version in ("-tls1_3", "-tls1_2"):
+            before = len(_REFUSED.findall(s.log()))
+            _s_client(s.port, version, other.crt)
+            end = time.monotonic() + deadline(5)
+            while len(_REFUSED.findall(s.log())) == before and time.monotonic() < end:
+                time.sleep(0.05)
+            got = [m.group(2) for m in _REFUSED.finditer(s.log())][before:]
+            check(got and "alert unknown_ca" in got[0],
+                  "s_client %s refused the certificate; the log says %r" % (version, got))
+            shown.append("s_client %s: %s" % (version, got[0]))
+    expired = make_bad_cert("expired")
+    with Server(name="alert-expired", certs=expired) as s:
+        for version, name in ((ssl.TLSVersion.TLSv1_3, "TLS 1.3"),
+                              (ssl.TLSVersion.TLSv1_2, "TLS 1.2")):
+            cport, err = _python_client(s.port, version, expired.crt)
+            got = _refusal(s, cport)
+            check(got is not None and "alert certificate_expired" in got,
+                  "Python's ssl (%s) refused an expired certificate (%s); the log says %r (%r)"
+                  % (name, err, got, [l for l in s.log().splitlines() if ":%d " % cport in l]))
+            shown.append("Python ssl %s: %s" % (name, got))
+    print("# " + "; ".join(shown), flush=True)
