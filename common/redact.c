@@ -68,12 +68,11 @@ redact_argument(const char *line, size_t len, enum redact_keep keep, char *out,
 {
 	const char *arg = redact_skip(line + len);
 	size_t wlen = redact_word(arg);
-	const char *rest = redact_skip(arg + wlen);
-	int more = *rest != '\0';
+	int more = arg[wlen] != '\0';   /* any byte after the word, a separator too */
 	int show = keep != REDACT_KEEP_NOTHING && redact_is_name(arg, wlen) &&
 	           (keep == REDACT_KEEP_NAME || more);
 
-	if (*arg == '\0')
+	if (line[len] == '\0')
 		snprintf(out, outlen, "%.*s", (int)len, line);
 	else if (show)
 		snprintf(out, outlen, "%.*s %.*s%s", (int)len, line, (int)wlen, arg,

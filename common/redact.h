@@ -5,9 +5,10 @@
  * a separator, a ':' or the end of the line follows it; a separator is any
  * whitespace or control character (a byte up to ' ', or DEL), so a TAB
  * or two spaces after PASS hide the password as one space does. Everything
- * after the keyword is masked but a mechanism or scheme name the caller
- * asks to keep. Lines that continue a secret (SASL responses after "+ " or
- * "334 ") are masked whole by the protocol. Pure functions; any thread.
+ * after the keyword, if there is any byte at all (a password may be a
+ * space), is masked but a mechanism or scheme name the caller asks to keep.
+ * Lines that continue a secret (SASL responses after "+ " or "334 ") are
+ * masked whole by the protocol. Pure functions; any thread.
  */
 #ifndef SEALED_REDACT_H
 #define SEALED_REDACT_H
@@ -36,7 +37,7 @@ size_t redact_keyword(const char *line, const char *keyword);
 
 /* Writes into OUT (truncated to OUTLEN) the log form of LINE, whose first
  * LEN bytes are its keyword (redact_keyword): the keyword as sent, then the
- * word KEEP allows, then " " REDACT_MASK when anything else follows. */
+ * word KEEP allows, then " " REDACT_MASK when any other byte follows. */
 void redact_argument(const char *line, size_t len, enum redact_keep keep, char *out,
                      size_t outlen);
 

@@ -78,7 +78,9 @@ UNIT_TEST(pop3_redact_masks_after_any_separator)
 		{ "PASS\x7fsecret", "PASS ********" },
 		{ "PASS:secret", "PASS ********" },
 		{ " PASS secret", " PASS ********" },
-		{ "PASS\t", "PASS" },
+		{ "PASS\t", "PASS ********" },               /* a password of one TAB */
+		{ "PASS \x0b", "PASS ********" },
+		{ "AUTH PLAIN \x08", "AUTH PLAIN ********" },
 		{ "AUTH\tPLAIN\tAGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
 		{ "auth plain\tAGFsaWNlAHNlY3JldA==", "auth plain ********" },
 		{ "AUTH  PLAIN  AGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },

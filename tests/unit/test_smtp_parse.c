@@ -120,7 +120,8 @@ UNIT_TEST(smtp_redacts_auth_after_any_separator)
 		{ "AUTH\x0cPLAIN\x01AGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
 		{ "AUTH\tAGFsaWNlAHNlY3JldA==", "AUTH ********" },   /* not a mechanism name */
 		{ "AUTH\tLOGIN", "AUTH LOGIN" },
-		{ "AUTH\t", "AUTH" },
+		{ "AUTH\t", "AUTH ********" },
+		{ "AUTH PLAIN \x08", "AUTH PLAIN ********" },          /* decoded, so secret */
 		{ "AUTHX PLAIN x", "AUTHX PLAIN x" },
 		{ "EHLO\tx", "EHLO\tx" },
 	};
