@@ -78,7 +78,7 @@ auth_address_delay(const struct conn *c)
 {
 	if (iplimit_is_exempt(c->peer_ip))
 		return 0;
-	return throttle_delay_ms(c->srv->throttle, c->peer_ip);
+	return throttle_delay_ms(c->srv->throttle, THROTTLE_ADDR, c->peer_ip);
 }
 
 int
@@ -114,11 +114,11 @@ auth_note_failure(struct conn *c, const char *user)
 	unsigned du, da = 0;
 
 	STATS_ADD(&srv->stats, logins_failed, 1);
-	throttle_fail(srv->throttle, user);
-	du = throttle_delay_ms(srv->throttle, user);
+	throttle_fail(srv->throttle, THROTTLE_USER, user);
+	du = throttle_delay_ms(srv->throttle, THROTTLE_USER, user);
 	if (!iplimit_is_exempt(c->peer_ip)) {   /* local tools share 127.0.0.1 */
-		throttle_fail(srv->throttle, c->peer_ip);
-		da = throttle_delay_ms(srv->throttle, c->peer_ip);
+		throttle_fail(srv->throttle, THROTTLE_ADDR, c->peer_ip);
+		da = throttle_delay_ms(srv->throttle, THROTTLE_ADDR, c->peer_ip);
 	}
 	/* the log line carries the client's address:port too (log_exchange) */
 	conn_log_event(c, "auth failed user=%s delay=%ums", user, du > da ? du : da);
@@ -129,8 +129,7 @@ void
 auth_note_success(struct conn *c, const char *user, enum auth_result result)
 {
 	conn_set_user(c, user);
-	throttle_clear(c->srv->throttle, user);
-	throttle_clear(c->srv->throttle, c->peer_ip);
+	throttle_clear_user(c->srv->throttle, user);   /* the address's failures run down */
 	STATS_ADD(&c->srv->stats, logins_ok, 1);
 	if (result == AUTH_REGISTERED)
 		conn_log_event(c, "registered new user %s", user);

@@ -32,8 +32,10 @@ int auth_begin(struct conn *, const char *user, const char *pass, auth_done_fn d
 unsigned auth_note_failure(struct conn *, const char *user);
 
 /* After AUTH_OK or AUTH_REGISTERED for USER: records USER on the
- * connection, forgets the failures of USER and of the address, counts the
- * login and logs a registration. */
+ * connection, forgets the failures of USER (not those of the address: they
+ * only run down with time, see throttle.h, so that a guesser who owns one
+ * account cannot reset its address's slow-down), counts the login and logs
+ * a registration. */
 void auth_note_success(struct conn *, const char *user, enum auth_result result);
 
 #endif

@@ -180,6 +180,19 @@ conn_fill_addrs(struct conn *c)
 		conn_format_addr(&sa, c->peer, c->peer_ip);
 }
 
+/* wolfSSL's own socket read (EmbedReceive), with what the client sends
+ * during the handshake shown to the alert scanner too. */
+static int
+conn_recv_handshake(WOLFSSL *ssl, char *buf, int sz, void *ctx)
+{
+	struct conn *c = ctx;
+	int n = EmbedReceive(ssl, buf, sz, &c->fd);
+
+	if (n > 0)
+		alertscan_feed(&c->alerts, (const unsigned char *)buf, (size_t)n);
+	return n;
+}
+
 struct conn *
 conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc, uint64_t id)
 {
@@ -195,6 +208,9 @@ conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc
 	if ((c->ssl = wolfSSL_new(c->tls->ctx)) == NULL ||
 	    wolfSSL_set_fd(c->ssl, fd) != WOLFSSL_SUCCESS)
 		goto fail;
+	alertscan_init(&c->alerts);
+	wolfSSL_SSLSetIORecv(c->ssl, conn_recv_handshake);
+	wolfSSL_SetIOReadCtx(c->ssl, c);
 	c->deadline_ms = conn_now_ms() + HANDSHAKE_TIMEOUT_MS;
 	if (worker_watch(w, c, EPOLLIN) == -1)
 		goto fail;
@@ -275,12 +291,51 @@ conn_tls_established(struct conn *c)
 	               c->client_subject[0] ? "\"" : "");
 }
 
+/* Why the handshake failed with wolfSSL error ERR, into WHY: the alert the
+ * client sent when it sent one (it refused our certificate: unknown_ca,
+ * certificate_expired...), as wolfSSL read it or, for a TLS 1.3 alert in
+ * the clear that wolfSSL drops unread, as the scanner saw it; else what
+ * wolfSSL says. */
+static void
+conn_handshake_failure(struct conn *c, int err, char *why, size_t len)
+{
+	WOLFSSL_ALERT_HISTORY h;
+	int level = -1, desc = -1;
+	unsigned char rest[ALERTSCAN_ALERT_MAX];
+	size_t unread = alertscan_alert_unread(&c->alerts);
+
+	if (unread > 0) {   /* the body of the alert record wolfSSL dropped */
+		ssize_t n = recv(c->fd, rest, unread, MSG_DONTWAIT);
+		if (n > 0)
+			alertscan_feed(&c->alerts, rest, (size_t)n);
+	}
+	if (wolfSSL_get_alert_history(c->ssl, &h) == WOLFSSL_SUCCESS && h.last_rx.code >= 0) {
+		level = h.last_rx.level;
+		desc = h.last_rx.code;
+	} else if (c->alerts.desc >= 0) {
+		level = c->alerts.level;
+		desc = c->alerts.desc;
+	}
+	if (desc < 0) {
+		snprintf(why, len, "tls handshake failed: %s", tls_error_reason(err));
+		return;
+	}
+	const char *name = wolfSSL_alert_desc_string_long(desc);
+	snprintf(why, len, "tls handshake failed: client sent %salert %s (%d)",
+	         level == alert_warning ? "warning " : "", name != NULL ? name : "?", desc);
+}
+
 /* Advances the handshake. 1 done, 0 waiting (c->want set), -1 closed. */
 static int
 conn_handshake(struct conn *c)
 {
 	int rc = wolfSSL_accept(c->ssl);
 	if (rc == WOLFSSL_SUCCESS) {
+		wolfSSL_SSLSetIORecv(c->ssl, EmbedReceive);   /* no scanning from now on */
+		if (wolfSSL_set_read_fd(c->ssl, c->fd) != WOLFSSL_SUCCESS) {
+			conn_close(c, "tls: cannot set the read descriptor");
+			return -1;
+		}
 		conn_tls_established(c);
 		c->phase = CONN_OPEN;
 		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
@@ -295,7 +350,7 @@ conn_handshake(struct conn *c)
 	}
 	STATS_ADD(&c->srv->stats, handshakes_failed, 1);
 	char why[160];
-	snprintf(why, sizeof why, "tls handshake failed: %s", tls_error_reason(err));
+	conn_handshake_failure(c, err, why, sizeof why);
 	conn_close(c, why);
 	return -1;
 }
@@ -478,6 +533,14 @@ conn_step(struct conn *c)
 		return -1;
 	}
 	return r;
+}
+
+void
+conn_hangup(struct conn *c)
+{
+	if (c->phase == CONN_HANDSHAKE && conn_handshake(c) == -1)
+		return;   /* closed with wolfSSL's reason, or the client's alert */
+	conn_close(c, "connection reset");
 }
 
 void

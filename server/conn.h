@@ -12,6 +12,7 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
+#include "alertscan.h"
 #include "linebuf.h"
 #include "log.h"
 #include "outbuf.h"
@@ -72,6 +73,7 @@ struct conn {
 	char                  tls_version[CONN_TLS_MAX];
 	char                  cipher[CONN_TLS_MAX];
 	char                  client_subject[CONN_SUBJ_MAX];
+	struct alertscan      alerts;        /* what the client sent in the handshake */
 	struct conn          *prev, *next;   /* the worker's list */
 };
 
@@ -167,6 +169,11 @@ struct conn *conn_new(struct worker *, struct server *, int fd, const struct ser
 /* Runs the connection as far as it can go without blocking: handshake,
  * writes, reads, lines; updates the epoll interest; may close it. */
 void conn_drive(struct conn *);
+
+/* epoll reported an error or hang-up on C. During the handshake, first
+ * reads what the client sent before it went (a TLS alert naming why it
+ * refused our certificate), so that the log says so; then closes. */
+void conn_hangup(struct conn *);
 
 /* Timers: called by the worker's sweep with the current time. */
 void conn_check_timers(struct conn *, int64_t now_ms);

@@ -59,22 +59,52 @@ control_listen(const char *data_dir, char *err, size_t errlen)
 	return fd;
 }
 
+/* A reply being built: whole lines, until one does not fit. */
+struct control_reply {
+	char  *buf;
+	size_t len;    /* room in buf, NUL included */
+	size_t off;    /* bytes written; buf[off] is the NUL */
+	int    full;   /* a line did not fit: add no more */
+};
+
+/* Appends "NAME VALUE\n" when the whole line fits (its NUL too); else the
+ * reply ends before it. */
+static void
+control_add(struct control_reply *r, const char *name, long value)
+{
+	if (r->full)
+		return;
+	size_t room = r->len - r->off;
+	int n = snprintf(r->buf + r->off, room, "%s %ld\n", name, value);
+	if (n < 0 || (size_t)n >= room) {
+		r->buf[r->off] = '\0';   /* no cut line */
+		r->full = 1;
+		return;
+	}
+	r->off += (size_t)n;
+}
+
+size_t
+control_format(const struct stats *st, char *buf, size_t len)
+{
+	struct control_reply r = { .buf = buf, .len = len, .full = len == 0 };
+
+#define CONTROL_LINE(name)                                                               \
+	control_add(&r, #name, (long)atomic_load_explicit(&((struct stats *)st)->name,  \
+	                                                  memory_order_relaxed));
+	STATS_FIELDS(CONTROL_LINE)
+#undef CONTROL_LINE
+	return r.off;
+}
+
 void
 control_serve(int fd, const struct stats *st)
 {
 	char buf[CONTROL_REPLY_MAX];
-	size_t off = 0;
 	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 	if (c == -1)
 		return;
-#define CONTROL_LINE(name)                                                          \
-	off += (size_t)snprintf(buf + off, sizeof buf - off, "%s %ld\n", #name,      \
-	                        (long)atomic_load_explicit(&((struct stats *)st)->name, \
-	                                                   memory_order_relaxed));
-	STATS_FIELDS(CONTROL_LINE)
-#undef CONTROL_LINE
-	if (off > sizeof buf)
-		off = sizeof buf;
+	size_t off = control_format(st, buf, sizeof buf);
 	if (send(c, buf, off, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		(void)0;   /* the reader went away: nothing to do */
 	close(c);

@@ -14,6 +14,12 @@ struct stats;
 /* Opens the listening socket. The fd, or -1 with a reason in ERR. */
 int control_listen(const char *data_dir, char *err, size_t errlen);
 
+/* The reply: the counters of ST as "name value" lines into BUF (LEN bytes,
+ * NUL-terminated when LEN > 0). Whole lines only: when one does not fit the
+ * reply ends before it, and nothing is written past LEN. Returns the bytes
+ * of the reply (less than LEN, or 0). */
+size_t control_format(const struct stats *st, char *buf, size_t len);
+
 /* Accepts one client on FD and writes the counters of ST to it. */
 void control_serve(int fd, const struct stats *st);
 

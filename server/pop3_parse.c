@@ -3,15 +3,13 @@
  * that it can be tested (and fuzzed) without a connection. Any thread.
  */
 #include "pop3_parse.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#define POP3_MASK "********"   /* what the log shows of a secret, as for SMTP */
 
 int
 pop3_parse_command(const char *line, char *verb, size_t verblen, const char **args)
@@ -70,31 +68,15 @@ pop3_parse_numbers(const char *args, unsigned long *v, int max)
 	}
 }
 
-/* 1 when the keyword of LINE is VERB (any case), followed by a space. */
-static int
-pop3_keyword_is(const char *line, const char *verb)
-{
-	size_t n = strlen(verb);
-	return strncasecmp(line, verb, n) == 0 && line[n] == ' ';
-}
-
 void
 pop3_redact(const char *line, char *out, size_t outlen)
 {
-	if (pop3_keyword_is(line, "PASS")) {
-		snprintf(out, outlen, "%.4s %s", line, POP3_MASK);
-		return;
-	}
-	if (pop3_keyword_is(line, "AUTH")) {
-		const char *mech = line + strlen("AUTH ");
-		mech += strspn(mech, " ");
-		size_t mlen = strcspn(mech, " ");
-		const char *rest = mech + mlen;
-		rest += strspn(rest, " ");
-		if (*rest != '\0') {
-			snprintf(out, outlen, "%.4s %.*s %s", line, (int)mlen, mech, POP3_MASK);
-			return;
-		}
-	}
-	snprintf(out, outlen, "%s", line);
+	size_t n;
+
+	if ((n = redact_keyword(line, "PASS")) > 0)
+		redact_argument(line, n, REDACT_KEEP_NOTHING, out, outlen);
+	else if ((n = redact_keyword(line, "AUTH")) > 0)
+		redact_argument(line, n, REDACT_KEEP_NAME, out, outlen);
+	else
+		snprintf(out, outlen, "%s", line);
 }

@@ -21,9 +21,11 @@ int pop3_parse_command(const char *line, char *verb, size_t verblen, const char 
  * (0..MAX), or -1 for anything else (a word, an overflow, more than MAX). */
 int pop3_parse_numbers(const char *args, unsigned long *v, int max);
 
-/* The form of LINE that the log shows: "PASS ********" for PASS with a
- * password, "AUTH MECH ********" for AUTH with an initial response, LINE
- * itself otherwise. The keywords keep the client's spelling. */
+/* The form of LINE that the log shows (the rule of redact.h): "PASS
+ * ********" for PASS with a password, "AUTH MECH ********" for AUTH with an
+ * initial response, LINE itself otherwise, whatever separates the words
+ * (spaces, TABs, other control characters) and in any case, even when the
+ * command itself is refused. The keywords keep the client's spelling. */
 void pop3_redact(const char *line, char *out, size_t outlen);
 
 #endif

@@ -14,8 +14,6 @@
 #include <strings.h>
 
 #define MS_PER_S 1000
-#define RTSP_ALPHA "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-#define RTSP_SCHEME_MAX 16   /* "Basic", "Digest": longer words are not a scheme */
 
 #define RTSP_AS_NAME(s) #s,
 static const char *const rtsp_state_names[] = { RTSP_STATES(RTSP_AS_NAME) };
@@ -200,17 +198,12 @@ rtsp_head_done(struct conn *c, struct rtsp *r)
 static void
 rtsp_log_header(struct conn *c, const struct rtsp *r, const char *line)
 {
+	char shown[RTSP_MAX_LINE + 1];
+
 	if (r->req.nheaders > RTSP_MAX_HEADERS)
 		return;
-	if (strncasecmp(line, "Authorization:", 14) == 0) {
-		const char *v = line + 14 + strspn(line + 14, " \t");
-		size_t scheme = strcspn(v, " \t"), alpha = strspn(v, RTSP_ALPHA);
-		if (alpha != scheme || v[scheme] == '\0' || scheme > RTSP_SCHEME_MAX)
-			scheme = 0;   /* no scheme word: the whole value may be secret */
-		conn_log_in(c, "Authorization: %.*s%s********", (int)scheme, v, scheme ? " " : "");
-		return;
-	}
-	conn_log_in(c, "%s", line);
+	rtsp_redact_header(line, shown, sizeof shown);
+	conn_log_in(c, "%s", shown);
 }
 
 static int

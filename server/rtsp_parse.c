@@ -5,6 +5,7 @@
  */
 #include "rtsp_parse.h"
 #include "b64.h"
+#include "redact.h"
 #include "sdp.h"
 
 #include <ctype.h>
@@ -101,6 +102,27 @@ rtsp_mask_userinfo(const char *line, char *out, size_t len)
 		snprintf(out, len, "%.*s********@%s", (int)a, line, line + b);
 	else
 		snprintf(out, len, "%s", line);
+}
+
+void
+rtsp_redact_header(const char *line, char *out, size_t len)
+{
+	size_t n = redact_keyword(line, "Authorization");
+
+	if (n == 0)
+		n = redact_keyword(line, "Proxy-Authorization");
+	if (n > 0) {
+		size_t gap = n;
+		while (line[gap] != '\0' && redact_is_separator((unsigned char)line[gap]))
+			gap++;
+		if (line[gap] == ':')
+			n = gap + 1;   /* the colon stays with the name */
+		redact_argument(line, n, REDACT_KEEP_NAME_BEFORE, out, len);
+	} else if (line[0] == ' ' || line[0] == '\t') {
+		snprintf(out, len, "%s", REDACT_MASK);   /* may continue credentials */
+	} else {
+		snprintf(out, len, "%s", line);
+	}
 }
 
 int

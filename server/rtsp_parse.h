@@ -102,6 +102,14 @@ int rtsp_url_media(const char *url, char *name, size_t len);
  * "********", for the log, into OUT (truncated to LEN). */
 void rtsp_mask_userinfo(const char *line, char *out, size_t len);
 
+/* A header LINE as the log shows it, into OUT (truncated to LEN), by the
+ * rule of redact.h: an Authorization or Proxy-Authorization header, in any
+ * case, whatever separates its name, colon, scheme and value, shows as
+ * "Authorization: Basic ********" (the scheme only when a value follows
+ * it); a folded continuation line (leading SP or HT), which nothing we act
+ * on has but credentials may, shows as "********"; others as they are. */
+void rtsp_redact_header(const char *line, char *out, size_t len);
+
 /* The reason phrase of CODE ("Not Found"). */
 const char *rtsp_reason(int code);
 

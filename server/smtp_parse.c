@@ -5,6 +5,7 @@
 #include "smtp_parse.h"
 #include "b64.h"
 #include "defaults.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -174,14 +175,10 @@ smtp_header_is(const char *line, const char *name)
 void
 smtp_redact_auth(const char *line, char *out, size_t outlen)
 {
-	char verb[8], mech[16];
-	if (sscanf(line, "%7s %15s", verb, mech) == 2 && strcasecmp(verb, "AUTH") == 0) {
-		const char *rest = strchr(line, ' ');
-		rest = rest ? strchr(rest + 1, ' ') : NULL;
-		if (rest != NULL) {
-			snprintf(out, outlen, "%s %s ********", verb, mech);
-			return;
-		}
-	}
-	snprintf(out, outlen, "%s", line);
+	size_t n = redact_keyword(line, "AUTH");
+
+	if (n > 0)
+		redact_argument(line, n, REDACT_KEEP_NAME, out, outlen);
+	else
+		snprintf(out, outlen, "%s", line);
 }

@@ -38,8 +38,9 @@ int smtp_decode_b64_text(const char *b64, char *out, size_t outlen);
 /* 1 when LINE (a header line) starts with NAME followed by ':' (any case). */
 int smtp_header_is(const char *line, const char *name);
 
-/* Writes the redacted form of a client line in AUTH context into OUT:
- * "AUTH PLAIN ********" for "AUTH PLAIN <b64>"; the line as is otherwise. */
+/* Writes the redacted form of a client command line into OUT (the rule of
+ * redact.h): "AUTH PLAIN ********" for "AUTH PLAIN <b64>", whatever
+ * separates the words and in any case; the line as is otherwise. */
 void smtp_redact_auth(const char *line, char *out, size_t outlen);
 
 #endif

@@ -1,9 +1,11 @@
 /*
- * throttle.c: counters of recent login failures. Owns a fixed table of
- * FAIL_TABLE_SIZE entries keyed by a string (a user name or an address):
- * a key lives in one of THROTTLE_PROBE slots after its hash, and a new key
- * takes a free or expired slot there, else the one least recently failed.
- * Times come from CLOCK_MONOTONIC. Any thread may call any function.
+ * throttle.c: counters of recent login failures (the rule is in
+ * throttle.h). Owns one fixed table of FAIL_TABLE_SIZE entries per kind of
+ * key (user names, addresses): a key lives in one of THROTTLE_PROBE slots
+ * after its hash, and a new key takes a free or forgotten slot there, else
+ * the one whose penalty runs out first. An entry keeps the time its penalty
+ * runs out, from which its count follows. Times come from CLOCK_MONOTONIC.
+ * Any thread may call any function.
  */
 #include "throttle.h"
 
@@ -18,15 +20,18 @@
 
 struct fail_entry {
 	char     key[THROTTLE_KEY_MAX];   /* "" when free; truncated if longer */
-	unsigned failures;
-	uint64_t last_ms;                 /* time of the last failure */
+	uint64_t until_ms;                /* when its penalty runs out: all forgotten */
 };
 
 struct throttle {
 	uint64_t        (*clock_ms)(void);  /* set before sharing; read-only after */
+	uint64_t          step_ms;          /* penalty time of one failure; read-only */
+	unsigned          count_max;        /* failures that reach the longest delay */
 	pthread_mutex_t   lock;             /* guards table */
-	struct fail_entry table[FAIL_TABLE_SIZE];
+	struct fail_entry table[THROTTLE_KINDS][FAIL_TABLE_SIZE];
 };
+
+_Static_assert(FAIL_DELAY_BASE_MS > 0 && FAIL_WINDOW_S > 0, "throttle: no delay to double");
 
 #define MS_PER_S   1000u
 #define NS_PER_MS  1000000u
@@ -50,6 +55,30 @@ throttle_hash(const char *s)
 	return h;
 }
 
+/* FAIL_DELAY_BASE_MS << (FAILURES - 1), capped at FAIL_DELAY_MAX_MS. */
+static unsigned
+throttle_delay_for(unsigned failures)
+{
+	unsigned d = FAIL_DELAY_BASE_MS;
+
+	if (failures == 0)
+		return 0;
+	for (unsigned i = 1; i < failures && d < FAIL_DELAY_MAX_MS; i++)
+		d *= 2;
+	return d < FAIL_DELAY_MAX_MS ? d : FAIL_DELAY_MAX_MS;
+}
+
+/* The fewest failures whose delay is FAIL_DELAY_MAX_MS. */
+static unsigned
+throttle_count_max(void)
+{
+	unsigned n = 1;
+
+	while (throttle_delay_for(n) < FAIL_DELAY_MAX_MS)
+		n++;
+	return n;
+}
+
 struct throttle *
 throttle_new(void)
 {
@@ -62,6 +91,8 @@ throttle_new(void)
 		return NULL;
 	}
 	t->clock_ms = throttle_monotonic_ms;
+	t->count_max = throttle_count_max();
+	t->step_ms = (uint64_t)FAIL_WINDOW_S * MS_PER_S / t->count_max;
 	return t;
 }
 
@@ -83,7 +114,7 @@ throttle_set_clock(struct throttle *t, uint64_t (*clock_ms)(void))
 static int
 throttle_expired(const struct fail_entry *e, uint64_t now)
 {
-	return e->key[0] == '\0' || now - e->last_ms >= (uint64_t)FAIL_WINDOW_S * MS_PER_S;
+	return e->key[0] == '\0' || e->until_ms <= now;
 }
 
 /* Compares as much of KEY as an entry keeps. */
@@ -93,7 +124,8 @@ throttle_key_is(const struct fail_entry *e, const char *key)
 	return e->key[0] != '\0' && strncmp(e->key, key, sizeof e->key - 1) == 0;
 }
 
-/* The better of two slots to reuse: a free or expired one, else the older. */
+/* The better of two slots to reuse: a free or forgotten one, else the one
+ * whose penalty runs out first. */
 static struct fail_entry *
 throttle_spare(struct fail_entry *a, struct fail_entry *b, uint64_t now)
 {
@@ -101,19 +133,22 @@ throttle_spare(struct fail_entry *a, struct fail_entry *b, uint64_t now)
 		return a != NULL && throttle_expired(a, now) ? a : b;
 	if (throttle_expired(a, now))
 		return a;
-	return b->last_ms < a->last_ms ? b : a;
+	return b->until_ms < a->until_ms ? b : a;
 }
 
-/* KEY's live entry, or NULL. With CREATE, a fresh entry for it (taking a free
- * or expired slot, else the least recently failed one in reach). t->lock held. */
+/* KEY's live entry in KIND's table, or NULL. With CREATE, a fresh entry for
+ * it (taking a free or forgotten slot, else the one in reach whose penalty
+ * runs out first). t->lock held. */
 static struct fail_entry *
-throttle_find(struct throttle *t, const char *key, uint64_t now, int create)
+throttle_find(struct throttle *t, enum throttle_kind kind, const char *key, uint64_t now,
+              int create)
 {
+	struct fail_entry *table = t->table[kind];
 	uint32_t h = throttle_hash(key);
 	struct fail_entry *spare = NULL;
 
 	for (unsigned i = 0; i < THROTTLE_PROBE; i++) {
-		struct fail_entry *e = &t->table[(h + i) % FAIL_TABLE_SIZE];
+		struct fail_entry *e = &table[(h + i) % FAIL_TABLE_SIZE];
 		if (throttle_key_is(e, key) && !throttle_expired(e, now))
 			return e;
 		spare = throttle_spare(spare, e, now);
@@ -122,57 +157,45 @@ throttle_find(struct throttle *t, const char *key, uint64_t now, int create)
 		return NULL;
 	memset(spare, 0, sizeof *spare);
 	snprintf(spare->key, sizeof spare->key, "%s", key);
+	spare->until_ms = now;
 	return spare;
 }
 
 void
-throttle_fail(struct throttle *t, const char *key)
+throttle_fail(struct throttle *t, enum throttle_kind kind, const char *key)
 {
 	uint64_t now = t->clock_ms();
+	uint64_t most = now + t->step_ms * t->count_max;
 
 	pthread_mutex_lock(&t->lock);
-	struct fail_entry *e = throttle_find(t, key, now, 1);
-	if (e->failures < UINT32_MAX)
-		e->failures++;
-	e->last_ms = now;
+	struct fail_entry *e = throttle_find(t, kind, key, now, 1);
+	uint64_t until = e->until_ms + t->step_ms;
+	e->until_ms = until < most ? until : most;
 	pthread_mutex_unlock(&t->lock);
 }
 
 void
-throttle_clear(struct throttle *t, const char *key)
+throttle_clear_user(struct throttle *t, const char *user)
 {
 	uint64_t now = t->clock_ms();
 
 	pthread_mutex_lock(&t->lock);
-	struct fail_entry *e = throttle_find(t, key, now, 0);
+	struct fail_entry *e = throttle_find(t, THROTTLE_USER, user, now, 0);
 	if (e != NULL)
 		memset(e, 0, sizeof *e);
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* FAIL_DELAY_BASE_MS << (FAILURES - 1), capped at FAIL_DELAY_MAX_MS. */
-static unsigned
-throttle_delay_for(unsigned failures)
-{
-	unsigned d = FAIL_DELAY_BASE_MS;
-
-	if (failures == 0)
-		return 0;
-	for (unsigned i = 1; i < failures && d < FAIL_DELAY_MAX_MS; i++)
-		d *= 2;
-	return d < FAIL_DELAY_MAX_MS ? d : FAIL_DELAY_MAX_MS;
-}
-
 unsigned
-throttle_delay_ms(struct throttle *t, const char *key)
+throttle_delay_ms(struct throttle *t, enum throttle_kind kind, const char *key)
 {
 	uint64_t now = t->clock_ms();
 	unsigned failures = 0;
 
 	pthread_mutex_lock(&t->lock);
-	const struct fail_entry *e = throttle_find(t, key, now, 0);
-	if (e != NULL)
-		failures = e->failures;
+	const struct fail_entry *e = throttle_find(t, kind, key, now, 0);
+	if (e != NULL)   /* the penalty left in steps, rounded up */
+		failures = (unsigned)((e->until_ms - now + t->step_ms - 1) / t->step_ms);
 	pthread_mutex_unlock(&t->lock);
 	return throttle_delay_for(failures);
 }

@@ -321,7 +321,7 @@ worker_main(void *arg)
 			if (c->phase == CONN_DEAD)
 				continue;
 			if (evs[i].events & (EPOLLERR | EPOLLHUP))
-				conn_close(c, "connection reset");
+				conn_hangup(c);
 			else
 				conn_drive(c);
 		}

@@ -12,6 +12,10 @@
 - 100 wrong logins from 127.0.0.5 slow that address down, doubling to the cap,
   even for a guesser that hangs up early; a correct login from 127.0.0.6 is
   not slowed; every failure is logged with the address.
+- User names and addresses are apart: failing as the user "127.0.0.5" does
+  not slow the address 127.0.0.5. A success does not clear its address's
+  failures (only the user's): a guesser who owns an account keeps its
+  slow-down.
 
 The per-address limit itself is tested from 127.0.0.2 in test_robust.py.
 """
@@ -447,6 +451,66 @@ def test_password_guessing_slows_the_address_not_a_correct_login_elsewhere():
               "from %s took %s s" % (attacker, waits[0], waits[-1], statistics.median(waits),
                                      delays.count(8000), attacker, t, other,
                                      "/".join("%.2f" % x for x in good)), flush=True)
+    finally:
+        s.stop()
+
+
+def _address_delays(log, source):
+    """The slow-downs of SOURCE applied before a password check, in ms."""
+    return [int(m.group(1)) for m in re.finditer(
+        r"^.* %s:\d+ smtp \S+ \* auth delayed (\d+) ms: recent failures from %s$"
+        % (re.escape(source), re.escape(source)), log, re.M)]
+
+
+def _one_guess(port, source, user, password):
+    result = []
+    _guess(port, source, user, password, result)
+    check(result and result[0][0] == 535, "a wrong login as %s from %s: %r"
+          % (user, source or "127.0.0.1", result))
+
+
+@timeout(60)
+def test_a_user_named_like_an_address_does_not_slow_that_address():
+    address = "127.0.0.5"
+    s = HardServer(name="keys")
+    s.start()
+    try:
+        for _ in range(2):                  # from 127.0.0.1, as the user "127.0.0.5"
+            _one_guess(s.port, None, address, "wrong")
+        user_delays = _failures(s.log(), "127.0.0.1")
+        check(user_delays == [500, 1000], "the user's failures were not counted: %r"
+              % user_delays)
+        _login_time(s.port, address)        # bob, right password, from 127.0.0.5
+        slowed = _address_delays(s.log(), address)
+        check(slowed == [], "a login from %s was slowed by %r ms: the failures of the user "
+              "named %s counted against the address" % (address, slowed, address))
+        print("# 2 failures as the user %s (logged delays %r ms); a login from the address "
+              "%s was not slowed" % (address, user_delays, address), flush=True)
+    finally:
+        s.stop()
+
+
+@timeout(60)
+def test_a_success_does_not_clear_the_address_slow_down():
+    guesser = "127.0.0.8"
+    s = HardServer(name="success")
+    s.start()
+    try:
+        _one_guess(s.port, guesser, "nosuch1", "wrong")
+        _one_guess(s.port, guesser, "nosuch2", "wrong")
+        _login_time(s.port, guesser)        # the guesser's own account: bob
+        _one_guess(s.port, guesser, "nosuch3", "wrong")
+        log = s.log()
+        failed, slowed = _failures(log, guesser), _address_delays(log, guesser)
+        # The third failure is the address's third: 2 s (a fresh user alone
+        # would be 0.5 s), and the guess after the success waited as long as
+        # the success did.
+        check(failed == [500, 1000, 2000], "logged failure delays %r, want [500, 1000, 2000]: "
+              "the success cleared the address's failures" % failed)
+        check(slowed == [500, 1000, 1000], "slow-downs before the checks %r, want "
+              "[500, 1000, 1000]" % slowed)
+        print("# from %s: 2 failures, bob's login, 1 failure: failure delays %r ms, "
+              "slow-downs before each check %r ms" % (guesser, failed, slowed), flush=True)
     finally:
         s.stop()
 

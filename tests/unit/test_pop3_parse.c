@@ -66,3 +66,34 @@ UNIT_TEST(pop3_redact_masks_pass_and_auth)
 	pop3_redact("PASSWORD x", out, sizeof out);
 	CHECK_STR(out, "PASSWORD x");
 }
+
+/* Whatever follows the keyword, as long as it ends the keyword: a TAB, two
+ * spaces, another control character, a colon; before it, any separators. */
+UNIT_TEST(pop3_redact_masks_after_any_separator)
+{
+	static const char *const in[][2] = {
+		{ "PASS\tsecret", "PASS ********" },
+		{ "pass  secret", "pass ********" },
+		{ "PaSs\x0bsecret", "PaSs ********" },
+		{ "PASS\x7fsecret", "PASS ********" },
+		{ "PASS:secret", "PASS ********" },
+		{ " PASS secret", " PASS ********" },
+		{ "PASS\t", "PASS ********" },               /* a password of one TAB */
+		{ "PASS \x0b", "PASS ********" },
+		{ "AUTH PLAIN \x08", "AUTH PLAIN ********" },
+		{ "AUTH\tPLAIN\tAGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
+		{ "auth plain\tAGFsaWNlAHNlY3JldA==", "auth plain ********" },
+		{ "AUTH  PLAIN  AGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
+		{ "AUTH\tAGFsaWNlAHNlY3JldA==", "AUTH ********" },     /* not a mechanism name */
+		{ "AUTH MECHANISM-NAME-LONGER-THAN-20 x", "AUTH ********" },
+		{ "AUTH\tPLAIN", "AUTH PLAIN" },
+		{ "PASSX secret", "PASSX secret" },
+		{ "USER\talice", "USER\talice" },
+	};
+	char out[128];
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		pop3_redact(in[i][0], out, sizeof out);
+		CHECK_STR(out, in[i][1]);
+	}
+}

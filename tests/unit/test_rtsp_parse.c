@@ -299,3 +299,30 @@ UNIT_TEST(rtsp_url_credentials_dropped_and_masked)
 	rtsp_mask_userinfo("no url", out, sizeof out);
 	CHECK_STR(out, "no url");
 }
+
+UNIT_TEST(rtsp_redact_header_masks_credentials_in_any_form)
+{
+	static const char *const in[][2] = {
+		{ "Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic ********" },
+		{ "authorization:\tBasic\tdXNlcjpwYXNz", "authorization: Basic ********" },
+		{ "AUTHORIZATION\t:\tBasic dXNlcjpwYXNz", "AUTHORIZATION\t: Basic ********" },
+		{ "Authorization :Basic  dXNlcjpwYXNz", "Authorization : Basic ********" },
+		{ "Authorization: dXNlcjpwYXNz", "Authorization: ********" },   /* no scheme */
+		{ "Authorization:Basic", "Authorization: ********" },
+		{ "Authorization Basic dXNlcjpwYXNz", "Authorization Basic ********" },
+		{ "Authorization: Digest username=\"a\", response=\"b\"",
+		  "Authorization: Digest ********" },
+		{ "Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic ********" },
+		{ " dXNlcjpwYXNz", "********" },                                /* folded */
+		{ "\tdXNlcjpwYXNz", "********" },
+		{ "Authorization:", "Authorization:" },
+		{ "Authorization-Info: x", "Authorization-Info: x" },
+		{ "CSeq: 3", "CSeq: 3" },
+	};
+	char out[128];
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		rtsp_redact_header(in[i][0], out, sizeof out);
+		CHECK_STR(out, in[i][1]);
+	}
+}

@@ -109,3 +109,26 @@ UNIT_TEST(smtp_redacts_auth_payloads)
 	smtp_redact_auth("MAIL FROM:<a@b>", out, sizeof out);
 	CHECK_STR(out, "MAIL FROM:<a@b>");
 }
+
+UNIT_TEST(smtp_redacts_auth_after_any_separator)
+{
+	static const char *const in[][2] = {
+		{ "AUTH\tPLAIN\tAGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
+		{ "AUTH PLAIN\tAGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
+		{ "auth\tlogin YWxpY2U=", "auth login ********" },
+		{ "Auth  Plain  AGFsaWNlAHNlY3JldA==", "Auth Plain ********" },
+		{ "AUTH\x0cPLAIN\x01AGFsaWNlAHNlY3JldA==", "AUTH PLAIN ********" },
+		{ "AUTH\tAGFsaWNlAHNlY3JldA==", "AUTH ********" },   /* not a mechanism name */
+		{ "AUTH\tLOGIN", "AUTH LOGIN" },
+		{ "AUTH\t", "AUTH ********" },
+		{ "AUTH PLAIN \x08", "AUTH PLAIN ********" },          /* decoded, so secret */
+		{ "AUTHX PLAIN x", "AUTHX PLAIN x" },
+		{ "EHLO\tx", "EHLO\tx" },
+	};
+	char out[128];
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		smtp_redact_auth(in[i][0], out, sizeof out);
+		CHECK_STR(out, in[i][1]);
+	}
+}
