@@ -64,13 +64,22 @@ smtp_open(struct conn *c)
 	return 0;
 }
 
+/* 0 when ARGS is a name EHLO or HELO takes (RFC 5321 4.1.1.1: a domain or an
+ * address literal; it goes into our Received: header), else -1 after a 501. */
+static int
+smtp_helo_check(struct conn *c, const char *verb, const char *args)
+{
+	if (smtp_valid_helo(args))
+		return 0;
+	conn_reply(c, "501 5.5.4 Syntax: %s domain or [address literal]", verb);
+	return -1;
+}
+
 static int
 smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 {
-	if (*args == '\0' || strlen(args) > SMTP_MAX_HELO || strchr(args, ' ') != NULL) {
-		conn_reply(c, "501 5.5.4 Syntax: EHLO hostname");
+	if (smtp_helo_check(c, "EHLO", args) == -1)
 		return 0;
-	}
 	smtp_reset_txn(s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
@@ -88,10 +97,8 @@ smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 static int
 smtp_cmd_helo(struct conn *c, struct smtp *s, char *args)
 {
-	if (*args == '\0' || strlen(args) > SMTP_MAX_HELO || strchr(args, ' ') != NULL) {
-		conn_reply(c, "501 5.5.4 Syntax: HELO hostname");
+	if (smtp_helo_check(c, "HELO", args) == -1)
 		return 0;
-	}
 	smtp_reset_txn(s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);

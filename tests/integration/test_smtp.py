@@ -1,9 +1,14 @@
 """SMTP replies, checked code by code over a raw TLS socket."""
 
 import base64
+import os
+import re
+import smtplib
 
-from lib import (dot_stuff, DEFAULT_USERS, Closed, Server, Smtp, check, find_messages, marker,
-                 message, plain_blob, shared, timeout)
+from lib import (LOG_EXCHANGE, dot_stuff, DEFAULT_USERS, Closed, Server, Smtp, check,
+                 client_context, deadline, default_certs, find_messages, marker, message,
+                 password_file, plain_blob, run, seal, shared, tail, timeout, tmpdir)
+from test_seal_load import _load, _why
 
 
 def test_greeting_and_ehlo_keywords():
@@ -146,3 +151,95 @@ def test_pipelining_replies_in_order():
         check(codes == [250, 250], "DATA end + NOOP: %r" % codes)
         c.expect("QUIT", 221)
     check(len(find_messages(s, mk)) == 1, "pipelined message not delivered once")
+
+
+# --- issue 12, item 8: the EHLO/HELO name ------------------------------------
+
+# Names a client must not give itself: each would go verbatim into our
+# Received: header (a bare CR ends a line for some readers; ESC drives a
+# terminal), or is simply no domain nor address literal (RFC 5321 4.1.1.1).
+BAD_HELO_NAMES = [
+    "x\rReceived:forged.example", "x\x1b[2Jcleared", "two words", "under_score",
+    "-lead", "trail-", "a..b", "a.", "caf\u00e9", "[999.0.0.1]", "[1.2.3]", "[IPv6:::g]",
+    "[IPv6:1.2.3.4]", "[::1]", "[127.0.0.1", "[tag:a]b]", "a" * 64,
+    ".".join(["a" * 63] * 4) + ".aa",                  # 258 octets of good labels
+]
+GOOD_HELO_NAMES = ["[127.0.0.1]", "[IPv6:::1]", "[IPv6:2001:db8::1]", "mail.example.org",
+                   "a" * 63, ".".join(["a" * 63] * 4)]   # 255 octets
+
+
+def test_ehlo_and_helo_take_only_a_domain_or_address_literal():
+    """Item 8: 501 5.5.4 for each bad name, and the name is not taken (AUTH
+    still wants an EHLO first); a domain of 255 octets, labels of 63 and
+    IPv4/IPv6 literals get 250."""
+    with Smtp(shared().port) as c:
+        taken = []
+        for verb in ("EHLO", "HELO"):
+            for name in BAD_HELO_NAMES + [""]:
+                code, lines = c.cmd(("%s %s" % (verb, name)).rstrip())
+                if not lines[-1].startswith("501 5.5.4 "):
+                    taken.append("%s %r: %s" % (verb, name, lines[-1][:40]))
+        check(not taken, "%d of %d bad names not refused with 501 5.5.4: %s"
+              % (len(taken), 2 * (len(BAD_HELO_NAMES) + 1), "; ".join(taken)))
+        code, lines = c.cmd("AUTH PLAIN " + plain_blob("alice", DEFAULT_USERS["alice"]))
+        check(code == 503, "AUTH after refused EHLOs: want 503 (no EHLO taken), got %r" % lines)
+        for verb in ("EHLO", "HELO"):
+            for name in GOOD_HELO_NAMES:
+                c.expect("%s %s" % (verb, name), 250)
+
+
+def _helo_replies(log):
+    """{EHLO/HELO line: reply code} from the log, pairing each C: EHLO/HELO
+    with the next S: line of the same client port."""
+    pending, out = {}, {}
+    for line in log.splitlines():
+        m = LOG_EXCHANGE.match(line)
+        if not m:
+            continue
+        port, way, text = m.group(3), m.group(5), m.group(6)
+        if way == "C:" and re.match(r"(EHLO|HELO)\b", text, re.I):
+            pending[port] = text[:4].upper() + text[4:]
+        elif way == "S:" and port in pending:
+            out[pending.pop(port)] = int(text[:3])
+    return out
+
+
+@timeout(120)
+def test_real_clients_helo_names_are_taken():
+    """Item 8: the names that smtplib (EHLO and HELO with its default, the
+    machine's FQDN or an address literal), curl (the upload file's name when
+    the URL has no path: m.eml), seal and seal-load give themselves all get
+    250, and their mail goes through."""
+    with Server(name="helo-clients") as s:
+        alice = DEFAULT_USERS["alice"]
+        with smtplib.SMTP_SSL("localhost", s.port, context=client_context(),
+                              timeout=deadline(30)) as c:
+            own = c.local_hostname
+            check(c.ehlo()[0] == 250, "smtplib EHLO %s refused" % own)
+            check(c.helo()[0] == 250, "smtplib HELO %s refused" % own)
+            c.login("alice", alice)
+            c.sendmail("alice@localhost", ["bob@localhost"], message(marker()))
+        msg = os.path.join(tmpdir("helo-curl"), "m.eml")
+        with open(msg, "wb") as f:
+            f.write(message(marker()))
+        r = run(["curl", "-sS", "--ssl-reqd", "--cacert", default_certs().crt,
+                 "--url", "smtps://localhost:%d" % s.port, "--user", "alice:" + alice,
+                 "--mail-from", "alice@localhost", "--mail-rcpt", "bob@localhost",
+                 "--upload-file", msg])
+        check(r.returncode == 0, "curl exit %d: %s" % (r.returncode, tail(r.stderr)))
+        r = seal(["--batch", "--cafile", default_certs().crt, "--user", "alice",
+                  "--password-file", password_file(alice), s.url()], input="NOOP\n")
+        check(r.returncode == 0, "seal exit %d: %s" % (r.returncode, tail(r.stderr)))
+        r, j = _load(["smtp", "-c", "1", "-n", "1", "--json", "--user", "alice",
+                      "--password-file", password_file(alice), "--rcpt", "bob@localhost",
+                      "--cafile", s.certs.crt, s.url()])
+        check(r.returncode == 0 and j and j["ok"] == 1, "seal-load: " + _why(r))
+        got = _helo_replies(s.log())
+        print("# EHLO/HELO names seen: %s" % ", ".join("%s=%d" % kv for kv in sorted(got.items())))
+        check(len(got) >= 5, "want the EHLO and HELO of smtplib, curl, seal and seal-load "
+              "in the log, got %r" % got)
+        check(all(code == 250 for code in got.values()), "a real client was refused: %r" % got)
+        for want in ("EHLO " + own, "HELO " + own, "EHLO m.eml", "EHLO seal", "EHLO seal-load"):
+            check(want in got, "no %r in the log: %r" % (want, got))
+        check(len(s.messages("bob")) == 3, "want 3 messages (smtplib, curl, seal-load), "
+              "found %d" % len(s.messages("bob")))
