@@ -199,6 +199,21 @@ smtp_valid_helo(const char *name)
 }
 
 int
+smtp_address_literal(const char *ip, char *out, size_t outlen)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	int n;
+
+	if (inet_pton(AF_INET, ip, bin) == 1)
+		n = snprintf(out, outlen, "[%s]", ip);
+	else if (inet_pton(AF_INET6, ip, bin) == 1)
+		n = snprintf(out, outlen, "[%s%s]", SMTP_IPV6_TAG, ip);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+int
 smtp_decode_plain(const char *b64, char *user, size_t ulen, char *pass, size_t plen)
 {
 	unsigned char buf[AUTH_PLAIN_MAX + 1];

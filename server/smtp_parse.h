@@ -37,6 +37,11 @@ int smtp_valid_domain(const char *name);
  * inet_pton, or "[tag:text]"), SMTP_MAX_HELO octets at most. */
 int smtp_valid_helo(const char *name);
 
+/* Writes IP (a textual IPv4 or IPv6 address) as an RFC 5321 address-literal
+ * into OUT: "[127.0.0.1]", "[IPv6:::1]". 0, or -1 when IP is neither or OUT
+ * is too small. */
+int smtp_address_literal(const char *ip, char *out, size_t outlen);
+
 /* Decodes an AUTH PLAIN response (base64 of authzid NUL authcid NUL passwd).
  * 0, or -1 when it is not valid base64 or not of that form, or authzid names
  * someone else. */

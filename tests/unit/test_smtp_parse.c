@@ -172,3 +172,20 @@ UNIT_TEST(smtp_helo_length_limits)
 	lit[SMTP_MAX_HELO] = '\0';
 	CHECK(smtp_valid_helo(lit));
 }
+
+/* Item 11: the client's address in Received: is an address literal. */
+UNIT_TEST(smtp_address_literal_forms)
+{
+	char out[64];
+	CHECK_INT(smtp_address_literal("127.0.0.1", out, sizeof out), 0);
+	CHECK_STR(out, "[127.0.0.1]");
+	CHECK_INT(smtp_address_literal("::1", out, sizeof out), 0);
+	CHECK_STR(out, "[IPv6:::1]");
+	CHECK_INT(smtp_address_literal("2001:db8::5", out, sizeof out), 0);
+	CHECK_STR(out, "[IPv6:2001:db8::5]");
+	CHECK(smtp_valid_helo(out));             /* what we write, we would take */
+	CHECK_INT(smtp_address_literal("?", out, sizeof out), -1);
+	CHECK_INT(smtp_address_literal("", out, sizeof out), -1);
+	CHECK_INT(smtp_address_literal("127.0.0.1", out, 11), -1);   /* no room for ']' */
+	CHECK_INT(smtp_address_literal("127.0.0.1", out, 12), 0);
+}
