@@ -106,6 +106,23 @@ smtp_cmd_helo(struct conn *c, struct smtp *s, char *args)
 	return 0;
 }
 
+/* 1 when the logged-in user may send as ADDR (their own address or <>, or
+ * anyone's with --allow-sender-mismatch); else 0 after a logged 553. */
+static int
+smtp_sender_check(struct conn *c, const char *addr)
+{
+	if (smtp_sender_is_own(addr, c->user, smtp_domain(c)))
+		return 1;
+	if (c->srv->cfg->allow_sender_mismatch) {
+		conn_log_event(c, "sender mismatch allowed from=<%s> user=%s", addr, c->user);
+		return 1;
+	}
+	conn_log_event(c, "sender refused from=<%s> user=%s", addr, c->user);
+	conn_reply(c, "553 5.7.1 Sender <%s> is not yours: send as <%s@%s> or <>", addr,
+	           c->user, smtp_domain(c));
+	return 0;
+}
+
 static int
 smtp_cmd_mail(struct conn *c, struct smtp *s, char *args)
 {
@@ -128,6 +145,8 @@ smtp_cmd_mail(struct conn *c, struct smtp *s, char *args)
 		           c->srv->cfg->max_message_size);
 		return 0;
 	}
+	if (!smtp_sender_check(c, p.addr))
+		return 0;
 	snprintf(s->from, sizeof s->from, "%s", p.addr);
 	smtp_set_state(c, s, SMTP_MAIL);
 	conn_reply(c, "250 2.1.0 Sender <%s> OK", p.addr);

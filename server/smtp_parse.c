@@ -214,6 +214,16 @@ smtp_address_literal(const char *ip, char *out, size_t outlen)
 }
 
 int
+smtp_sender_is_own(const char *addr, const char *user, const char *domain)
+{
+	size_t ulen = strlen(user);
+	if (addr[0] == '\0')
+		return 1;
+	return ulen > 0 && strncmp(addr, user, ulen) == 0 && addr[ulen] == '@' &&
+	       strcasecmp(addr + ulen + 1, domain) == 0;
+}
+
+int
 smtp_decode_plain(const char *b64, char *user, size_t ulen, char *pass, size_t plen)
 {
 	unsigned char buf[AUTH_PLAIN_MAX + 1];

@@ -42,6 +42,10 @@ int smtp_valid_helo(const char *name);
  * is too small. */
 int smtp_address_literal(const char *ip, char *out, size_t outlen);
 
+/* 1 when a user logged in as USER may send as ADDR: the null sender "" or
+ * USER@DOMAIN (the local part exactly, the domain in any case). */
+int smtp_sender_is_own(const char *addr, const char *user, const char *domain);
+
 /* Decodes an AUTH PLAIN response (base64 of authzid NUL authcid NUL passwd).
  * 0, or -1 when it is not valid base64 or not of that form, or authzid names
  * someone else. */

@@ -5,9 +5,10 @@ import os
 import re
 import smtplib
 
-from lib import (LOG_EXCHANGE, dot_stuff, DEFAULT_USERS, Closed, Server, Smtp, check,
-                 client_context, deadline, default_certs, find_messages, marker, message,
-                 password_file, plain_blob, run, seal, shared, tail, timeout, tmpdir)
+from lib import (LOG_EXCHANGE, dot_stuff, DEFAULT_USERS, Closed, Server, Smtp, TestFailure,
+                 check, check_stored, client_context, deadline, default_certs, find_messages,
+                 marker, message, password_file, plain_blob, run, seal, sealed, shared, tail,
+                 timeout, tmpdir)
 from test_seal_load import _load, _why
 
 
@@ -124,7 +125,7 @@ def test_mail_size_parameter_552():
     with Server(name="sizeparam", args=["--max-message-size", "10000"]) as s, \
             Smtp(s.port) as c:
         c.login("alice", DEFAULT_USERS["alice"])
-        c.expect("MAIL FROM:<a@localhost> SIZE=999999", 552)
+        c.expect("MAIL FROM:<alice@localhost> SIZE=999999", 552)
         c.expect("MAIL FROM:<alice@localhost> SIZE=5000", 250)
 
 
@@ -243,3 +244,60 @@ def test_real_clients_helo_names_are_taken():
             check(want in got, "no %r in the log: %r" % (want, got))
         check(len(s.messages("bob")) == 3, "want 3 messages (smtplib, curl, seal-load), "
               "found %d" % len(s.messages("bob")))
+
+
+# --- issue 12, item 10: MAIL FROM belongs to the logged-in user ---------------
+
+def test_mail_from_must_be_the_logged_in_users_own():
+    """Item 10: alice may send as alice@localhost (the domain in any case) and
+    as <>; as bob, or Alice, she gets 553 5.7.1, which is logged."""
+    s = shared()
+    mk = marker()
+    with Smtp(s.port) as c:
+        code, lines = c.login("alice", DEFAULT_USERS["alice"])
+        check(code == 235, "login: %r" % lines)
+        for sender in ("bob@localhost", "%s@localhost" % mk, "Alice@localhost",
+                       "alice@example.org", "alice"):
+            lines = c.expect("MAIL FROM:<%s>" % sender, 553)
+            check(lines[-1].startswith("553 5.7.1 "), "MAIL FROM:<%s>: %r" % (sender, lines))
+            c.expect("RCPT TO:<bob@localhost>", 503)        # no transaction began
+        for sender in ("alice@localhost", "", "alice@LOCALHOST"):
+            c.expect("MAIL FROM:<%s>" % sender, 250)
+            c.expect("RSET", 250)
+    with smtplib.SMTP_SSL("localhost", s.port, context=client_context(),
+                          timeout=deadline(30)) as c:
+        c.login("alice", DEFAULT_USERS["alice"])
+        try:
+            c.sendmail("bob@localhost", ["bob@localhost"], message(mk))
+            raise TestFailure("smtplib: alice sent as bob@localhost")
+        except smtplib.SMTPSenderRefused as e:
+            check(e.smtp_code == 553, "smtplib as bob: %r" % (e.args,))
+    check(not find_messages(s, mk), "a message sent as someone else was delivered")
+    log = s.log()
+    check(re.search(r" smtp alice \* sender refused from=<%s@localhost> user=alice$" % mk,
+                    log, re.M), "no 'sender refused' line for <%s@localhost> in the log" % mk)
+    check(re.search(r" smtp alice S: 553 5\.7\.1 Sender <%s@localhost> " % mk, log),
+          "no 553 for <%s@localhost> in the log" % mk)
+
+
+def test_allow_sender_mismatch_lets_a_user_send_as_another():
+    """Item 10: --allow-sender-mismatch (listed in --help) restores the old
+    behaviour: alice sends as bob@localhost, and the mismatch is logged."""
+    r = run([sealed(), "--help"])
+    check(r.returncode == 0 and b"--allow-sender-mismatch" in r.stdout,
+          "--help does not list --allow-sender-mismatch: %s" % tail(r.stdout))
+    with Server(name="mismatch", args=["--allow-sender-mismatch"]) as s:
+        mk = marker()
+        original = message(mk, sender="bob@localhost")
+        with smtplib.SMTP_SSL("localhost", s.port, context=client_context(),
+                              timeout=deadline(30)) as c:
+            c.login("alice", DEFAULT_USERS["alice"])
+            check(c.sendmail("bob@localhost", ["bob@localhost"], original) == {},
+                  "refused with --allow-sender-mismatch")
+        found = find_messages(s, mk)
+        check(len(found) == 1, "want 1 message, found %d" % len(found))
+        _, added = check_stored(found[0], original)
+        check(added.startswith("Return-Path: <bob@localhost>\n"),
+              "Return-Path is not the envelope sender: %r" % added[:80])
+        check(" smtp alice * sender mismatch allowed from=<bob@localhost> user=alice" in s.log(),
+              "the allowed mismatch is not logged")

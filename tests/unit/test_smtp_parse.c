@@ -189,3 +189,21 @@ UNIT_TEST(smtp_address_literal_forms)
 	CHECK_INT(smtp_address_literal("127.0.0.1", out, 11), -1);   /* no room for ']' */
 	CHECK_INT(smtp_address_literal("127.0.0.1", out, 12), 0);
 }
+
+/* Item 10: a logged-in user sends as USER@DOMAIN or <>, nobody else. */
+UNIT_TEST(smtp_sender_must_be_the_users_own)
+{
+	CHECK(smtp_sender_is_own("alice@localhost", "alice", "localhost"));
+	CHECK(smtp_sender_is_own("alice@LocalHost", "alice", "localhost"));  /* domain: any case */
+	CHECK(smtp_sender_is_own("", "alice", "localhost"));                 /* the null sender */
+	CHECK(!smtp_sender_is_own("bob@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("Alice@localhost", "alice", "localhost")); /* local part exact */
+	CHECK(!smtp_sender_is_own("alicex@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alic@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@localhost.evil", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@evil@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@example.org", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("@localhost", "", "localhost"));           /* nobody logged in */
+}
