@@ -301,3 +301,20 @@ def test_allow_sender_mismatch_lets_a_user_send_as_another():
               "Return-Path is not the envelope sender: %r" % added[:80])
         check(" smtp alice * sender mismatch allowed from=<bob@localhost> user=alice" in s.log(),
               "the allowed mismatch is not logged")
+
+
+def test_seal_load_sends_as_the_user_in_the_servers_domain():
+    """Item 10: under --domain example.org, seal-load --user alice --rcpt
+    bob@example.org sends as alice@example.org (the recipient's domain,
+    the server's), which the server takes: alice@localhost would get 553."""
+    with Server(name="load-domain", args=["--domain", "example.org"]) as s:
+        r, j = _load(["smtp", "-c", "1", "-n", "2", "--json", "--user", "alice",
+                      "--password-file", password_file(DEFAULT_USERS["alice"]),
+                      "--rcpt", "bob@example.org", "--cafile", s.certs.crt, s.url()])
+        check(r.returncode == 0 and j and j["ok"] == 2, "seal-load: " + _why(r))
+        files = s.messages("bob")
+        check(len(files) == 2, "want 2 messages in bob's new/, found %d" % len(files))
+        with open(files[0], "rb") as f:
+            head = f.read(200)
+        check(head.startswith(b"Return-Path: <alice@example.org>\n"),
+              "not sent as alice@example.org: %r" % head[:60])
