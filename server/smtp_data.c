@@ -123,7 +123,8 @@ data_added_headers(struct conn *c, struct smtp *s, char *buf, size_t len)
 }
 
 /* Writes our headers and the held header section; the body follows. Headers
- * that do not fit (an absurdly long --domain) fail the message, never cut. */
+ * that do not fit fail the message rather than go in cut short (with today's
+ * limits on the EHLO name, addresses and the domain they take under 2 KB). */
 static void
 data_flush_headers(struct conn *c, struct smtp *s)
 {
