@@ -159,6 +159,19 @@ load_run_message(struct load_run *run, const char *from, const char *to, long si
 	return 0;
 }
 
+/* The sender: --user when it holds an '@', else USER@ the domain of --rcpt
+ * (the server's mail domain: it takes only local recipients), else
+ * USER@DEFAULT_DOMAIN; sealed takes mail only from the user's own address.
+ * The length snprintf() wanted. */
+static int
+load_run_sender(const struct load_opts *o, char *from, size_t len)
+{
+	const char *at = o->rcpt != NULL ? strrchr(o->rcpt, '@') : NULL;
+	if (strchr(o->user, '@') != NULL)
+		return snprintf(from, len, "%s", o->user);
+	return snprintf(from, len, "%s@%s", o->user, at != NULL ? at + 1 : DEFAULT_DOMAIN);
+}
+
 /* The smtp mode's command lines and message. */
 static int
 load_run_smtp(struct load_run *run, const struct load_opts *o, char *err, size_t errlen)
@@ -166,8 +179,7 @@ load_run_smtp(struct load_run *run, const struct load_opts *o, char *err, size_t
 	char from[SMTP_MAX_ADDRESS], to[SMTP_MAX_ADDRESS];
 	struct load_text *t = run->out;
 
-	int n = snprintf(from, sizeof from, "%s%s", o->user,
-	                 strchr(o->user, '@') ? "" : "@" DEFAULT_DOMAIN);
+	int n = load_run_sender(o, from, sizeof from);
 	int m = snprintf(to, sizeof to, "%s", o->rcpt != NULL ? o->rcpt : from);
 	if (n < 0 || (size_t)n >= sizeof from || m < 0 || (size_t)m >= sizeof to) {
 		snprintf(err, errlen, "sender or recipient address too long");

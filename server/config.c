@@ -41,6 +41,7 @@ static const struct opt config_opts[] = {
 	{ "--max-conns-per-ip",  OPT_INT,  OFF(max_conns_per_ip), 0, MAX_CONNECTIONS },
 	{ "--user",              OPT_STR,  OFF(run_as_user), 0, 0 },
 	{ "--open-registration", OPT_FLAG, OFF(open_registration), 0, 0 },
+	{ "--allow-sender-mismatch", OPT_FLAG, OFF(allow_sender_mismatch), 0, 0 },
 	{ "--debug",             OPT_FLAG, OFF(debug), 0, 0 },
 	{ "--purge",             OPT_FLAG, OFF(purge), 0, 0 },
 };
@@ -70,6 +71,8 @@ config_usage(void)
 	       "  --max-conns-per-ip N     connections per address, 0 = no limit (%d)\n"
 	       "  --user NAME              drop root privileges to NAME after start-up\n"
 	       "  --open-registration      unknown users who log in are registered\n"
+	       "  --allow-sender-mismatch  SMTP: a user may send as any MAIL FROM address\n"
+	       "                           (by default only USER@DOMAIN or <>)\n"
 	       "  --debug                  log state changes too\n",
 	       DEFAULT_LISTEN_ADDR, DEFAULT_SMTP_PORT, DEFAULT_POP3_PORT, DEFAULT_RTSP_PORT,
 	       DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_DATA_DIR, DEFAULT_DOMAIN,

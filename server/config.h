@@ -24,6 +24,7 @@ struct config {
 	int         max_conns_per_ip;
 	const char *run_as_user;
 	int         open_registration;
+	int         allow_sender_mismatch;   /* MAIL FROM need not be the user's */
 	int         debug;
 	int         purge;          /* userdel --purge: the Maildir goes too */
 	/* An admin command and its arguments, when one was given. */

@@ -64,13 +64,22 @@ smtp_open(struct conn *c)
 	return 0;
 }
 
+/* 0 when ARGS is a name EHLO or HELO takes (RFC 5321 4.1.1.1: a domain or an
+ * address literal; it goes into our Received: header), else -1 after a 501. */
+static int
+smtp_helo_check(struct conn *c, const char *verb, const char *args)
+{
+	if (smtp_valid_helo(args))
+		return 0;
+	conn_reply(c, "501 5.5.4 Syntax: %s domain or [address literal]", verb);
+	return -1;
+}
+
 static int
 smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 {
-	if (*args == '\0' || strlen(args) > SMTP_MAX_HELO || strchr(args, ' ') != NULL) {
-		conn_reply(c, "501 5.5.4 Syntax: EHLO hostname");
+	if (smtp_helo_check(c, "EHLO", args) == -1)
 		return 0;
-	}
 	smtp_reset_txn(s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
@@ -88,14 +97,29 @@ smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 static int
 smtp_cmd_helo(struct conn *c, struct smtp *s, char *args)
 {
-	if (*args == '\0' || strlen(args) > SMTP_MAX_HELO || strchr(args, ' ') != NULL) {
-		conn_reply(c, "501 5.5.4 Syntax: HELO hostname");
+	if (smtp_helo_check(c, "HELO", args) == -1)
 		return 0;
-	}
 	smtp_reset_txn(s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
 	conn_reply(c, "250 %s", smtp_domain(c));
+	return 0;
+}
+
+/* 1 when the logged-in user may send as ADDR (their own address or <>, or
+ * anyone's with --allow-sender-mismatch); else 0 after a logged 553. */
+static int
+smtp_sender_check(struct conn *c, const char *addr)
+{
+	if (smtp_sender_is_own(addr, c->user, smtp_domain(c)))
+		return 1;
+	if (c->srv->cfg->allow_sender_mismatch) {
+		conn_log_event(c, "sender mismatch allowed from=<%s> user=%s", addr, c->user);
+		return 1;
+	}
+	conn_log_event(c, "sender refused from=<%s> user=%s", addr, c->user);
+	conn_reply(c, "553 5.7.1 Sender <%s> is not yours: send as <%s@%s> or <>", addr,
+	           c->user, smtp_domain(c));
 	return 0;
 }
 
@@ -121,6 +145,8 @@ smtp_cmd_mail(struct conn *c, struct smtp *s, char *args)
 		           c->srv->cfg->max_message_size);
 		return 0;
 	}
+	if (!smtp_sender_check(c, p.addr))
+		return 0;
 	snprintf(s->from, sizeof s->from, "%s", p.addr);
 	smtp_set_state(c, s, SMTP_MAIL);
 	conn_reply(c, "250 2.1.0 Sender <%s> OK", p.addr);

@@ -2,9 +2,11 @@
  * smtp_data.c: the DATA phase. Lines are dot-unstuffed and written straight
  * into the first recipient's Maildir tmp/ file (LF line ends, as Maildir
  * readers expect), except the header section, which is held back (bounded)
- * so that a Received: header, and a Message-ID: and Date: when the message
- * lacks them, go on top. The final fsync and the links into every
- * recipient's new/ run on the job pool; `250` is sent only after that.
+ * so that the trace headers (Return-Path:, Received:), and a Message-ID: and
+ * Date: when the message lacks them, go on top; they are written through
+ * maildir_write(), so the S= and W= sizes in the file's name count them.
+ * The final fsync and the links into every recipient's new/ run on the job
+ * pool; `250` is sent only after that.
  * Worker thread, except commit_work() on a job thread.
  */
 #include "smtp.h"
@@ -13,6 +15,7 @@
 #include "smtp_parse.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,37 +72,70 @@ data_has_header(const struct smtp *s, const char *name)
 	return 0;
 }
 
-/* The Received: header (and Message-ID:, Date: when missing) into BUF. */
-static void
+/* Appends formatted text at BUF + *USED (BUF holds LEN bytes). 0, or -1 when
+ * it does not fit: then *USED is LEN, so every later call fails too. */
+static int PRINTF_LIKE(4, 5)
+data_addf(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	if (*used >= len)
+		return -1;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - *used) {
+		*used = len;
+		return -1;
+	}
+	*used += (size_t)n;
+	return 0;
+}
+
+/* The trace headers of RFC 5321 4.4, Return-Path: (the envelope sender) and
+ * Received: (the client's EHLO name and address literal), then Message-ID:
+ * and Date: when the message lacks them, into BUF. 0, or -1 when they do not
+ * fit (BUF then holds no usable text). */
+static int
 data_added_headers(struct conn *c, struct smtp *s, char *buf, size_t len)
 {
-	char date[64];
+	char date[64], literal[CONN_ADDR_MAX + sizeof "[IPv6:]"], tcp_info[sizeof literal + 3];
+	size_t used = 0;
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S %z", &tm);
-	int n = snprintf(buf, len,
-	                 "Received: from %s (%s)\n\tby %s (sealed) with ESMTPSA id %s\n"
-	                 "\t(using %s with cipher %s)\n\t(authenticated user %s)\n"
-	                 "\tfor <%s@%s>; %s\n",
-	                 s->helo, c->peer_ip, smtp_domain(c), s->queue_id, c->tls_version,
-	                 c->cipher, c->user, s->rcpts[0].user, smtp_domain(c), date);
-	if (n < 0 || (size_t)n >= len)
-		return;
+	tcp_info[0] = '\0';
+	if (smtp_address_literal(c->peer_ip, literal, sizeof literal) == 0)
+		snprintf(tcp_info, sizeof tcp_info, " (%s)", literal);
+	int rc = data_addf(buf, len, &used, "Return-Path: <%s>\n", s->from);
+	rc |= data_addf(buf, len, &used,
+	                "Received: from %s%s\n\tby %s (sealed) with ESMTPSA id %s\n"
+	                "\t(using %s with cipher %s)\n\t(authenticated user %s)\n"
+	                "\tfor <%s@%s>; %s\n",
+	                s->helo, tcp_info, smtp_domain(c), s->queue_id, c->tls_version,
+	                c->cipher, c->user, s->rcpts[0].user, smtp_domain(c), date);
 	if (!data_has_header(s, "Message-ID"))
-		n += snprintf(buf + n, len - (size_t)n, "Message-ID: <%s@%s>\n", s->queue_id,
-		              smtp_domain(c));
-	if ((size_t)n < len && !data_has_header(s, "Date"))
-		snprintf(buf + n, len - (size_t)n, "Date: %s\n", date);
+		rc |= data_addf(buf, len, &used, "Message-ID: <%s@%s>\n", s->queue_id,
+		                smtp_domain(c));
+	if (!data_has_header(s, "Date"))
+		rc |= data_addf(buf, len, &used, "Date: %s\n", date);
+	return rc;
 }
 
-/* Writes our headers and the held header section; the body follows. */
+/* Writes our headers and the held header section; the body follows. Headers
+ * that do not fit fail the message rather than go in cut short (with today's
+ * limits on the EHLO name, addresses and the domain they take under 2 KB). */
 static void
 data_flush_headers(struct conn *c, struct smtp *s)
 {
 	char added[SMTP_HEADER_TEXT];
-	data_added_headers(c, s, added, sizeof added);
-	data_write(s, added, strlen(added));
+	if (data_added_headers(c, s, added, sizeof added) == 0) {
+		data_write(s, added, strlen(added));
+	} else if (s->write_errno == 0) {
+		conn_log_event(c, "trace headers longer than %d bytes: message refused",
+		               SMTP_HEADER_TEXT);
+		s->write_errno = EOVERFLOW;
+	}
 	if (s->hlen > 0)
 		data_write(s, s->headers, s->hlen);
 	free(s->headers);

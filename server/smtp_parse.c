@@ -7,6 +7,7 @@
 #include "defaults.h"
 #include "redact.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <strings.h>
 
 #define AUTH_PLAIN_MAX 1024   /* decoded AUTH PLAIN response */
+#define SMTP_LABEL_MAX 63     /* octets in one label of a domain (RFC 1035 2.3.4) */
+#define SMTP_IPV6_TAG  "IPv6:" /* the address-literal tag, any case (RFC 5321 4.1.3) */
 
 int
 smtp_parse_verb(char *line, char *verb, size_t verblen, char **args)
@@ -120,6 +123,105 @@ smtp_split_address(const char *addr, char *local, size_t llen, char *domain, siz
 	local[ln] = '\0';
 	memcpy(domain, at + 1, dn + 1);
 	return 0;
+}
+
+/* 1 for an ASCII letter or digit (Let-dig), whatever the locale. */
+static int
+smtp_let_dig(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* 1 when P[0..LEN) is an Ldh-str: letters, digits and '-', ending in a Let-dig. */
+static int
+smtp_ldh_str(const char *p, size_t len)
+{
+	if (len == 0 || !smtp_let_dig((unsigned char)p[len - 1]))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!smtp_let_dig((unsigned char)p[i]) && p[i] != '-')
+			return 0;
+	return 1;
+}
+
+int
+smtp_valid_domain(const char *name)
+{
+	size_t total = strlen(name);
+	if (total == 0 || total > SMTP_MAX_HELO)
+		return 0;
+	for (const char *p = name;;) {
+		size_t len = strcspn(p, ".");
+		if (len > SMTP_LABEL_MAX || !smtp_let_dig((unsigned char)p[0]) || !smtp_ldh_str(p, len))
+			return 0;
+		if (p[len] == '\0')
+			return 1;
+		p += len + 1;
+	}
+}
+
+/* 1 when TEXT is a General-address-literal: Ldh-str ":" 1*dcontent, where
+ * dcontent is a printable character other than '[', '\\' and ']'. */
+static int
+smtp_general_literal(const char *text, const char *colon)
+{
+	if (!smtp_ldh_str(text, (size_t)(colon - text)) || colon[1] == '\0')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)colon + 1; *p != '\0'; p++)
+		if (*p < '!' || *p > '~' || *p == '[' || *p == '\\' || *p == ']')
+			return 0;
+	return 1;
+}
+
+/* 1 when NAME is an address-literal: "[IPv4]", "[IPv6:IPv6]" or "[tag:text]". */
+static int
+smtp_valid_literal(const char *name)
+{
+	char inner[SMTP_MAX_HELO + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n = strlen(name), tag = strlen(SMTP_IPV6_TAG);
+
+	if (n < 3 || n > SMTP_MAX_HELO || name[0] != '[' || name[n - 1] != ']')
+		return 0;
+	memcpy(inner, name + 1, n - 2);
+	inner[n - 2] = '\0';
+	if (strncasecmp(inner, SMTP_IPV6_TAG, tag) == 0)
+		return inet_pton(AF_INET6, inner + tag, bin) == 1;
+	const char *colon = strchr(inner, ':');
+	if (colon == NULL)
+		return inet_pton(AF_INET, inner, bin) == 1;
+	return smtp_general_literal(inner, colon);
+}
+
+int
+smtp_valid_helo(const char *name)
+{
+	return name[0] == '[' ? smtp_valid_literal(name) : smtp_valid_domain(name);
+}
+
+int
+smtp_address_literal(const char *ip, char *out, size_t outlen)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	int n;
+
+	if (inet_pton(AF_INET, ip, bin) == 1)
+		n = snprintf(out, outlen, "[%s]", ip);
+	else if (inet_pton(AF_INET6, ip, bin) == 1)
+		n = snprintf(out, outlen, "[%s%s]", SMTP_IPV6_TAG, ip);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+int
+smtp_sender_is_own(const char *addr, const char *user, const char *domain)
+{
+	size_t ulen = strlen(user);
+	if (addr[0] == '\0')
+		return 1;
+	return ulen > 0 && strncmp(addr, user, ulen) == 0 && addr[ulen] == '@' &&
+	       strcasecmp(addr + ulen + 1, domain) == 0;
 }
 
 int

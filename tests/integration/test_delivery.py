@@ -1,19 +1,32 @@
 """Delivery: seal --batch, curl and Python's smtplib each send a message that
-is then found in bob's Maildir new/, byte for byte after the added headers."""
+is then found in bob's Maildir new/, byte for byte after the trace headers
+(Return-Path: with the envelope sender, then Received: naming the client's
+EHLO name and address literal) and any Message-ID:/Date: the server added."""
 
 import os
 import smtplib
+import socket
+import subprocess
+import time
 
-from lib import (DEFAULT_USERS, check, check_stored, client_context, default_certs,
-                 find_messages, marker, message, password_file, plain_blob, run, seal, shared,
-                 tail, tmpdir)
+import lib
+from lib import (DEFAULT_USERS, Server, check, check_stored, client_context, deadline,
+                 default_certs, find_messages, free_port, marker, message, password_file,
+                 plain_blob, popen, run, seal, sealed, shared, tail, tmpdir, useradd)
 
 
-def _one_delivered(s, mk, original):
-    found = find_messages(s, mk)
+def _one_delivered(s, mk, original, helo, sender="alice@localhost", user="bob",
+                   literal="[127.0.0.1]"):
+    """The one stored copy of the message with MK: the trace headers on top
+    (Return-Path: <SENDER>, then Received: from HELO (LITERAL)), then
+    ORIGINAL byte for byte. Returns the added text."""
+    found = find_messages(s, mk, user)
     check(len(found) == 1, "want 1 message with marker %s in %s, found %d"
-          % (mk, s.new_dir("bob"), len(found)))
+          % (mk, s.new_dir(user), len(found)))
     _, added = check_stored(found[0], original)
+    want = "Return-Path: <%s>\nReceived: from %s (%s)\n\tby localhost (sealed) " \
+        % (sender, helo, literal)
+    check(added.startswith(want), "trace headers: want %r, got %r" % (want, added[:120]))
     return added
 
 
@@ -42,8 +55,9 @@ def test_seal_batch_delivers():
     check(DEFAULT_USERS["alice"] not in out, "the transcript shows the password")
     check(plain_blob("alice", DEFAULT_USERS["alice"]) not in out,
           "the transcript shows the AUTH PLAIN blob")
-    added = _one_delivered(s, mk, original)
-    check("alice" in added, "Received: does not name the user alice: %r" % added[:200])
+    added = _one_delivered(s, mk, original, "test.example")
+    check("(authenticated user alice)" in added,
+          "Received: does not name the user alice: %r" % added[:200])
 
 
 def test_curl_delivers():
@@ -59,7 +73,7 @@ def test_curl_delivers():
              "--mail-from", "alice@localhost", "--mail-rcpt", "bob@localhost",
              "--upload-file", f], timeout=30)
     check(r.returncode == 0, "curl exit %d: %s" % (r.returncode, tail(r.stderr)))
-    _one_delivered(s, mk, original)
+    _one_delivered(s, mk, original, "msg.eml")     # curl's EHLO: the upload's file name
 
 
 def test_smtplib_delivers():
@@ -70,7 +84,8 @@ def test_smtplib_delivers():
         c.login("alice", DEFAULT_USERS["alice"])
         refused = c.sendmail("alice@localhost", ["bob@localhost"], original)
         check(refused == {}, "recipients refused: %r" % refused)
-    _one_delivered(s, mk, original)
+        helo = c.local_hostname
+    _one_delivered(s, mk, original, helo)
 
 
 def test_smtplib_without_message_id_gets_one():
@@ -82,7 +97,8 @@ def test_smtplib_without_message_id_gets_one():
     with smtplib.SMTP_SSL("localhost", s.port, context=client_context(), timeout=30) as c:
         c.login("alice", DEFAULT_USERS["alice"])
         c.sendmail("alice@localhost", ["bob@localhost"], original)
-    added = _one_delivered(s, mk, original)
+        helo = c.local_hostname
+    added = _one_delivered(s, mk, original, helo)
     check("\nMessage-ID:" in "\n" + added.replace("\r\n", "\n")
           or "\nMessage-Id:" in "\n" + added.replace("\r\n", "\n"),
           "no Message-ID added: %r" % added)
@@ -96,7 +112,46 @@ def test_two_recipients_each_get_it():
     with smtplib.SMTP_SSL("localhost", s.port, context=client_context(), timeout=30) as c:
         c.login("bob", DEFAULT_USERS["bob"])
         c.sendmail("bob@localhost", ["bob@localhost", "alice@localhost"], original)
-    _one_delivered(s, mk, original)
-    a = find_messages(s, mk, user="alice")
-    check(len(a) == 1, "alice's new/ holds %d copies, want 1" % len(a))
-    check_stored(a[0], original)
+        helo = c.local_hostname
+    _one_delivered(s, mk, original, helo, sender="bob@localhost")
+    _one_delivered(s, mk, original, helo, sender="bob@localhost", user="alice")
+
+
+class _V6Server(Server):
+    """A sealed listening on ::1 only (lib.Server waits on 127.0.0.1)."""
+
+    def start(self, timeout=20):
+        for name, pw in self.users.items():
+            r = useradd(self.data_dir, name, pw)
+            check(r.returncode == 0, "useradd %s: %s" % (name, tail(r.stderr)))
+        self.port = free_port()
+        self.cmd = [sealed(), "--listen", "::1", "--smtp-port", str(self.port),
+                    "--pop3-port", "0", "--rtsp-port", "0", "--data-dir", self.data_dir,
+                    "--cert", self.certs.crt, "--key", self.certs.key]
+        with open(self.stderr_path, "ab") as err, open(self.stdout_path, "ab") as out:
+            self.proc = popen(self.cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                              cwd=self.work)
+        with lib._lock:
+            lib.SERVERS.append(self)
+        end = time.monotonic() + deadline(timeout)
+        while time.monotonic() < end and self.proc.poll() is None:
+            try:
+                socket.create_connection(("::1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise lib.TestFailure("no listener on [::1]:%d: %s" % (self.port, tail(self.stderr())))
+
+
+def test_received_names_an_ipv6_client_by_an_ipv6_literal():
+    """Issue 12, item 11: a client on ::1 is `([IPv6:::1])` in Received:."""
+    with _V6Server(name="v6") as s:
+        mk = marker()
+        original = message(mk)
+        ctx = client_context()
+        ctx.check_hostname = False        # the certificate names 127.0.0.1, not ::1
+        with smtplib.SMTP_SSL("::1", s.port, context=ctx, timeout=deadline(30)) as c:
+            c.login("alice", DEFAULT_USERS["alice"])
+            c.sendmail("alice@localhost", ["bob@localhost"], original)
+            helo = c.local_hostname
+        _one_delivered(s, mk, original, helo, literal="[IPv6:::1]")

@@ -11,6 +11,7 @@ Pop3Server below adds one without changing lib.py.
 
 import concurrent.futures
 import hashlib
+import itertools
 import os
 import poplib
 import re
@@ -212,14 +213,18 @@ def _send(s, messages, sender="alice", password=ALICE):
             check(refused == {}, "refused: %r" % refused)
 
 
-def _check_added_headers(got, original):
-    """GOT (CRLF) is header lines the server added, then ORIGINAL byte for byte."""
+def _check_added_headers(got, original, sender="alice@localhost"):
+    """GOT (CRLF) is the trace headers the server added (Return-Path: with the
+    envelope sender, then Received:) and maybe others, then ORIGINAL byte for
+    byte. Returns the added text."""
     check(got.endswith(original), "retrieved message does not end with the message as sent "
           "(%d bytes got, %d sent): %r" % (len(got), len(original), got[-120:]))
     added = got[:len(got) - len(original)].decode("utf-8", "replace")
-    check(added.startswith("Received:"), "no Received: header first: %r" % added[:80])
+    check(added.startswith("Return-Path: <%s>\r\nReceived: from " % sender),
+          "not Return-Path: <%s> then Received: first: %r" % (sender, added[:80]))
     for line in added.split("\r\n")[:-1]:
         check(re.match(r"^([A-Za-z-]+:|[ \t])", line), "added text is not a header: %r" % line)
+    return added
 
 
 def test_pop3_poplib_retrieves_smtp_mail_byte_for_byte():
@@ -598,3 +603,63 @@ def test_pop3_shutdown_says_goodbye_and_removes_nothing():
         code = s.stop()
     check(code == 0, "server exit %s after SIGTERM" % code)
     check(len(s.files()) == 1, "a session cut by shutdown removed its DELE'd message")
+
+
+def _sizes_of_name(name):
+    m = re.search(r",S=(\d+),W=(\d+)$", name)
+    check(m, "no ,S=,W= in the file name %r" % name)
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_pop3_trace_headers_first_and_sizes_count_them():
+    """Issue 12, item 11 (RFC 5321 4.4): messages sent with smtplib come back
+    over poplib with `Return-Path: <alice@localhost>` (`<>` for the null
+    sender) as their first line, then `Received: from <smtplib's EHLO name>
+    ([127.0.0.1]) by localhost ...`, then the message as sent. The file
+    name's S= is the file's size and its W= the POP3 size, both counting the
+    trace headers: STAT, LIST, the RETR status line and the octets RETR sends
+    all agree with W."""
+    with Pop3Server(name="p-trace") as s:
+        marks = {"alice@localhost": marker(), "": marker()}
+        originals = {sender: message(mk) for sender, mk in marks.items()}
+        with smtplib.SMTP_SSL("localhost", s.port, context=client_context(),
+                              timeout=lib.deadline(30)) as c:
+            c.login("alice", ALICE)
+            helo = c.local_hostname
+            for sender, data in originals.items():
+                check(c.sendmail(sender, ["bob@localhost"], data) == {}, "refused")
+        names = {}
+        for sender, mk in marks.items():
+            found = s.files_with(mk)
+            check(len(found) == 1 and found[0].startswith("new/"), "%s: %r" % (mk, found))
+            names[sender] = found[0]
+            size, _ = _sizes_of_name(found[0])
+            on_disk = os.path.getsize(os.path.join(s.data_dir, "mail", "bob", found[0]))
+            check(size == on_disk, "S=%d but the file has %d bytes" % (size, on_disk))
+        p = _pop(s)
+        count, total = p.stat()
+        _, listing, _ = p.list()
+        sizes = dict(l.split() for l in listing)
+        check(count == 2 and total == sum(int(v) for v in sizes.values()),
+              "STAT %d %d, LIST %r" % (count, total, listing))
+        for i in (1, 2):
+            resp, lines, octets = p.retr(i)
+            got = b"\r\n".join(lines) + b"\r\n"
+            sender = next(snd for snd, mk in marks.items() if mk.encode() in got)
+            _, wire = _sizes_of_name(names[sender])
+            check(resp == b"+OK %d octets" % wire and octets == len(got) == wire
+                  and int(sizes[b"%d" % i]) == wire,
+                  "message %d: W=%d, LIST %s, RETR said %r and sent %d octets (%d bytes)"
+                  % (i, wire, sizes[b"%d" % i], resp, octets, len(got)))
+            print("# <%s>: W=%d = LIST = RETR %d octets; S=%d = file size"
+                  % (sender, wire, octets, _sizes_of_name(names[sender])[0]))
+            added = _check_added_headers(got, originals[sender], sender)
+            after = added.split("\r\n")[2:]       # Return-Path:, Received:, its folds
+            folds = len(list(itertools.takewhile(lambda l: l[:1] in (" ", "\t"), after)))
+            unfolded = " ".join(l.strip() for l in added.split("\r\n")[1:2 + folds])
+            check(re.match(r"Received: from %s \(\[127\.0\.0\.1\]\) by localhost \(sealed\) "
+                           r"with ESMTPSA id \w+ \(using TLSv1\.[23] with cipher \S+\) "
+                           r"\(authenticated user alice\) for <bob@localhost>; "
+                           % re.escape(helo), unfolded),
+                  "Received: header %r" % unfolded)
+        p.quit()

@@ -132,3 +132,101 @@ UNIT_TEST(smtp_redacts_auth_after_any_separator)
 		CHECK_STR(out, in[i][1]);
 	}
 }
+
+/* Issue 12, item 8: EHLO/HELO take a Domain or an address-literal (RFC 5321
+ * 4.1.1.1, 4.1.3), nothing else: the name goes into our Received: header. */
+UNIT_TEST(smtp_helo_takes_the_names_real_clients_send)
+{
+	CHECK(smtp_valid_helo("seal"));                  /* seal */
+	CHECK(smtp_valid_helo("seal-load"));             /* seal-load */
+	CHECK(smtp_valid_helo("vm"));                    /* curl: gethostname() */
+	CHECK(smtp_valid_helo("[127.0.0.1]"));           /* smtplib without a dotted FQDN */
+	CHECK(smtp_valid_helo("mail.example.org"));      /* smtplib: socket.getfqdn() */
+	CHECK(smtp_valid_helo("1.0.0.127.in-addr.arpa"));
+	CHECK(smtp_valid_helo("xn--bcher-kva.example"));
+	CHECK(smtp_valid_helo("A1-b2.C3"));
+	CHECK(smtp_valid_helo("[IPv6:::1]"));
+	CHECK(smtp_valid_helo("[ipv6:2001:db8::1]"));    /* the tag in any case */
+	CHECK(smtp_valid_helo("[IPv6:::ffff:192.0.2.1]"));
+	CHECK(smtp_valid_helo("[x-tag:any!printable~text]"));  /* General-address-literal */
+}
+
+UNIT_TEST(smtp_helo_refuses_what_is_no_domain_nor_literal)
+{
+	static const char *const bad[] = {
+		"", "a\rb", "evil\r\nReceived: from forged", "a\x1b[31m", "a b", "a\tb",
+		"-lead", "trail-", "a..b", ".a", "a.", "under_score", "a/b", "a@b", "<a>",
+		"caf\xc3\xa9", "[127.0.0.1", "127.0.0.1]", "[]", "[127.0.0.256]", "[1.2.3]",
+		"[01.2.3.4x]", "[IPv6:::1%eth0]", "[IPv6:1.2.3.4]", "[IPv6:]", "[IPv6:::g]",
+		"[::1]", "[tag:]", "[-:x]", "[tag-:x]", "[tag:a]b]", "[tag:a b]", "[tag:a\\b]",
+		"[tag:a\rb]", "[1.2.3.4] extra",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (smtp_valid_helo(bad[i])) {
+			char m[128];
+			snprintf(m, sizeof m, "accepted %.100s", bad[i]);
+			unit_fail(__FILE__, __LINE__, m);
+		}
+}
+
+UNIT_TEST(smtp_helo_length_limits)
+{
+	char name[SMTP_MAX_HELO + 2];
+	memset(name, 'a', 63);                   /* a 63-octet label is fine */
+	name[63] = '\0';
+	CHECK(smtp_valid_helo(name));
+	memset(name, 'a', 64);                   /* 64 is not */
+	name[64] = '\0';
+	CHECK(!smtp_valid_helo(name));
+	for (size_t i = 0; i < SMTP_MAX_HELO; i++)   /* "a.a.a...": 255 octets */
+		name[i] = i % 2 ? '.' : 'a';
+	name[SMTP_MAX_HELO] = '\0';
+	CHECK(smtp_valid_helo(name));
+	name[SMTP_MAX_HELO] = 'a';               /* 256 octets, the last label "aa" */
+	name[SMTP_MAX_HELO + 1] = '\0';
+	CHECK(!smtp_valid_domain(name));
+	char lit[SMTP_MAX_HELO + 8];             /* a 256-octet general literal */
+	memset(lit, 'x', sizeof lit);
+	memcpy(lit, "[t:", 3);
+	lit[SMTP_MAX_HELO] = ']';
+	lit[SMTP_MAX_HELO + 1] = '\0';
+	CHECK(!smtp_valid_helo(lit));
+	lit[SMTP_MAX_HELO - 1] = ']';
+	lit[SMTP_MAX_HELO] = '\0';
+	CHECK(smtp_valid_helo(lit));
+}
+
+/* Item 11: the client's address in Received: is an address literal. */
+UNIT_TEST(smtp_address_literal_forms)
+{
+	char out[64];
+	CHECK_INT(smtp_address_literal("127.0.0.1", out, sizeof out), 0);
+	CHECK_STR(out, "[127.0.0.1]");
+	CHECK_INT(smtp_address_literal("::1", out, sizeof out), 0);
+	CHECK_STR(out, "[IPv6:::1]");
+	CHECK_INT(smtp_address_literal("2001:db8::5", out, sizeof out), 0);
+	CHECK_STR(out, "[IPv6:2001:db8::5]");
+	CHECK(smtp_valid_helo(out));             /* what we write, we would take */
+	CHECK_INT(smtp_address_literal("?", out, sizeof out), -1);
+	CHECK_INT(smtp_address_literal("", out, sizeof out), -1);
+	CHECK_INT(smtp_address_literal("127.0.0.1", out, 11), -1);   /* no room for ']' */
+	CHECK_INT(smtp_address_literal("127.0.0.1", out, 12), 0);
+}
+
+/* Item 10: a logged-in user sends as USER@DOMAIN or <>, nobody else. */
+UNIT_TEST(smtp_sender_must_be_the_users_own)
+{
+	CHECK(smtp_sender_is_own("alice@localhost", "alice", "localhost"));
+	CHECK(smtp_sender_is_own("alice@LocalHost", "alice", "localhost"));  /* domain: any case */
+	CHECK(smtp_sender_is_own("", "alice", "localhost"));                 /* the null sender */
+	CHECK(!smtp_sender_is_own("bob@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("Alice@localhost", "alice", "localhost")); /* local part exact */
+	CHECK(!smtp_sender_is_own("alicex@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alic@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@localhost.evil", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@evil@localhost", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("alice@example.org", "alice", "localhost"));
+	CHECK(!smtp_sender_is_own("@localhost", "", "localhost"));           /* nobody logged in */
+}

@@ -20,7 +20,8 @@ CLIP_SECONDS = 2
 
 def _message(mark):
     """A message with its own Date and Message-ID (so the server adds only
-    a Received: header), an 8-bit line, trailing spaces and a leading dot."""
+    its trace headers, Return-Path: and Received:), an 8-bit line, trailing
+    spaces and a leading dot."""
     return ["From: Ada <ada@localhost>", "To: Bob <bob@localhost>",
             "Subject: round trip %s" % mark, "Date: Sun, 22 Nov 2026 10:00:00 +0000",
             "Message-ID: <%s@walkthrough.example>" % mark, "MIME-Version: 1.0",
@@ -62,7 +63,7 @@ def mail(step, lab):
     r = step.run([lab.seal, "--batch", "--cafile", lab.cafile, "--user", "bob",
                   "--password-file", bob_file, server.url("pop3s")],
                  input="STAT\nRETR 1\nQUIT\n",
-                 show=r"^C: |^S: [+-]|^S: (Received|Subject|The marker)", limit=12)
+                 show=r"^C: |^S: [+-]|^S: (Return-Path|Received|Subject|The marker)", limit=12)
     if r.returncode == 2 and "pop3" in r.stderr.lower():
         raise Skip("seal has no POP3 client in this build: %s" % r.stderr.strip()[-120:])
     got = _retr(r.stdout)
@@ -81,11 +82,14 @@ def mail(step, lab):
     step.check(same, "the fetched message is the sent one, line for line (the dot line "
                "unstuffed, 8-bit text and trailing spaces kept)",
                "first difference: %s" % _first_diff(got, msg))
-    step.check(added and all(re.match(r"^(Received:|\s)", l) for l in added),
-               "the server only added its Received: header on top",
+    step.check(added[:1] == ["Return-Path: <ada@localhost>"] and added[1:2] != [] and
+               added[1].startswith("Received: from ") and
+               all(re.match(r"^\s", l) for l in added[2:]),
+               "the server only added its trace headers on top: Return-Path: <ada@localhost> "
+               "(the envelope sender), then Received:",
                "added: %s" % added[:3])
-    step.summary = "SMTP 250, POP3 RETR: %d lines identical (sha256 %s) after the Received: " \
-                   "header" % (len(msg), _sha(msg))
+    step.summary = "SMTP 250, POP3 RETR: %d lines identical (sha256 %s) after the trace " \
+                   "headers (Return-Path:, Received:)" % (len(msg), _sha(msg))
 
 
 def _retr(transcript):
