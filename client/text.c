@@ -276,11 +276,10 @@ text_printf(FILE *f, int utf8, const char *fmt, ...)
 	if (n >= (int)sizeof stack && (heap = malloc((size_t)n + 1)) != NULL)
 		n = vsnprintf(heap, (size_t)n + 1, fmt, again);
 	va_end(again);
-	if (n < 0)
-		return;
 	if (heap == NULL && n >= (int)sizeof stack)
 		n = (int)sizeof stack - 1;        /* out of memory: the start of it */
-	text_write(f, heap != NULL ? heap : stack, (size_t)n, utf8);
+	if (n >= 0)
+		text_write(f, heap != NULL ? heap : stack, (size_t)n, utf8);
 	free(heap);
 }
 
