@@ -7,6 +7,7 @@
  */
 #include "batch.h"
 #include "defaults.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,9 @@ struct batch {
 static int
 batch_refused_early(struct batch *b, const char *why)
 {
-	fprintf(b->err, "seal: TLS handshake with %s failed: the server ended the session "
-	        "before its greeting (%s; does it require a client certificate?)\n",
-	        b->cfg->peer, why);
+	text_printf(b->err, b->cfg->utf8, "seal: TLS handshake with %s failed: the server ended "
+	            "the session before its greeting (%s; does it require a client "
+	            "certificate?)\n", b->cfg->peer, why);
 	return EXIT_CONNECT;
 }
 
@@ -45,26 +46,27 @@ batch_reply(struct batch *b)
 		switch (b->io->recv(b->io->ctx, &line, b->cfg->reply_timeout_ms)) {
 		case LINEIO_LINE:
 			b->got_line = 1;
-			fprintf(b->out, "S: %s\n", line);
+			text_printf(b->out, b->cfg->utf8, "S: %s\n", line);
 			fflush(b->out);
 			if (b->p->reply_line(b->st, line))
 				return EXIT_OK;
 			break;
 		case LINEIO_TIMEOUT:
-			fprintf(b->err, "seal: no reply from %s within %d s\n", b->cfg->peer,
-			        b->cfg->reply_timeout_ms / BATCH_MS_PER_S);
+			text_printf(b->err, b->cfg->utf8, "seal: no reply from %s within %d s\n",
+			            b->cfg->peer, b->cfg->reply_timeout_ms / BATCH_MS_PER_S);
 			return EXIT_OTHER;
 		case LINEIO_CLOSED:
 			if (!b->got_line)
 				return batch_refused_early(b, "connection closed");
-			fprintf(b->err, "seal: %s closed the connection\n", b->cfg->peer);
+			text_printf(b->err, b->cfg->utf8, "seal: %s closed the connection\n",
+			            b->cfg->peer);
 			return EXIT_OTHER;
 		case LINEIO_ERROR:
 		default:
 			if (!b->got_line)
 				return batch_refused_early(b, b->io->why(b->io->ctx));
-			fprintf(b->err, "seal: connection to %s failed: %s\n", b->cfg->peer,
-			        b->io->why(b->io->ctx));
+			text_printf(b->err, b->cfg->utf8, "seal: connection to %s failed: %s\n",
+			            b->cfg->peer, b->io->why(b->io->ctx));
 			return EXIT_OTHER;
 		}
 	}
@@ -78,10 +80,11 @@ batch_exchange(struct batch *b, const char *line)
 	const char *shown;
 	int wait = b->p->command(b->st, line, &shown);
 
-	fprintf(b->out, "C: %s\n", shown);
+	text_printf(b->out, b->cfg->utf8, "C: %s\n", shown);
 	fflush(b->out);
 	if (b->io->send(b->io->ctx, line) == -1) {
-		fprintf(b->err, "seal: cannot send to %s: %s\n", b->cfg->peer, b->io->why(b->io->ctx));
+		text_printf(b->err, b->cfg->utf8, "seal: cannot send to %s: %s\n", b->cfg->peer,
+		            b->io->why(b->io->ctx));
 		return EXIT_OTHER;
 	}
 	return wait ? batch_reply(b) : EXIT_OK;
@@ -118,7 +121,8 @@ batch_script(struct batch *b, FILE *in)
 		rc = batch_exchange(b, line);
 	}
 	if (rc == EXIT_OK && b->p->in_body(b->st)) {
-		fprintf(b->err, "seal: input ended inside a message: no line \".\" to end it\n");
+		text_printf(b->err, b->cfg->utf8, "seal: input ended inside a message: no line "
+		            "\".\" to end it\n");
 		rc = EXIT_OTHER;
 	}
 	if (line != NULL)
@@ -136,7 +140,7 @@ batch_run(const struct batch_config *cfg, struct line_io *io, FILE *in, FILE *ou
 
 	b.st = calloc(1, b.p->state_size);
 	if (b.st == NULL) {
-		fprintf(err, "seal: out of memory\n");
+		text_printf(err, cfg->utf8, "seal: out of memory\n");
 		return EXIT_OTHER;
 	}
 	b.p->init(b.st);
@@ -149,7 +153,7 @@ batch_run(const struct batch_config *cfg, struct line_io *io, FILE *in, FILE *ou
 		rc = batch_exchange(&b, b.p->quit);
 	refused = b.p->auth_failure(b.st);
 	if (rc == EXIT_OK && refused != NULL) {
-		fprintf(err, "seal: authentication failed: %s\n", refused);
+		text_printf(err, cfg->utf8, "seal: authentication failed: %s\n", refused);
 		rc = EXIT_AUTH;
 	}
 	explicit_bzero(b.st, b.p->state_size);

@@ -2,8 +2,9 @@
  * batch.h: seal's batch mode: the server's greeting, an optional automatic
  * login, then protocol lines from an input stream, each sent and (unless it
  * is message body) answered, with a transcript of "C: " and "S: " lines.
- * Knows no protocol (struct client_proto) and no transport (struct line_io).
- * One thread.
+ * Everything it prints goes through text_printf(): server lines hold no
+ * control character by the time they reach the terminal. Knows no protocol
+ * (struct client_proto) and no transport (struct line_io). One thread.
  */
 #ifndef SEAL_BATCH_H
 #define SEAL_BATCH_H
@@ -19,6 +20,7 @@ struct batch_config {
 	const char *password;
 	const char *peer;            /* "host:port", for messages */
 	int         reply_timeout_ms;
+	int         utf8;            /* the output keeps UTF-8 (text_locale_utf8) */
 };
 
 /* Runs the dialogue over IO with lines from IN; the transcript goes to OUT

@@ -3,7 +3,8 @@
  * (trust anchor, client certificate, key log), picks the mode (--show-cert,
  * batch, or the terminal's TUI) and turns every outcome into the exit status
  * of CONTRACT.md. The only place that decides exit codes' meaning for the
- * user; single-threaded.
+ * user. A message that may hold a server's bytes (a certificate's names,
+ * a reply) is printed through text_printf(). Single-threaded.
  */
 #include "batch.h"
 #include "defaults.h"
@@ -13,9 +14,11 @@
 #include "report.h"
 #include "rtsp_batch.h"
 #include "session.h"
+#include "text.h"
 #include "tls.h"
 #include "tui.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +37,7 @@ struct seal_run {
 	struct session_target   target;
 	char                    peer[SESSION_PEER_MAX];
 	char                    pass[PASSWORD_MAX + 2];   /* +1 to see one too long */
+	int                     utf8;     /* the terminal's character set is UTF-8 */
 };
 
 static enum seal_mode
@@ -114,6 +118,13 @@ main_setup(struct seal_run *r)
 	return EXIT_OK;
 }
 
+/* "seal: ERR" on stderr, ERR made safe (it may hold a server's bytes). */
+static void
+main_error(const struct seal_run *r, const char *err)
+{
+	text_printf(stderr, r->utf8, "seal: %s\n", err);
+}
+
 /* --show-cert: the report on stdout, exit 0 only if every check passed. */
 static int
 main_show_cert(struct seal_run *r)
@@ -123,10 +134,10 @@ main_show_cert(struct seal_run *r)
 	int rc = session_open(&s, r->ctx, &r->target, err, sizeof err);
 
 	if (rc == EXIT_OK || rc == EXIT_CERT)
-		report_print(stdout, &s);
+		report_print(stdout, &s, r->utf8);
 	fflush(stdout);
 	if (rc != EXIT_OK)
-		fprintf(stderr, "seal: %s\n", err);
+		main_error(r, err);
 	session_close(&s);
 	return rc;
 }
@@ -138,7 +149,7 @@ main_batch(struct seal_run *r)
 	const struct client_proto *p = client_proto_find(r->o->url.scheme);
 	struct batch_config cfg = {
 		.proto = p, .user = r->o->user, .password = r->pass, .peer = r->peer,
-		.reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS,
+		.reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS, .utf8 = r->utf8,
 	};
 	struct session s;
 	struct line_io io;
@@ -146,7 +157,8 @@ main_batch(struct seal_run *r)
 	int rc;
 
 	if (r->o->url.scheme == URL_RTSPS)   /* bytes and frames, not lines: rtsp_batch.c */
-		return rtsp_batch_main(r->ctx, &r->target, r->o, r->o->user ? r->pass : NULL);
+		return rtsp_batch_main(r->ctx, &r->target, r->o, r->o->user ? r->pass : NULL,
+		                       r->utf8);
 	if (p == NULL) {
 		fprintf(stderr, "seal: batch mode does not speak %s:// yet (try --show-cert)\n",
 		        url_scheme_name(r->o->url.scheme));
@@ -154,10 +166,10 @@ main_batch(struct seal_run *r)
 	}
 	rc = session_open(&s, r->ctx, &r->target, err, sizeof err);
 	if (rc != EXIT_OK) {
-		fprintf(stderr, "seal: %s\n", err);
+		main_error(r, err);
 	} else {
 		if (r->o->verbose)
-			report_print(stderr, &s);
+			report_print(stderr, &s, r->utf8);
 		session_line_io(&s, &io);
 		rc = batch_run(&cfg, &io, stdin, stdout, stderr);
 	}
@@ -185,11 +197,11 @@ main_tui(struct seal_run *r)
 	};
 	rc = tui_run(&cfg, err, sizeof err);
 	if (rc == -1) {
-		fprintf(stderr, "seal: %s\n", err);
+		main_error(r, err);
 		return EXIT_OTHER;
 	}
 	if (rc != EXIT_OK && err[0] != '\0')
-		fprintf(stderr, "seal: %s\n", err);
+		main_error(r, err);
 	return rc;
 }
 
@@ -244,6 +256,8 @@ main(int argc, char **argv)
 	}
 	memset(&r, 0, sizeof r);
 	r.o = &o;
+	setlocale(LC_CTYPE, "");        /* only to learn the terminal's character set */
+	r.utf8 = text_locale_utf8();
 	r.mode = main_mode(&o);
 	rc = main_run(&r);
 	main_cleanup(&r);

@@ -106,7 +106,7 @@ static void
 pm_name_update(struct pop3_menu *m)
 {
 	size_t marked = mb_marked(&m->mb);
-	size_t count = m->mb.listed ? mb_count(&m->mb) : m->stat_count + marked;
+	size_t count = m->mb.listed ? mb_count(&m->mb) + m->mb.cut : m->stat_count + marked;
 	char marks[POP3_MENU_TEXT_MAX] = "";
 
 	snprintf(m->question, sizeof m->question, "%zu message%s marked for deletion: quitting "
@@ -217,6 +217,8 @@ pm_status_line(struct pop3_menu *m, const char *line)
 	m->in_body = 1;
 	m->body_lines = 0;
 	mailhdr_start(&m->hdr);
+	if (pm_is(m, "LIST", 0) && m->cmd.nargs == 0)
+		mb_list_begin(&m->mb);
 	if (pm_is_message(m) && !m->cmd.fetch) {
 		m->page_ready = 0;              /* a page not taken yet gives way */
 		mb_text_reset(&m->text);
@@ -291,10 +293,18 @@ pm_body_end(struct pop3_menu *m, char *note, size_t notelen)
 	size_t hidden = m->body_lines > pm_shown(m) ? m->body_lines - pm_shown(m) : 0;
 
 	m->in_body = 0;
-	if (pm_is(m, "LIST", 0) && m->cmd.nargs == 0)
+	if (pm_is(m, "LIST", 0) && m->cmd.nargs == 0) {
 		m->mb.listed = 1;
-	else if (pm_is_message(m))
+		mb_list_end(&m->mb);
+		if (m->mb.cut > 0) {            /* said once, with the LIST */
+			snprintf(note, notelen, "(%zu more lines not shown here; the mailbox list "
+			         "keeps %d messages: %zu more are not listed)", hidden,
+			         TUI_POP3_LIST_MAX, m->mb.cut);
+			return;
+		}
+	} else if (pm_is_message(m)) {
 		pm_message_done(m);
+	}
 	if (hidden == 0)
 		return;
 	if (m->cmd.fetch && pm_is_message(m))
@@ -346,9 +356,7 @@ pm_apply_txn(struct pop3_menu *m, const char *last)
 		mb_mark(&m->mb, m->cmd.num);
 	} else if (pm_is(m, "RSET", 0)) {
 		mb_unmark_all(&m->mb);
-		for (size_t i = 0; i < m->mb.n; i++)
-			if (m->mb.e[i].hdr == MB_HDR_FAILED)
-				m->mb.e[i].hdr = MB_HDR_NONE;   /* a TOP refused as deleted: again */
+		mb_refetch_failed(&m->mb);          /* a TOP refused as deleted: again */
 	} else if (pm_is(m, "STAT", 0)) {
 		const char *text;
 		pop3_client_status(last, &text);
@@ -625,9 +633,7 @@ pm_build_auth(struct pop3_menu *m, const struct form *f, struct tui_queue *q, ch
 static int
 pm_build_mailbox(struct pop3_menu *m, struct tui_queue *q)
 {
-	for (size_t i = 0; i < m->mb.n; i++)
-		if (m->mb.e[i].hdr == MB_HDR_FAILED)
-			m->mb.e[i].hdr = MB_HDR_NONE;
+	mb_refetch_failed(&m->mb);
 	m->raise = 1;
 	return tq_push(q, "LIST", 0);
 }

@@ -30,12 +30,13 @@ static const char *const pmv_help[] = {
 	NULL
 };
 
-/* The frame's title: the user, the count, the octets, the fetch. */
+/* The frame's title: the user, the count, the octets, the fetch, and
+ * whether the list was cut. */
 static void
 pmv_title(struct pop3_menu *m)
 {
 	size_t n = mb_count(&m->mb), left = 0;
-	char size[MB_SIZE_TEXT], fetch[POP3_MENU_TEXT_MAX] = "";
+	char size[MB_SIZE_TEXT], fetch[POP3_MENU_TEXT_MAX] = "", cut[POP3_MENU_TEXT_MAX] = "";
 
 	if (!m->mb.listed) {
 		snprintf(m->view_title, sizeof m->view_title, " Mailbox of %s ", m->user);
@@ -45,9 +46,11 @@ pmv_title(struct pop3_menu *m)
 		left += m->mb.e[i].hdr == MB_HDR_NONE && !m->mb.e[i].marked;
 	if (left > 0)
 		snprintf(fetch, sizeof fetch, ", reading headers (%zu to go)", left);
+	if (m->mb.cut > 0)
+		snprintf(cut, sizeof cut, " (list cut: %zu more not shown)", m->mb.cut);
 	mb_size_text(mb_octets(&m->mb), size, sizeof size);
-	snprintf(m->view_title, sizeof m->view_title, " Mailbox of %s: %zu message%s, %s "
-	         "octets%s ", m->user, n, n == 1 ? "" : "s", size, fetch);
+	snprintf(m->view_title, sizeof m->view_title, " Mailbox of %s: %zu message%s%s, %s "
+	         "octets%s ", m->user, n, n == 1 ? "" : "s", cut, size, fetch);
 }
 
 void

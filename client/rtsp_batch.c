@@ -11,6 +11,7 @@
 #include "report.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
+#include "text.h"
 #include "wav_writer.h"
 
 #include <string.h>
@@ -38,7 +39,8 @@ static int
 rb_failed(struct rb *b, int status, const char *what, const char *why)
 {
 	if (b->fail == EXIT_OK) {
-		fprintf(b->err, "seal: %s%s%s\n", what, why ? ": " : "", why ? why : "");
+		text_printf(b->err, b->cfg->utf8, "seal: %s%s%s\n", what, why ? ": " : "",
+		            why ? why : "");
 		b->fail = status;
 	}
 	return RB_FAIL;
@@ -51,7 +53,7 @@ rb_print(struct rb *b, const char *prefix, const char *text)
 	while (*text != '\0') {
 		size_t n = strcspn(text, "\r\n");
 		if (n > 0)
-			fprintf(b->out, "%s%.*s\n", prefix, (int)n, text);
+			text_printf(b->out, b->cfg->utf8, "%s%.*s\n", prefix, (int)n, text);
 		text += n;
 		text += strspn(text, "\r\n");
 	}
@@ -136,7 +138,7 @@ rb_response(struct rb *b, const struct rtsp_response *r)
 
 	b->got_response = 1;
 	for (unsigned i = 0; i < r->nlines; i++)
-		fprintf(b->out, "S: %s\n", r->lines[i]);
+		text_printf(b->out, b->cfg->utf8, "S: %s\n", r->lines[i]);
 	rb_print(b, "S: ", r->body);
 	fflush(b->out);
 	int code = rtsp_client_response(&b->cl, r, err, sizeof err);
@@ -254,13 +256,14 @@ rb_summary(struct rb *b)
 	long long ms = net_now_ms() - b->play_start;
 	unsigned long long audio = b->cl.rate ? st->frames * MS_PER_S / b->cl.rate : 0;
 
-	fprintf(b->out, "stream: %llu packets, %llu bytes, %llu lost, %llu reordered, "
-	        "%llu.%03llu s of audio (%u Hz, %u ch) in %lld.%03lld s%s%s%s\n",
-	        (unsigned long long)st->packets, (unsigned long long)st->bytes,
-	        (unsigned long long)st->lost, (unsigned long long)st->reordered,
-	        audio / MS_PER_S, audio % MS_PER_S, b->cl.rate, b->cl.channels, ms / MS_PER_S,
-	        ms % MS_PER_S, st->bye ? ", ended by RTCP BYE" : ", ended by the server closing",
-	        b->cfg->output ? ", written to " : "", b->cfg->output ? b->cfg->output : "");
+	text_printf(b->out, b->cfg->utf8, "stream: %llu packets, %llu bytes, %llu lost, "
+	            "%llu reordered, %llu.%03llu s of audio (%u Hz, %u ch) in %lld.%03lld s%s%s%s\n",
+	            (unsigned long long)st->packets, (unsigned long long)st->bytes,
+	            (unsigned long long)st->lost, (unsigned long long)st->reordered,
+	            audio / MS_PER_S, audio % MS_PER_S, b->cl.rate, b->cl.channels,
+	            ms / MS_PER_S, ms % MS_PER_S,
+	            st->bye ? ", ended by RTCP BYE" : ", ended by the server closing",
+	            b->cfg->output ? ", written to " : "", b->cfg->output ? b->cfg->output : "");
 	fflush(b->out);
 }
 
@@ -310,7 +313,7 @@ rtsp_batch_run(const struct rtsp_batch_config *cfg, struct rtsp_io *io, FILE *ou
 
 int
 rtsp_batch_main(WOLFSSL_CTX *ctx, const struct session_target *t, const struct seal_opts *o,
-                const char *password)
+                const char *password, int utf8)
 {
 	char url[RTSP_CLIENT_URL_MAX], hostport[SESSION_PEER_MAX], err[ERR_MAX];
 	struct session s;
@@ -320,14 +323,14 @@ rtsp_batch_main(WOLFSSL_CTX *ctx, const struct session_target *t, const struct s
 	snprintf(url, sizeof url, "rtsps://%s%s", hostport, o->url.path);
 	struct rtsp_batch_config cfg = {
 		.url = url, .peer = t->peer, .user = o->user, .password = password,
-		.output = o->output, .reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS,
+		.output = o->output, .reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS, .utf8 = utf8,
 	};
 	int rc = session_open(&s, ctx, t, err, sizeof err);
 	if (rc != EXIT_OK) {
-		fprintf(stderr, "seal: %s\n", err);
+		text_printf(stderr, utf8, "seal: %s\n", err);
 	} else {
 		if (o->verbose)
-			report_print(stderr, &s);
+			report_print(stderr, &s, utf8);
 		rtsp_io_session(&s, &io);
 		rc = rtsp_batch_run(&cfg, &io, stdout, stderr);
 	}

@@ -3,7 +3,9 @@
  * with the --user login), SETUP (TCP interleaved), PLAY to the end (an
  * RTCP BYE, or the server closing), TEARDOWN, all by itself; the audio goes
  * to --output as a WAV file. The exchange is printed with "C: " and "S: "
- * prefixes (credentials masked), then one summary line. One thread.
+ * prefixes (credentials masked), then one summary line, all through
+ * text_printf() (no control character of the server's reaches the
+ * terminal). One thread.
  */
 #ifndef SEAL_RTSP_BATCH_H
 #define SEAL_RTSP_BATCH_H
@@ -21,6 +23,7 @@ struct rtsp_batch_config {
 	const char *password;
 	const char *output;           /* WAV file, or NULL */
 	int         reply_timeout_ms; /* for a response, and for audio while playing */
+	int         utf8;             /* the output keeps UTF-8 (text_locale_utf8) */
 };
 
 /* Runs the flow over IO; transcript and summary to OUT, at most one
@@ -31,8 +34,9 @@ int rtsp_batch_run(const struct rtsp_batch_config *cfg, struct rtsp_io *io, FILE
 
 /* seal --batch with an rtsps:// URL: opens the session to T over CTX with
  * O's URL, login and --output, and runs rtsp_batch_run on stdout and
- * stderr. Returns the exit status of CONTRACT.md. */
+ * stderr (UTF8 as in struct rtsp_batch_config). Returns the exit status of
+ * CONTRACT.md. */
 int rtsp_batch_main(WOLFSSL_CTX *ctx, const struct session_target *t, const struct seal_opts *o,
-                    const char *password);
+                    const char *password, int utf8);
 
 #endif

@@ -11,7 +11,7 @@
  */
 #include "rtsp_menu.h"
 #include "tui_curses.h"
-#include "tui_text.h"
+#include "text.h"
 #include "tui_theme.h"
 
 #include <stdio.h>

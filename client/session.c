@@ -133,7 +133,7 @@ session_start(struct session *s, WOLFSSL_CTX *ctx, const struct session_target *
 	s->fd = -1;
 	linebuf_init(&s->in, CLIENT_REPLY_LINE_MAX);
 	snprintf(s->peer, sizeof s->peer, "%s", t->peer);
-	verify_init(&s->pv, t->expect, time(NULL));
+	verify_init(&s->pv, t->expect, t->cafile, time(NULL));
 	s->fd = net_connect(t->host, t->port, CLIENT_CONNECT_TIMEOUT_MS, why, sizeof why);
 	if (s->fd == -1) {
 		snprintf(err, errlen, "cannot connect to %s: %s", t->peer, why);

@@ -4,7 +4,7 @@
  * boundaries so that each row holds whole "AB:" groups. Main thread.
  */
 #include "tui_cert.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>

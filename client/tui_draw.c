@@ -9,7 +9,7 @@
 #include "net.h"
 #include "tui_cert.h"
 #include "tui_status.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <string.h>
 #include <time.h>

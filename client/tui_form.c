@@ -4,7 +4,7 @@
  * terminal shows them. Masked fields never draw their text. Main thread.
  */
 #include "tui_form.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -47,7 +47,7 @@ keys_report(struct tui *t)
 		keys_notice(t, "no certificate to show yet");
 		return;
 	}
-	report_print(f, &t->conn.s);
+	report_print(f, &t->conn.s, t->theme.utf8);
 	fclose(f);
 	pager_open(&t->pager, "Server certificate report (seal --show-cert)", t->theme.utf8);
 	if (pager_add(&t->pager, text) == -1) {

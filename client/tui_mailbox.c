@@ -1,9 +1,13 @@
 /*
  * tui_mailbox.c: the mailbox model and the viewer's text (see
- * tui_mailbox.h). Entries stay sorted by number: LIST sends them in order,
- * so the common insert is an append. Pure; main thread.
+ * tui_mailbox.h). Entries are sorted by number: LIST sends them in order,
+ * so the common insert is an append; a line out of order is appended too
+ * and sorted in when the LIST ends (one sort, not a move per line), and
+ * the list never holds more than TUI_POP3_LIST_MAX entries. Pure; main
+ * thread.
  */
 #include "tui_mailbox.h"
+#include "defaults.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,14 +28,14 @@ mb_free(struct mailbox *mb)
 	memset(mb, 0, sizeof *mb);
 }
 
-/* The index where NUM is or would go. */
+/* The index where NUM is or would go among the first HI (sorted) entries. */
 static size_t
-mb_find(const struct mailbox *mb, unsigned long num)
+mb_find(const struct mailbox *mb, unsigned long num, size_t hi)
 {
-	size_t lo = 0, hi = mb->n;
+	size_t lo = 0;
 
-	if (mb->n > 0 && mb->e[mb->n - 1].num < num)
-		return mb->n;                        /* LIST order: append */
+	if (hi > 0 && mb->e[hi - 1].num < num)
+		return hi;                           /* LIST order: append */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (mb->e[mid].num < num)
@@ -59,22 +63,103 @@ mb_grow(struct mailbox *mb)
 	return 0;
 }
 
-struct mb_entry *
-mb_get(struct mailbox *mb, unsigned long num, int create)
+static int
+mb_cmp(const void *a, const void *b)
 {
-	size_t i = mb_find(mb, num);
+	const struct mb_entry *x = a, *y = b;
 
-	if (i < mb->n && mb->e[i].num == num)
-		return &mb->e[i];
-	if (!create || num == 0 || mb_grow(mb) == -1)
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return (x->size > y->size) - (x->size < y->size);   /* a LIST line twice: any one */
+}
+
+/* Sorts in the entries past mb->sorted, drops a number listed twice and
+ * keeps the selected message selected. O(n log n), only after lines came
+ * out of order. */
+static void
+mb_settle(struct mailbox *mb)
+{
+	unsigned long selected = mb->sel < mb->n ? mb->e[mb->sel].num : 0;
+	size_t kept = 0;
+
+	if (mb->sorted == mb->n)
+		return;
+	qsort(mb->e, mb->n, sizeof *mb->e, mb_cmp);
+	for (size_t i = 0; i < mb->n; i++)
+		if (kept == 0 || mb->e[kept - 1].num != mb->e[i].num)
+			mb->e[kept++] = mb->e[i];
+	mb->n = mb->sorted = kept;
+	mb->fetch_from = 0;
+	if (selected != 0)
+		mb->sel = mb_find(mb, selected, mb->n);
+}
+
+/* A new entry for NUM at index I of the sorted list. */
+static struct mb_entry *
+mb_insert(struct mailbox *mb, size_t i, unsigned long num)
+{
+	if (mb->n >= TUI_POP3_LIST_MAX || mb_grow(mb) == -1)
 		return NULL;
 	memmove(mb->e + i + 1, mb->e + i, (mb->n - i) * sizeof *mb->e);
 	memset(&mb->e[i], 0, sizeof mb->e[i]);
 	mb->e[i].num = num;
 	mb->n++;
+	mb->sorted++;
 	if (mb->n > 1 && i <= mb->sel)
 		mb->sel++;                            /* the same message stays selected */
+	if (i < mb->fetch_from)
+		mb->fetch_from = i;
 	return &mb->e[i];
+}
+
+struct mb_entry *
+mb_get(struct mailbox *mb, unsigned long num, int create)
+{
+	size_t i;
+
+	mb_settle(mb);
+	i = mb_find(mb, num, mb->n);
+	if (i < mb->n && mb->e[i].num == num)
+		return &mb->e[i];
+	if (!create || num == 0)
+		return NULL;
+	return mb_insert(mb, i, num);
+}
+
+void
+mb_list_begin(struct mailbox *mb)
+{
+	mb->cut = 0;
+}
+
+/* The entry for a LIST line's NUM: found among the sorted ones, else
+ * appended (in order or not). NULL past the limit (counted) or when out of
+ * memory. */
+static struct mb_entry *
+mb_list_entry(struct mailbox *mb, unsigned long num)
+{
+	size_t i = mb_find(mb, num, mb->sorted);
+	int in_order = mb->sorted == mb->n && i == mb->n;
+
+	if (i < mb->sorted && mb->e[i].num == num)
+		return &mb->e[i];
+	if (mb->n >= TUI_POP3_LIST_MAX) {
+		mb->cut++;
+		return NULL;
+	}
+	if (mb_grow(mb) == -1)
+		return NULL;
+	memset(&mb->e[mb->n], 0, sizeof mb->e[mb->n]);
+	mb->e[mb->n].num = num;
+	if (in_order)
+		mb->sorted++;
+	return &mb->e[mb->n++];
+}
+
+void
+mb_list_end(struct mailbox *mb)
+{
+	mb_settle(mb);
 }
 
 /* A decimal number at *S (advanced past it). 0, or -1. */
@@ -105,8 +190,8 @@ mb_list_line(struct mailbox *mb, const char *line)
 	p += strspn(p, " ");
 	if (mb_number(&p, &size) == -1 || (*p != '\0' && *p != ' '))
 		return -1;
-	if ((e = mb_get(mb, (unsigned long)num, 1)) == NULL)
-		return -1;
+	if ((e = mb_list_entry(mb, (unsigned long)num)) == NULL)
+		return mb->n >= TUI_POP3_LIST_MAX ? 0 : -1;
 	e->size = size;
 	e->sized = 1;
 	return 0;
@@ -117,8 +202,13 @@ mb_mark(struct mailbox *mb, unsigned long num)
 {
 	struct mb_entry *e = mb_get(mb, num, 1);
 
-	if (e != NULL)
-		e->marked = 1;
+	if (e == NULL) {
+		mb->marked_out += mb->n >= TUI_POP3_LIST_MAX;   /* QUIT still deletes it */
+		return;
+	}
+	if (!e->marked)
+		mb->nmarked++;
+	e->marked = 1;
 }
 
 void
@@ -126,17 +216,24 @@ mb_unmark_all(struct mailbox *mb)
 {
 	for (size_t i = 0; i < mb->n; i++)
 		mb->e[i].marked = 0;
+	mb->nmarked = mb->marked_out = 0;
 	mb->confirm_rset = 0;
+	mb->fetch_from = 0;
+}
+
+void
+mb_refetch_failed(struct mailbox *mb)
+{
+	for (size_t i = 0; i < mb->n; i++)
+		if (mb->e[i].hdr == MB_HDR_FAILED)
+			mb->e[i].hdr = MB_HDR_NONE;
+	mb->fetch_from = 0;
 }
 
 size_t
 mb_marked(const struct mailbox *mb)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < mb->n; i++)
-		n += mb->e[i].marked != 0;
-	return n;
+	return mb->nmarked + mb->marked_out;
 }
 
 size_t
@@ -158,9 +255,14 @@ mb_octets(const struct mailbox *mb)
 struct mb_entry *
 mb_next_unfetched(struct mailbox *mb)
 {
-	for (size_t i = 0; i < mb->n; i++)
-		if (mb->e[i].hdr == MB_HDR_NONE && !mb->e[i].marked)
+	mb_settle(mb);
+	for (size_t i = mb->fetch_from; i < mb->n; i++) {
+		if (mb->e[i].hdr == MB_HDR_NONE && !mb->e[i].marked) {
+			mb->fetch_from = i;
 			return &mb->e[i];
+		}
+	}
+	mb->fetch_from = mb->n;
 	return NULL;
 }
 

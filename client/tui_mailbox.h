@@ -3,6 +3,7 @@
  * (the size from LIST, From, Subject and Date from TOP n 0 or RETR), which
  * are marked for deletion (a DELE the server took; RSET unmarks them all,
  * POP3 has no single undelete), the list's selection and scroll position,
+ * at most TUI_POP3_LIST_MAX messages (a LIST past it is cut and counted),
  * the text of one message collected for the viewer (un-stuffed lines, cut
  * at TUI_POP3_VIEW_MAX bytes), and the drawing of the list. Everything but
  * mb_draw() is pure; the mailbox owns its arrays (mb_free). Main thread.
@@ -29,8 +30,14 @@ struct mb_entry {
 };
 
 struct mailbox {
-	struct mb_entry *e;               /* ascending numbers */
+	struct mb_entry *e;               /* ascending numbers up to e[sorted], then LIST
+	                                     lines that came out of order (mb_list_end) */
 	size_t           n, cap;
+	size_t           sorted;          /* entries in order, no number twice */
+	size_t           cut;             /* lines of the last LIST past TUI_POP3_LIST_MAX */
+	size_t           nmarked;         /* entries marked for deletion */
+	size_t           marked_out;      /* DELE taken for messages the full list lacks */
+	size_t           fetch_from;      /* no entry before it waits for its headers */
 	int              listed;          /* a whole LIST came */
 	size_t           sel, top;        /* selected entry, first shown */
 	int              confirm_rset;    /* d on a marked message asked: y sends RSET */
@@ -56,27 +63,43 @@ struct mb_look {
 void mb_free(struct mailbox *mb);
 
 /* The entry of message NUM; when CREATE and it is missing, a new one in
- * number order. NULL when missing (or out of memory). The pointer is valid
- * until the next entry is created. */
+ * number order (not past TUI_POP3_LIST_MAX entries). NULL when missing
+ * (or the list is full, or out of memory). The pointer is valid until the
+ * next entry is created. */
 struct mb_entry *mb_get(struct mailbox *mb, unsigned long num, int create);
 
-/* One line of a LIST reply, "NUM SIZE": 0 with the entry's size set, or -1
- * when LINE is not such a line (or out of memory). */
+/* A LIST reply begins: its cut count starts again. */
+void mb_list_begin(struct mailbox *mb);
+
+/* One line of a LIST reply, "NUM SIZE": 0 with the entry's size set (or,
+ * past TUI_POP3_LIST_MAX entries, the line counted in cut), or -1 when
+ * LINE is not such a line (or out of memory). A number in order is an
+ * append, one out of order waits for mb_list_end: O(1) a line. */
 int mb_list_line(struct mailbox *mb, const char *line);
 
-/* DELE NUM answered +OK: marks it (creating the entry when unknown). */
+/* The LIST reply ended: entries that came out of order are sorted in (the
+ * same message stays selected), a number listed twice kept once. */
+void mb_list_end(struct mailbox *mb);
+
+/* DELE NUM answered +OK: marks it (creating the entry when unknown; a
+ * full list only counts it). */
 void mb_mark(struct mailbox *mb, unsigned long num);
 
 /* RSET answered +OK: every mark goes. */
 void mb_unmark_all(struct mailbox *mb);
 
-/* Entries marked; entries known; their octets (those LIST sized). */
+/* Headers that TOP could not get (MB_HDR_FAILED) are to fetch again. */
+void mb_refetch_failed(struct mailbox *mb);
+
+/* Messages marked (counted, O(1)); entries known; their octets (those
+ * LIST sized). */
 size_t mb_marked(const struct mailbox *mb);
 size_t mb_count(const struct mailbox *mb);
 unsigned long long mb_octets(const struct mailbox *mb);
 
 /* The first entry whose headers are still to fetch (not marked: the
- * server refuses TOP for those), or NULL. */
+ * server refuses TOP for those), or NULL. Set hdr to something else than
+ * MB_HDR_NONE before asking again: the search goes on from there. */
 struct mb_entry *mb_next_unfetched(struct mailbox *mb);
 
 /* The selected entry, or NULL when the list is empty. */

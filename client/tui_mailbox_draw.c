@@ -8,7 +8,7 @@
  * Main thread.
  */
 #include "tui_mailbox.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>

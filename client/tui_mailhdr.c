@@ -6,7 +6,7 @@
  */
 #include "tui_mailhdr.h"
 #include "b64.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>

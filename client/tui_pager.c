@@ -3,7 +3,7 @@
  */
 #include "tui_pager.h"
 #include "tui_form.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>

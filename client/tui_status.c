@@ -3,7 +3,7 @@
  * Main thread.
  */
 #include "tui_status.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * so scrolling counts screen rows, not lines. Main thread.
  */
 #include "tui_transcript.h"
-#include "tui_text.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -4,17 +4,25 @@
  * WOLFSSL_VERIFY_CB_ALL_CERTS), top of the chain first, the leaf (depth 0)
  * last. It returns wolfSSL's verdict unchanged, or 0 where our own date and
  * name checks fail: it never turns a failure into success.
+ *
+ * wolfSSL hands the callback one error per certificate, and at the leaf a
+ * name error replaces a missing trust anchor (the domain check runs after
+ * the signer check and overwrites its result). So when the leaf's error is
+ * about its name or dates, the chain is verified again on its own, without
+ * the name, against the trust anchors of --cafile (verify_chain_alone).
  */
 #include "verify.h"
 #include "checks.h"
 
 #include <string.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
 
 void
-verify_init(struct peer_verify *pv, const char *expect, time_t now)
+verify_init(struct peer_verify *pv, const char *expect, const char *cafile, time_t now)
 {
 	memset(pv, 0, sizeof *pv);
 	pv->expect = expect;
+	pv->cafile = cafile;
 	pv->now = now;
 }
 
@@ -59,13 +67,67 @@ verify_capture_leaf(struct peer_verify *pv, WOLFSSL_X509_STORE_CTX *store)
 	verify_keep(pv, store->certs[0].buffer, (int)store->certs[0].length);
 }
 
-/* Keeps the first error that our own date and name checks do not cover. */
-static void
-verify_note_error(struct peer_verify *pv, int err, int depth)
+/* DER (LEN bytes) checked against the trust anchors and intermediates in
+ * CM: 0 when signed by them, else wolfSSL's error. A date error counts as
+ * signed: wolfSSL returns one only for a certificate whose issuer and
+ * signature checked out (dates are the leaf's own check). */
+static int
+verify_signed_by(WOLFSSL_CERT_MANAGER *cm, const unsigned char *der, unsigned len)
 {
+	int rc = wolfSSL_CertManagerVerifyBuffer(cm, der, (long)len, WOLFSSL_FILETYPE_ASN1);
+
+	if (rc == WOLFSSL_SUCCESS || checks_err_is_date(rc))
+		return 0;
+	return rc != 0 ? rc : ASN_NO_SIGNER_E;
+}
+
+/* The trusted-chain check on its own, for a leaf whose name or date error
+ * is all wolfSSL reported: a certificate manager with only PV's trust
+ * anchors, the peer's intermediates (top of the chain first) added only
+ * once each is signed by what is there already, then the leaf verified.
+ * 0 when the leaf chains to a trust anchor, else the error. */
+static int
+verify_chain_alone(const struct peer_verify *pv, const WOLFSSL_X509_STORE_CTX *store)
+{
+	WOLFSSL_CERT_MANAGER *cm = wolfSSL_CertManagerNew();
+	int rc = MEMORY_E;
+
+	if (cm == NULL)
+		return rc;
+	if (pv->cafile == NULL || store->certs == NULL || store->totalCerts < 1) {
+		rc = ASN_NO_SIGNER_E;
+		goto done;
+	}
+	rc = wolfSSL_CertManagerLoadCA(cm, pv->cafile, NULL);
+	if (rc != WOLFSSL_SUCCESS) {
+		rc = rc != 0 ? rc : ASN_NO_SIGNER_E;
+		goto done;
+	}
+	for (int i = store->totalCerts - 1; i >= 1; i--) {
+		const WOLFSSL_BUFFER_INFO *c = &store->certs[i];
+		if (verify_signed_by(cm, c->buffer, c->length) == 0)
+			(void)wolfSSL_CertManagerLoadCABuffer(cm, c->buffer, (long)c->length,
+			                                      WOLFSSL_FILETYPE_ASN1);
+	}
+	rc = verify_signed_by(cm, store->certs[0].buffer, store->certs[0].length);
+done:
+	wolfSSL_CertManagerFree(cm);
+	return rc;
+}
+
+/* Keeps the first error that our own date and name checks do not cover;
+ * when the leaf's error is one of those, the chain's own verdict. */
+static void
+verify_note_error(struct peer_verify *pv, const WOLFSSL_X509_STORE_CTX *store)
+{
+	int err = store->error, depth = store->error_depth;
 	int ours = depth == 0 && (checks_err_is_date(err) || checks_err_is_name(err));
 
-	if (err != 0 && !ours && pv->chain_err == 0) {
+	if (pv->chain_err != 0 || err == 0)
+		return;
+	if (ours)
+		err = verify_chain_alone(pv, store);
+	if (err != 0) {
 		pv->chain_err = err;
 		pv->chain_depth = depth;
 	}
@@ -93,7 +155,7 @@ verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 	pv->calls++;
 	verify_capture_leaf(pv, store);
 	if (!preverify) {
-		verify_note_error(pv, store->error, store->error_depth);
+		verify_note_error(pv, store);
 		pv->rejected = 1;
 		return 0;
 	}

@@ -1,7 +1,8 @@
 /*
  * verify.h: seal's verify callback. During the handshake it keeps a copy of
  * the server's leaf certificate (so a rejected certificate can still be
- * shown), records the first chain error, and makes wolfSSL's decision
+ * shown), records the first chain error (verifying the chain alone when
+ * wolfSSL reported only the leaf's name or date error), and makes wolfSSL's decision
  * stricter, never looser: it refuses a leaf that is outside its validity
  * dates or does not carry the expected name even when wolfSSL passed it
  * (wolfSSL skips the date check for a peer certificate that is itself a
@@ -17,6 +18,7 @@
 
 struct peer_verify {
 	const char      *expect;      /* name the leaf must carry */
+	const char      *cafile;      /* the trust anchors, for the chain check alone */
 	time_t           now;         /* the time the dates are checked against */
 	WOLFSSL_X509    *leaf;        /* our copy of the peer's leaf, or NULL */
 	struct certinfo  leaf_info;   /* valid when leaf != NULL */
@@ -26,8 +28,9 @@ struct peer_verify {
 	int              calls;       /* times the callback ran */
 };
 
-/* Prepares PV to check for the name EXPECT (kept by pointer) at NOW. */
-void verify_init(struct peer_verify *pv, const char *expect, time_t now);
+/* Prepares PV to check for the name EXPECT at NOW, with the trust anchors
+ * of CAFILE (both kept by pointer). */
+void verify_init(struct peer_verify *pv, const char *expect, const char *cafile, time_t now);
 
 /* Installs the callback on SSL (WOLFSSL_VERIFY_PEER) with PV as its context.
  * PV must outlive the handshake. */

@@ -194,6 +194,8 @@
 #define TUI_POP3_SHOWN_LINES       12          /* POP3: lines of a multi-line reply in the transcript */
 #define TUI_POP3_TOP_LINES         10          /* POP3: the TOP form's default body lines */
 #define TUI_POP3_VIEW_MAX          (4 * 1024 * 1024)   /* bytes of a message the viewer keeps */
+#define TUI_POP3_LIST_MAX          100000      /* POP3: messages the mailbox list keeps; a LIST
+                                                  past it is cut, and the list says so */
 #define TUI_MAIL_HEADER_MAX        1024        /* an unfolded From, Subject or Date, bytes */
 #define TUI_MAIL_FROM_MAX          128         /* the mailbox list's From, bytes */
 #define TUI_MAIL_SUBJECT_MAX       256         /* its Subject, bytes */

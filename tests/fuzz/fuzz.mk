@@ -30,7 +30,7 @@ FUZZ_SERVER := auth conn_state conn_text outbuf smtp smtp_auth smtp_data smtp_pa
                pop3_stream pop3_parse pop3_text pop3_maildrop maildrop_lock maildir \
                rtsp rtsp_auth rtsp_methods rtsp_parse rtsp_reply rtsp_stream media_wav \
                sdp throttle iplimit userfile passhash
-FUZZ_CLIENT := smtp_client pop3_client batch rtsp_rx rtsp_client rtsp_sdp pins
+FUZZ_CLIENT := smtp_client pop3_client batch text rtsp_rx rtsp_client rtsp_sdp pins
 FUZZ_SRCS   := $(wildcard common/*.c) $(FUZZ_SERVER:%=server/%.c) $(FUZZ_CLIENT:%=client/%.c)
 FUZZ_OBJS   := $(FUZZ_SRCS:%.c=$(FUZZ_OBJ)/%.o)
 

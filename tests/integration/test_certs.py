@@ -1,12 +1,17 @@
 """The client's certificate checks: seal refuses an expired, a not-yet-valid, a
 wrong-name and an untrusted server certificate (exit 4, one clear line on
-stderr), accepts the right one, and --show-cert reports the certificate."""
+stderr), accepts the right one, and --show-cert reports the certificate.
+Each named check is decided on its own: a certificate with two defects
+shows two FAILED checks (wolfSSL reports one error for the leaf, and a
+name error hid a missing trust anchor)."""
 
+import os
 import re
 import time
+import uuid
 
-from lib import (Server, check, default_certs, fingerprint_pem, make_bad_cert,
-                 openssl, seal, shared, tail)
+from lib import (CA_CNF, Certs, Server, check, default_certs, fingerprint_pem, make_bad_cert,
+                 openssl, seal, shared, tail, tmpdir)
 
 
 def _refused(kind, reason_re, cafile_of_own=True):
@@ -98,3 +103,138 @@ def test_show_cert_report():
     check(fp.replace(":", "") in flat, "SHA-256 fingerprint %s not in the report" % fp)
     check(re.search(r"TLS\s?v?1\.[23]", out), "no TLS version in the report")
     check(re.search(r"AES[-_]?(128|256)[-_]GCM|CHACHA20", out, re.I), "no cipher in the report")
+
+
+def _self_signed(name, cn, san, start_days, end_days):
+    """A self-signed EC P-256 server certificate (CN, SAN) valid from
+    START_DAYS to END_DAYS relative to now (negative: in the past), made
+    with `openssl ca -selfsign` as lib.make_bad_cert makes its kinds."""
+    d = tmpdir("cert-" + name)
+    c = Certs(d)
+    fmt = lambda days: time.strftime("%Y%m%d%H%M%SZ", time.gmtime(time.time() + days * 86400))
+    os.makedirs(os.path.join(d, "newcerts"), exist_ok=True)
+    open(os.path.join(d, "index.txt"), "w").close()
+    with open(os.path.join(d, "serial"), "w") as f:
+        f.write("%s\n" % uuid.uuid4().hex[:16].upper())
+    cnf = os.path.join(d, "ca.cnf")
+    with open(cnf, "w") as f:
+        f.write(CA_CNF.format(d=d, cn=cn, san=san))
+    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-out", c.key])
+    os.chmod(c.key, 0o600)
+    csr = os.path.join(d, "req.csr")
+    openssl(["req", "-new", "-key", c.key, "-out", csr, "-config", cnf])
+    openssl(["ca", "-batch", "-selfsign", "-config", cnf, "-keyfile", c.key, "-in", csr,
+             "-out", c.crt, "-startdate", fmt(start_days), "-enddate", fmt(end_days),
+             "-extensions", "ext", "-notext"])
+    return c
+
+
+def _checks(certs, cafile, name):
+    """seal --show-cert against a server with CERTS, trusting CAFILE: the
+    exit status, {check label: 'ok' or the FAILED reason}, the stderr lines."""
+    with Server(certs=certs, name=name) as s:
+        r = seal(["--show-cert", "--cafile", cafile, s.url()])
+    out = r.stdout.decode("utf-8", "replace")
+    err = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if l.strip()]
+    got = {}
+    for label in ("trusted chain", "name match", "dates"):
+        m = re.search(r"^\s+%s\s+(ok|FAILED: .*)$" % label, out, re.M)
+        check(m, "%s: no '%s' line in the report: %s" % (name, label, tail(out, 6)))
+        got[label] = m.group(1)
+    return r.returncode, got, err
+
+
+def _want_checks(name, certs, cafile, want, reason_re):
+    """The checks of _checks() are WANT (label: True for ok), the exit status
+    is 4 and stderr is one line matching REASON_RE."""
+    rc, got, err = _checks(certs, cafile, name)
+    print("%s: %s" % (name, ", ".join("%s %s" % (k, "ok" if v == "ok" else "FAILED")
+                                     for k, v in got.items())))
+    for label, ok in want.items():
+        check((got[label] == "ok") == ok, "%s: %s is %r, want %s"
+              % (name, label, got[label], "ok" if ok else "FAILED"))
+    check(rc == 4, "%s: seal --show-cert exit %d, want 4" % (name, rc))
+    check(len(err) == 1 and re.search(reason_re, err[0]),
+          "%s: want one stderr line matching /%s/, got %s" % (name, reason_re, err))
+
+
+def test_show_cert_untrusted_and_wrong_name_fails_both_checks():
+    """Not signed by the trust anchor AND for another name: the name error
+    wolfSSL reports must not turn the chain check green."""
+    bad = make_bad_cert("wrongname")
+    _want_checks("untrusted+wrongname", bad, default_certs().crt,
+                 {"trusted chain": False, "name match": False, "dates": True},
+                 r"^seal: server certificate rejected: untrusted")
+
+
+def test_show_cert_trusted_but_wrong_name_keeps_chain_ok():
+    bad = make_bad_cert("wrongname")
+    _want_checks("trusted+wrongname", bad, bad.crt,
+                 {"trusted chain": True, "name match": False, "dates": True},
+                 r"^seal: server certificate rejected: name mismatch")
+
+
+def test_show_cert_expired_and_untrusted_fails_both_checks():
+    """Expired and untrusted, with and without a wrong name as well; the
+    issuer is a name the trust anchor does not have (no signer at all)."""
+    for name, cn, san, want_name in (
+            ("expired+untrusted", "localhost", "DNS:localhost, IP:127.0.0.1", True),
+            ("expired+untrusted+wrongname", "other.example", "DNS:other.example", False)):
+        bad = _self_signed(name, cn, san, -30, -1)
+        _want_checks(name, bad, default_certs().crt,
+                     {"trusted chain": False, "name match": want_name, "dates": False},
+                     r"^seal: server certificate rejected: untrusted")
+
+
+def test_show_cert_expired_but_trusted_keeps_chain_ok():
+    bad = make_bad_cert("expired")
+    _want_checks("expired+trusted", bad, bad.crt,
+                 {"trusted chain": True, "name match": True, "dates": False},
+                 r"^seal: server certificate rejected: certificate expired")
+
+
+def _chain(name, leaf_cn):
+    """A root CA, an intermediate CA it signs and a server certificate for
+    LEAF_CN the intermediate signs (EC P-256, openssl req and x509 -req).
+    Returns (Certs whose crt is the leaf then the intermediate, root path)."""
+    d = tmpdir("chain-" + name)
+    p = lambda f: os.path.join(d, f)
+    ca_ext = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+    leaf_ext = ("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:%s\n" % leaf_cn)
+    for f, text in (("ca.ext", ca_ext), ("leaf.ext", leaf_ext)):
+        with open(p(f), "w") as fh:
+            fh.write(text)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl(["req", "-x509"] + ec + ["-keyout", p("root.key"), "-out", p("root.crt"),
+             "-days", "30", "-subj", "/CN=seal test root " + name,
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+    for who, cn, signer, ext in (("int", "seal test intermediate " + name, "root", "ca.ext"),
+                                 ("leaf", leaf_cn, "int", "leaf.ext")):
+        openssl(["req", "-new"] + ec + ["-keyout", p(who + ".key"), "-out", p(who + ".csr"),
+                 "-subj", "/CN=" + cn])
+        openssl(["x509", "-req", "-in", p(who + ".csr"), "-CA", p(signer + ".crt"),
+                 "-CAkey", p(signer + ".key"), "-CAcreateserial", "-days", "20",
+                 "-extfile", p(ext), "-out", p(who + ".crt")])
+    c = Certs(d)
+    with open(c.crt, "w") as out:
+        for f in ("leaf.crt", "int.crt"):
+            with open(p(f)) as fh:
+                out.write(fh.read())
+    os.replace(p("leaf.key"), c.key)
+    return c, p("root.crt")
+
+
+def test_show_cert_chain_through_an_intermediate_judged_apart_from_the_name():
+    """Leaf and intermediate sent by the server, the root in --cafile: a
+    wrong name leaves the chain check ok; with another trust anchor both
+    fail (the intermediates are verified before they count)."""
+    certs, root = _chain("wrongname", "other.example")
+    _want_checks("intermediate+wrongname", certs, root,
+                 {"trusted chain": True, "name match": False, "dates": True},
+                 r"^seal: server certificate rejected: name mismatch")
+    _want_checks("intermediate+untrusted+wrongname", certs, default_certs().crt,
+                 {"trusted chain": False, "name match": False, "dates": True},
+                 r"^seal: server certificate rejected: untrusted")

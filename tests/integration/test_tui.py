@@ -428,12 +428,17 @@ def test_tui_refuses_an_expired_certificate():
             tui.close()
 
 
-@timeout(150)
+@timeout(200)
 def test_tui_refuses_wrong_name_and_untrusted_certificates():
+    """The certificate panel shows each check on its own: a wrong name under
+    the trusted anchor keeps the chain mark green; under another anchor both
+    marks are red."""
     for kind, cafile_own, wants in (
             ("wrongname", True, ("\u2717 name match", r"name mismatch: certificate is for",
-                                 "other.example")),
-            ("untrusted", False, ("\u2717 trusted chain", r"trusted chain: untrusted"))):
+                                 "other.example", "\u2713 trusted chain")),
+            ("untrusted", False, ("\u2717 trusted chain", r"trusted chain: untrusted")),
+            ("wrongname", False, ("\u2717 trusted chain", "\u2717 name match",
+                                  r"trusted chain: untrusted", r"name mismatch"))):
         bad = make_bad_cert(kind)
         with Server(certs=bad, name="tui-" + kind) as s:
             tui = Tui(s.url(), bad.crt if cafile_own else default_certs().crt)

@@ -40,9 +40,14 @@ fake_answer(struct fake *f, const char *l)
 	} else if (strncmp(l, "EHLO", 4) == 0) {
 		fake_push(f, "250-localhost");
 		fake_push(f, "250 AUTH PLAIN LOGIN");
+	} else if (strcmp(l, "AUTH PLAIN AGV2aWwAeA==") == 0) {          /* evil, x */
+		fake_push(f, "535 5.7.8 \x1b]0;pwned\x07 no\x9b");
 	} else if (strncmp(l, "AUTH PLAIN ", 11) == 0) {
 		fake_push(f, strcmp(l + 11, "AGFsaWNlAHNlY3JldA==") == 0 ? "235 2.7.0 ok" :
 		          "535 5.7.8 Authentication credentials invalid");
+	} else if (strcmp(l, "EVIL") == 0) {
+		fake_push(f, "250-\x1b[2J\x1b[1A\rFAILED\x7f");
+		fake_push(f, "250 \xc2\x9b" "31m caf\xc3\xa9\t.");
 	} else if (strcmp(l, "DATA") == 0) {
 		f->in_data = 1;
 		fake_push(f, "354 go ahead");
@@ -100,7 +105,7 @@ static void
 run_batch(struct run *r, const char *input, const char *user, const char *pass)
 {
 	struct line_io io = { &r->f, fake_send, fake_recv, fake_why };
-	struct batch_config cfg = { &smtp_client_proto, user, pass, "localhost:8465", 30000 };
+	struct batch_config cfg = { &smtp_client_proto, user, pass, "localhost:8465", 30000, 1 };
 	size_t olen = 0, elen = 0;
 	FILE *in = fmemopen((void *)input, strlen(input), "r");
 	FILE *out = open_memstream(&r->out, &olen);
@@ -197,5 +202,24 @@ UNIT_TEST(client_batch_input_ending_inside_body_exits_1)
 	CHECK_INT(r.rc, EXIT_OTHER);
 	CHECK(strstr(r.err, "inside a message") != NULL);
 	CHECK(strstr(r.out, "C: QUIT") == NULL);
+	run_free(&r);
+}
+
+UNIT_TEST(client_batch_server_controls_never_reach_the_output)
+{
+	struct run r;
+
+	run_batch(&r, "EVIL\n", NULL, NULL);
+	CHECK_INT(r.rc, EXIT_OK);
+	CHECK_STR(r.out,
+	          "S: 220-localhost ESMTP sealed\nS: 220 ready\n"
+	          "C: EVIL\nS: 250-?[2J?[1A?FAILED?\nS: 250 ?31m caf\xc3\xa9 .\n"
+	          "C: QUIT\nS: 221 2.0.0 bye\n");
+	CHECK_STR(r.err, "");
+	run_free(&r);
+	run_batch(&r, "", "evil", "x");
+	CHECK_INT(r.rc, EXIT_AUTH);
+	CHECK_STR(r.err, "seal: authentication failed: 5.7.8 ?]0;pwned? no?\n");
+	CHECK(strchr(r.out, '\x1b') == NULL);
 	run_free(&r);
 }

@@ -118,7 +118,8 @@ UNIT_TEST(tui_pop3_mailbox_list_model)
 	CHECK_INT(mb_list_line(&mb, "4 12z"), -1);
 	CHECK_INT(mb_count(&mb), 2);
 	mb.sel = 1;                                   /* message 3 */
-	CHECK_INT(mb_list_line(&mb, "2 10"), 0);      /* out of order: inserted before it */
+	CHECK_INT(mb_list_line(&mb, "2 10"), 0);      /* out of order: sorted in at the end */
+	mb_list_end(&mb);
 	CHECK_INT(mb.e[1].num, 2);
 	CHECK_INT(mb_selected(&mb)->num, 3);          /* still message 3 */
 	CHECK_INT(mb_octets(&mb), 4226);
@@ -146,6 +147,109 @@ UNIT_TEST(tui_pop3_mailbox_list_model)
 	CHECK_STR(size, "4.0G");
 	mb_free(&mb);
 	CHECK(mb.e == NULL && mb.n == 0);
+}
+
+/* Feeds a LIST of N lines, message numbers (i * STEP) % N + 1 for i < N
+ * (every number once when STEP and N share no factor), size 3 * number. */
+static void
+list_lines(struct mailbox *mb, size_t n, size_t step)
+{
+	char line[64];
+
+	mb_list_begin(mb);
+	for (size_t i = 0; i < n; i++) {
+		unsigned long num = (unsigned long)((i * step) % n + 1);
+		snprintf(line, sizeof line, "%lu %lu", num, 3 * num);
+		CHECK_INT(mb_list_line(mb, line), 0);
+	}
+	mb_list_end(mb);
+}
+
+/* 1 when MB holds messages 1..N in order, sizes 3 * number. */
+static int
+list_is_whole(const struct mailbox *mb, size_t n)
+{
+	if (mb_count(mb) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (mb->e[i].num != i + 1 || mb->e[i].size != 3 * (i + 1) || !mb->e[i].sized)
+			return 0;
+	return 1;
+}
+
+UNIT_TEST(tui_pop3_mailbox_list_is_cut_at_the_limit)
+{
+	struct mailbox mb = { 0 };
+	const size_t over = 5;
+
+	list_lines(&mb, TUI_POP3_LIST_MAX + over, 1);
+	CHECK_INT(mb_count(&mb), TUI_POP3_LIST_MAX);
+	CHECK_INT(mb.cut, over);
+	CHECK_INT(mb.e[TUI_POP3_LIST_MAX - 1].num, TUI_POP3_LIST_MAX);
+	CHECK(mb_get(&mb, TUI_POP3_LIST_MAX + 1, 1) == NULL);      /* full: nothing created */
+	mb_mark(&mb, TUI_POP3_LIST_MAX + 2);                        /* a DELE past the cut */
+	mb_mark(&mb, 1);
+	CHECK_INT(mb_marked(&mb), 2);                               /* QUIT will delete two */
+	CHECK_INT(mb_count(&mb), TUI_POP3_LIST_MAX);
+	mb_unmark_all(&mb);
+	CHECK_INT(mb_marked(&mb), 0);
+	list_lines(&mb, 10, 1);                                     /* LIST again: in place */
+	CHECK_INT(mb.cut, 0);
+	CHECK_INT(mb_count(&mb), TUI_POP3_LIST_MAX);
+	mb_free(&mb);
+}
+
+UNIT_TEST(tui_pop3_mailbox_large_unsorted_list)
+{
+	struct mailbox mb = { 0 };
+	const size_t n = TUI_POP3_LIST_MAX / 2, step = 7919;        /* a prime: a permutation */
+	struct mb_entry *e;
+
+	list_lines(&mb, n, n - 1);                                  /* 1, then n down to 2 */
+	CHECK(list_is_whole(&mb, n));
+	mb_free(&mb);
+	list_lines(&mb, n, step);                                   /* scattered */
+	CHECK(list_is_whole(&mb, n));
+	e = mb_get(&mb, 4242, 0);
+	CHECK(e != NULL);
+	if (e != NULL) {
+		e->hdr = MB_HDR_OK;
+		snprintf(e->sum.subject, sizeof e->sum.subject, "kept");
+	}
+	mb.sel = 4241;                                              /* message 4242 */
+	mb_list_begin(&mb);                                         /* again, backwards, */
+	for (size_t i = n; i > 0; i--) {                            /* one number twice */
+		char line[64];
+		snprintf(line, sizeof line, "%zu %zu", i, 3 * i);
+		CHECK_INT(mb_list_line(&mb, line), 0);
+	}
+	CHECK_INT(mb_list_line(&mb, "77 231"), 0);
+	CHECK_INT(mb_list_line(&mb, "900001 5"), 0);                /* new, out of order */
+	CHECK_INT(mb_list_line(&mb, "900000 4"), 0);
+	CHECK_INT(mb_list_line(&mb, "900000 4"), 0);
+	mb_list_end(&mb);
+	CHECK_INT(mb_count(&mb), n + 2);
+	CHECK_INT(mb.e[n].num, 900000);
+	CHECK_INT(mb.e[n + 1].num, 900001);
+	mb.n -= 2;
+	CHECK(list_is_whole(&mb, n));
+	mb.n += 2;
+	CHECK_INT(mb_selected(&mb)->num, 4242);
+	CHECK_STR(mb_selected(&mb)->sum.subject, "kept");
+	e = mb_next_unfetched(&mb);
+	CHECK(e != NULL && e->num == 1);
+	for (size_t i = 0; e != NULL && i < n + 2; i++) {           /* every header, once */
+		CHECK(e->hdr == MB_HDR_NONE && e->num != 4242);
+		e->hdr = MB_HDR_OK;
+		e = mb_next_unfetched(&mb);
+	}
+	CHECK(e == NULL);
+	mb_mark(&mb, 5);
+	mb_refetch_failed(&mb);
+	mb_get(&mb, 6, 0)->hdr = MB_HDR_FAILED;
+	mb_refetch_failed(&mb);                                     /* asked again */
+	CHECK_INT(mb_next_unfetched(&mb)->num, 6);
+	mb_free(&mb);
 }
 
 UNIT_TEST(tui_pop3_mailbox_selection_scrolls)
@@ -329,6 +433,39 @@ sess_login_and_fetch(struct sess *s)
 	sess_step(s, "TOP 1 0", "+OK\nFrom: A <a@x>\nSubject: one\n\n.");
 	sess_step(s, "TOP 2 0", "+OK\nFrom: B <b@x>\nSubject: two\n\n.");
 	sess_step(s, "TOP 3 0", "+OK\nFrom: C <c@x>\nSubject: three\n\n.");
+}
+
+UNIT_TEST(tui_pop3_a_cut_list_is_told_once_through_a_session)
+{
+	const size_t over = 3, total = TUI_POP3_LIST_MAX + over;
+	size_t cap = total * 16 + 64, used = 0;
+	char *reply = malloc(cap), err[FORM_ERR_MAX];
+	struct mb_look look;
+	struct sess s;
+
+	CHECK(reply != NULL);
+	if (reply == NULL)
+		return;
+	used += (size_t)snprintf(reply, cap, "+OK %zu messages", total);
+	for (size_t i = total; i > 0; i--)                          /* backwards */
+		used += (size_t)snprintf(reply + used, cap - used, "\n%zu 10", i);
+	snprintf(reply + used, cap - used, "\n.");
+	sess_open(&s);
+	sess_reply(&s, "+OK ready");
+	CHECK_INT(sess_build(&s, PMI_LOGIN, "bob", "bob-Secret-2", err, sizeof err), 0);
+	sess_step(&s, "USER bob", "+OK send PASS");
+	sess_step(&s, "PASS " CLIENT_MASK, "+OK");
+	sess_step(&s, "LIST", reply);
+	CHECK(strstr(s.tr, "the mailbox list keeps 100000 messages: 3 more are not listed") != NULL);
+	CHECK_INT(mb_count(&s.m->mb), TUI_POP3_LIST_MAX);
+	CHECK_INT(s.m->mb.e[0].num, over + 1);                      /* the first lines kept */
+	CHECK_STR(M->state_name(s.m), "transaction: 100003 messages");
+	pop3_menu_look(s.m, &look);
+	CHECK(strstr(look.title, "list cut: 3 more not shown") != NULL);
+	sess_step(&s, "TOP 4 0", "+OK\nSubject: first kept\n\n.");
+	CHECK_STR(s.m->mb.e[0].sum.subject, "first kept");
+	sess_close(&s);
+	free(reply);
 }
 
 UNIT_TEST(tui_pop3_states_and_fetch_through_a_session)

@@ -3,7 +3,7 @@
  * text, the ring dropping its oldest lines, word wrapping and scrolling
  * by pages; and the UTF-8 column helpers under it. No terminal needed. */
 #include "unit.h"
-#include "tui_text.h"
+#include "text.h"
 #include "tui_transcript.h"
 
 UNIT_TEST(tui_reply_class_by_code)

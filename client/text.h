@@ -1,13 +1,16 @@
 /*
- * tui_text.h: text measured in screen columns for the TUI: UTF-8 decoding
- * that does not depend on the locale, column widths, cutting text to fit,
- * and making a server's bytes safe to draw (no control characters, no
- * broken UTF-8). Pure functions; any thread.
+ * text.h: text for seal's screens and streams: UTF-8 decoding that does not
+ * depend on the locale, column widths and cutting text to fit (the TUI),
+ * and the one filter that makes a server's bytes safe to show, on the TUI's
+ * screen as on stdout and stderr (no control characters, no C1 controls
+ * raw or UTF-8 encoded, no broken UTF-8). Pure functions apart from the
+ * writes to a stream; any thread.
  */
-#ifndef SEAL_TUI_TEXT_H
-#define SEAL_TUI_TEXT_H
+#ifndef SEAL_TEXT_H
+#define SEAL_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Decodes the UTF-8 sequence at S (N bytes available) into *CP. Returns its
  * length in bytes, or 0 when S does not start a valid sequence. */
@@ -40,8 +43,22 @@ size_t text_prev(const char *s, size_t pos);
 size_t text_next(const char *s, size_t n, size_t pos);
 
 /* Copies IN to OUT (OUTLEN bytes, NUL-terminated, truncated at a character
- * boundary): control characters and invalid UTF-8 become '?', tabs a space;
- * when UTF8 is 0 every non-ASCII character becomes '?' too. */
+ * boundary): control characters (C0, DEL, and C1 whether a raw byte or
+ * UTF-8 encoded) and invalid UTF-8 become '?', tabs a space; when UTF8 is
+ * 0 every non-ASCII character becomes '?' too. */
 void text_sanitize(const char *in, char *out, size_t outlen, int utf8);
+
+/* Writes N bytes of S (NULs included) to F, each character as
+ * text_sanitize() makes it, except that '\n' stays a line end. */
+void text_write(FILE *f, const char *s, size_t n, int utf8);
+
+/* As fprintf(F, FMT, ...), the whole result through text_write(): the way
+ * seal prints anything that holds a server's bytes. */
+void text_printf(FILE *f, int utf8, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* 1 when the character set of the locale (LC_CTYPE, once setlocale() has
+ * read the environment) is UTF-8: the UTF8 argument for this terminal. */
+int text_locale_utf8(void);
 
 #endif

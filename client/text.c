@@ -1,10 +1,14 @@
 /*
- * tui_text.c: UTF-8 and column arithmetic for the TUI (see tui_text.h). The
+ * text.c: UTF-8 and column arithmetic for the TUI, and the filter every
+ * server byte passes on its way to a screen or a stream (see text.h). The
  * decoder is our own so that results do not depend on the locale; only
- * column widths ask wcwidth(). Pure; any thread.
+ * column widths ask wcwidth(). Pure apart from text_write(); any thread.
  */
-#include "tui_text.h"
+#include "text.h"
 
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -17,6 +21,8 @@
 #define ASCII_SPACE    0x20u
 #define C1_END         0xA0u       /* U+0080..U+009F are control characters */
 #define WIDE_COLS      2
+#define TEXT_CHUNK     512         /* text_write's output buffer */
+#define TEXT_FORMAT    1024        /* text_printf's buffer before it allocates */
 
 /* Lead byte B: the sequence length (0 if invalid), its payload bits and the
  * smallest code point that may use that length. */
@@ -217,4 +223,68 @@ text_sanitize(const char *in, char *out, size_t outlen, int utf8)
 		i += l ? l : 1;
 	}
 	out[o] = '\0';
+}
+
+/* Adds the W bytes of C to BUF (USED bytes so far), writing BUF to F first
+ * when they would not fit. */
+static void
+text_chunk_add(FILE *f, char *buf, size_t *used, const char *c, size_t w)
+{
+	if (*used + w > TEXT_CHUNK) {
+		if (fwrite(buf, 1, *used, f) != *used)
+			(void)0;          /* the stream's error flag tells the caller */
+		*used = 0;
+	}
+	memcpy(buf + *used, c, w);
+	*used += w;
+}
+
+void
+text_write(FILE *f, const char *s, size_t n, int utf8)
+{
+	char buf[TEXT_CHUNK], one[4];
+	size_t i = 0, used = 0;
+
+	while (i < n) {
+		unsigned cp = 0;
+		size_t l = text_utf8_next(s + i, n - i, &cp);
+		size_t w;
+		if (l == 1 && cp == '\n') {
+			one[0] = '\n';
+			w = 1;
+		} else {
+			w = text_safe_char(s + i, l, cp, utf8, one);
+		}
+		text_chunk_add(f, buf, &used, one, w);
+		i += l ? l : 1;
+	}
+	if (used > 0 && fwrite(buf, 1, used, f) != used)
+		(void)0;
+}
+
+void
+text_printf(FILE *f, int utf8, const char *fmt, ...)
+{
+	char stack[TEXT_FORMAT], *heap = NULL;
+	va_list ap, again;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	n = vsnprintf(stack, sizeof stack, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof stack && (heap = malloc((size_t)n + 1)) != NULL)
+		n = vsnprintf(heap, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (heap == NULL && n >= (int)sizeof stack)
+		n = (int)sizeof stack - 1;        /* out of memory: the start of it */
+	if (n >= 0)
+		text_write(f, heap != NULL ? heap : stack, (size_t)n, utf8);
+	free(heap);
+}
+
+int
+text_locale_utf8(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 }
