@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #define AUTH_PLAIN_MAX 1024   /* decoded AUTH PLAIN response */
+#define SMTP_HELO_UNDERSCORE 1   /* EHLO names may hold '_' (not in RFC 5321) */
 #define SMTP_LABEL_MAX 63     /* octets in one label of a domain (RFC 1035 2.3.4) */
 #define SMTP_IPV6_TAG  "IPv6:" /* the address-literal tag, any case (RFC 5321 4.1.3) */
 
@@ -132,27 +133,30 @@ smtp_let_dig(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* 1 when P[0..LEN) is an Ldh-str: letters, digits and '-', ending in a Let-dig. */
+/* 1 when P[0..LEN) is an Ldh-str: letters, digits and '-' (and '_' with
+ * UNDERSCORE), ending in a Let-dig. */
 static int
-smtp_ldh_str(const char *p, size_t len)
+smtp_ldh_str(const char *p, size_t len, int underscore)
 {
 	if (len == 0 || !smtp_let_dig((unsigned char)p[len - 1]))
 		return 0;
 	for (size_t i = 0; i < len; i++)
-		if (!smtp_let_dig((unsigned char)p[i]) && p[i] != '-')
+		if (!smtp_let_dig((unsigned char)p[i]) && p[i] != '-' && !(underscore && p[i] == '_'))
 			return 0;
 	return 1;
 }
 
-int
-smtp_valid_domain(const char *name)
+/* A Domain (RFC 5321 4.1.2); UNDERSCORE also takes '_' inside a label. */
+static int
+smtp_domain_ok(const char *name, int underscore)
 {
 	size_t total = strlen(name);
 	if (total == 0 || total > SMTP_MAX_HELO)
 		return 0;
 	for (const char *p = name;;) {
 		size_t len = strcspn(p, ".");
-		if (len > SMTP_LABEL_MAX || !smtp_let_dig((unsigned char)p[0]) || !smtp_ldh_str(p, len))
+		if (len > SMTP_LABEL_MAX || !smtp_let_dig((unsigned char)p[0]) ||
+		    !smtp_ldh_str(p, len, underscore))
 			return 0;
 		if (p[len] == '\0')
 			return 1;
@@ -160,12 +164,18 @@ smtp_valid_domain(const char *name)
 	}
 }
 
+int
+smtp_valid_domain(const char *name)
+{
+	return smtp_domain_ok(name, 0);
+}
+
 /* 1 when TEXT is a General-address-literal: Ldh-str ":" 1*dcontent, where
  * dcontent is a printable character other than '[', '\\' and ']'. */
 static int
 smtp_general_literal(const char *text, const char *colon)
 {
-	if (!smtp_ldh_str(text, (size_t)(colon - text)) || colon[1] == '\0')
+	if (!smtp_ldh_str(text, (size_t)(colon - text), 0) || colon[1] == '\0')
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)colon + 1; *p != '\0'; p++)
 		if (*p < '!' || *p > '~' || *p == '[' || *p == '\\' || *p == ']')
@@ -196,7 +206,9 @@ smtp_valid_literal(const char *name)
 int
 smtp_valid_helo(const char *name)
 {
-	return name[0] == '[' ? smtp_valid_literal(name) : smtp_valid_domain(name);
+	/* '_' as Postfix takes it: host names of some systems carry one, and
+	 * curl sends an upload's file name when its URL has no path */
+	return name[0] == '[' ? smtp_valid_literal(name) : smtp_domain_ok(name, SMTP_HELO_UNDERSCORE);
 }
 
 int

@@ -160,12 +160,12 @@ def test_pipelining_replies_in_order():
 # Received: header (a bare CR ends a line for some readers; ESC drives a
 # terminal), or is simply no domain nor address literal (RFC 5321 4.1.1.1).
 BAD_HELO_NAMES = [
-    "x\rReceived:forged.example", "x\x1b[2Jcleared", "two words", "under_score",
+    "x\rReceived:forged.example", "x\x1b[2Jcleared", "two words", "_lead.example", "trail_",
     "-lead", "trail-", "a..b", "a.", "caf\u00e9", "[999.0.0.1]", "[1.2.3]", "[IPv6:::g]",
     "[IPv6:1.2.3.4]", "[::1]", "[127.0.0.1", "[tag:a]b]", "a" * 64,
     ".".join(["a" * 63] * 4) + ".aa",                  # 258 octets of good labels
 ]
-GOOD_HELO_NAMES = ["[127.0.0.1]", "[IPv6:::1]", "[IPv6:2001:db8::1]", "mail.example.org",
+GOOD_HELO_NAMES = ["[127.0.0.1]", "[IPv6:::1]", "[IPv6:2001:db8::1]", "mail.example.org", "my_msg.eml",
                    "a" * 63, ".".join(["a" * 63] * 4)]   # 255 octets
 
 

@@ -145,6 +145,8 @@ UNIT_TEST(smtp_helo_takes_the_names_real_clients_send)
 	CHECK(smtp_valid_helo("1.0.0.127.in-addr.arpa"));
 	CHECK(smtp_valid_helo("xn--bcher-kva.example"));
 	CHECK(smtp_valid_helo("A1-b2.C3"));
+	CHECK(smtp_valid_helo("my_msg.eml"));            /* curl -T my_msg.eml, no URL path */
+	CHECK(!smtp_valid_domain("under_score"));        /* only EHLO names take '_' */
 	CHECK(smtp_valid_helo("[IPv6:::1]"));
 	CHECK(smtp_valid_helo("[ipv6:2001:db8::1]"));    /* the tag in any case */
 	CHECK(smtp_valid_helo("[IPv6:::ffff:192.0.2.1]"));
@@ -155,7 +157,7 @@ UNIT_TEST(smtp_helo_refuses_what_is_no_domain_nor_literal)
 {
 	static const char *const bad[] = {
 		"", "a\rb", "evil\r\nReceived: from forged", "a\x1b[31m", "a b", "a\tb",
-		"-lead", "trail-", "a..b", ".a", "a.", "under_score", "a/b", "a@b", "<a>",
+		"-lead", "trail-", "a..b", ".a", "a.", "_lead", "trail_", "a/b", "a@b", "<a>",
 		"caf\xc3\xa9", "[127.0.0.1", "127.0.0.1]", "[]", "[127.0.0.256]", "[1.2.3]",
 		"[01.2.3.4x]", "[IPv6:::1%eth0]", "[IPv6:1.2.3.4]", "[IPv6:]", "[IPv6:::g]",
 		"[::1]", "[tag:]", "[-:x]", "[tag-:x]", "[tag:a]b]", "[tag:a b]", "[tag:a\\b]",
