@@ -173,7 +173,7 @@ distclean:
 # its RTSP client logic (no I/O in those: seal-load drives them itself).
 $(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o \
                      $(BUILD)/client/rtsp_client.o $(BUILD)/client/rtsp_rx.o \
-                     $(BUILD)/client/rtsp_sdp.o
+                     $(BUILD)/client/rtsp_sdp.o $(BUILD)/client/text.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS)
 $(LOAD_OBJS): $(WOLFSSL_STAMP)

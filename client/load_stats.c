@@ -5,6 +5,7 @@
  * does not grow with the number of sessions.
  */
 #include "load_stats.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,8 +87,10 @@ load_stats_fail(struct load_stats *s, enum load_fail kind)
 void
 load_stats_note(struct load_stats *s, enum load_fail kind, const char *text)
 {
+	/* a server's bytes may be quoted: no control character reaches the
+	 * report on a terminal (ASCII only: the report is diagnostic) */
 	pthread_mutex_lock(&s->lock);
-	snprintf(s->first_err[kind], sizeof s->first_err[kind], "%s", text);
+	text_sanitize(text, s->first_err[kind], sizeof s->first_err[kind], 0);
 	pthread_mutex_unlock(&s->lock);
 }
 

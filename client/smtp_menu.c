@@ -27,6 +27,7 @@
 #define SM_RCPT_SEPS       ", ;\t"
 #define SM_HEADER_FOLD     78          /* RFC 5322: fold header lines near here */
 #define SM_DATE_MAX        64
+#define SM_DOMAIN_CHARS    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-"
 #define SM_SUBJECT_MAX     (TUI_FIELD_MAX * 2)
 
 #define SM_AS_NAME(s) #s,
@@ -186,14 +187,31 @@ sm_apply(struct smtp_menu *m, int code)
 	m->verb[0] = '\0';
 }
 
+/* Keeps the domain the greeting names (RFC 5321 4.3.1: "220 DOMAIN ..."):
+ * a submission server names its mail domain there, which a sender's
+ * address needs when the URL's host is an address. */
+static void
+sm_note_greeting(struct smtp_menu *m, const char *text)
+{
+	size_t n = strcspn(text, " ");
+
+	if (n == 0 || n >= sizeof m->domain || text[strspn(text, SM_DOMAIN_CHARS)] != text[n])
+		return;
+	memcpy(m->domain, text, n);
+	m->domain[n] = '\0';
+}
+
 static void
 sm_on_reply(void *st, const char *last)
 {
+	struct smtp_menu *m = st;
 	const char *text;
 	int code, more;
 
 	if (smtp_client_parse(last, &code, &more, &text) == -1)
 		code = 0;
+	if (code == SM_CODE_GREETING && m->st == SM_CONNECTED)
+		sm_note_greeting(m, text);
 	sm_apply(st, code);
 }
 
@@ -255,9 +273,10 @@ sm_form_for(const void *st, int item)
 	return sm_items[item].form;
 }
 
-/* "user@host" (or the user when it has an '@') into OUT. */
+/* "user@domain" (or the user when it has an '@') into OUT: the domain the
+ * greeting named, else the URL's host. */
 static void
-sm_address_of(const struct tui_facts *facts, char *out, size_t len)
+sm_address_of(const struct smtp_menu *m, const struct tui_facts *facts, char *out, size_t len)
 {
 	out[0] = '\0';
 	if (facts->user == NULL || facts->user[0] == '\0')
@@ -265,7 +284,7 @@ sm_address_of(const struct tui_facts *facts, char *out, size_t len)
 	if (strchr(facts->user, '@') != NULL)
 		snprintf(out, len, "%s", facts->user);
 	else
-		snprintf(out, len, "%s@%s", facts->user, facts->host);
+		snprintf(out, len, "%s@%s", facts->user, m->domain[0] ? m->domain : facts->host);
 }
 
 static void
@@ -273,8 +292,7 @@ sm_prefill(const void *st, int item, const struct tui_facts *facts, struct form 
 {
 	char addr[SMTP_MAX_ADDRESS + 1];
 
-	(void)st;
-	sm_address_of(facts, addr, sizeof addr);
+	sm_address_of(st, facts, addr, sizeof addr);
 	if (item == SMI_EHLO) {
 		form_set(f, 0, CLIENT_EHLO_NAME);
 	} else if (item == SMI_AUTH && facts->user != NULL) {

@@ -33,6 +33,7 @@ struct smtp_menu {
 	char verb[SMTP_MENU_VERB_MAX];      /* of the command awaiting its reply */
 	char user[USER_NAME_MAX + 1];       /* logged in */
 	char pending[USER_NAME_MAX + 1];    /* being logged in */
+	char domain[SMTP_MAX_HELO + 1];     /* the greeting's domain (220 DOMAIN ...), or "" */
 };
 
 extern const struct tui_module smtp_menu_module;

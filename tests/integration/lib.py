@@ -89,6 +89,10 @@ def seal_bin():
     return os.path.join(BIN, "seal")
 
 
+def load_bin():
+    return os.path.join(BIN, "seal-load")
+
+
 # --- scratch space and ports ---------------------------------------------
 
 def run_dir():

@@ -294,3 +294,29 @@ def test_batch_masks_escapes_in_rtsp_responses():
     check("S: RTSP/1.0 404 Not ?[2JFound" in text and "S: X-Note: ?[2J" in text and
           "S: not here ?[2J" in text, "the response is not shown made safe: %s" % tail(text, 8))
     check(len(_err_lines(r)) == 1, "want one stderr line: %r" % _err_lines(r))
+
+
+def _smtp_refusing(conn):
+    """Greets with escape sequences in a reply seal-load does not expect."""
+    conn.send(b"554 " + HOSTILE + b"\r\n")
+    conn.line()
+
+
+def test_seal_load_masks_escapes_in_its_first_errors():
+    """seal-load quotes a server's unexpected reply as the first failure of
+    its kind: in the text report and in --json, no control character."""
+    with FakeTls(default_certs(), _smtp_refusing) as srv:
+        url = "smtps://localhost:%d" % srv.port
+        base = [lib.load_bin(), "smtp", "-c", "1", "-n", "1", "--cafile", default_certs().crt,
+                "--user", "alice", "--password-file", password_file("x")]
+        text = run(base + [url], env={"LC_ALL": "C.UTF-8"})
+        js = run(base + ["--json", url], env={"LC_ALL": "C.UTF-8"})
+    check(text.returncode != 0 and js.returncode != 0,
+          "seal-load exits %d and %d against a refusing server" % (text.returncode, js.returncode))
+    first = [l for l in (text.stdout + text.stderr).decode("utf-8", "replace").splitlines()
+             if re.match(r"\s*first protocol\s+failure: greeting", l)]
+    check(first, "no first failure in the report: %r" % tail(text.stdout))
+    print("report line: %s" % first[0].strip())
+    for what, r in (("text report", text), ("json", js)):
+        _check_inert("seal-load %s stdout" % what, r.stdout)
+        _check_inert("seal-load %s stderr" % what, r.stderr)

@@ -12,13 +12,9 @@ from lib import (DEFAULT_USERS, Server, check, default_certs, free_port, passwor
                  run, tail, timeout)
 
 
-def _load_bin():
-    return os.path.join(lib.BIN, "seal-load")
-
-
 def _load(args, timeout_s=60):
     """Runs seal-load ARGS; returns (CompletedProcess, parsed --json or None)."""
-    r = run([_load_bin()] + list(args), timeout=timeout_s)
+    r = run([lib.load_bin()] + list(args), timeout=timeout_s)
     out = r.stdout.decode("utf-8", "replace").strip()
     try:
         summary = json.loads(out) if out.startswith("{") else None

@@ -62,7 +62,7 @@ class BareTls:
 
 
 def _load(args):
-    r = run([os.path.join(lib.BIN, "seal-load")] + args + ["--json"], timeout=60)
+    r = run([lib.load_bin()] + args + ["--json"], timeout=60)
     out = r.stdout.decode("utf-8", "replace").strip()
     try:
         j = json.loads(out) if out.startswith("{") else None
@@ -110,7 +110,7 @@ def test_seal_load_no_greeting_resume_on_sealed():
 
 
 def test_seal_load_no_greeting_refused_for_smtp():
-    r = run([os.path.join(lib.BIN, "seal-load"), "smtp", "--no-greeting", "--user", "a",
+    r = run([lib.load_bin(), "smtp", "--no-greeting", "--user", "a",
              "--password-file", "/dev/null", "smtps://localhost:1"], timeout=30)
     check(r.returncode == 2 and b"--no-greeting" in r.stderr,
           "smtp --no-greeting: want exit 2 naming the flag, got %d: %s"

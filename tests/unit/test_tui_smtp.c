@@ -248,3 +248,24 @@ UNIT_TEST(tui_queue_order_and_wipe)
 	CHECK(!tq_pop(&q, &it));
 	tq_free(&q);
 }
+
+/* A sender's address takes the domain the greeting names: a URL by address
+ * (smtps://127.0.0.1) would give alice@127.0.0.1, which sealed refuses. */
+UNIT_TEST(tui_smtp_sender_takes_the_greetings_domain)
+{
+	struct smtp_menu m;
+	struct form f;
+	struct tui_facts facts = { .user = "alice", .host = "127.0.0.1" };
+
+	M->init(&m);
+	CHECK_INT(form_open(&f, M->form_for(&m, SMI_MAIL), SMI_MAIL), 0);
+	M->prefill(&m, SMI_MAIL, &facts, &f);
+	CHECK_STR(form_value(&f, 0), "alice@127.0.0.1");          /* no greeting yet */
+	M->on_reply(&m, "220 mail.example.org ESMTP sealed");
+	M->prefill(&m, SMI_MAIL, &facts, &f);
+	CHECK_STR(form_value(&f, 0), "alice@mail.example.org");
+	M->init(&m);
+	M->on_reply(&m, "220 \x1b[2J ESMTP");                     /* no domain: the host */
+	M->prefill(&m, SMI_MAIL, &facts, &f);
+	CHECK_STR(form_value(&f, 0), "alice@127.0.0.1");
+}
