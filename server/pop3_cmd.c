@@ -124,18 +124,22 @@ pop3_cmd_rset(struct conn *c, struct pop3 *s, char *args)
 	return 0;
 }
 
+/* UPDATE, then the unlock: before the goodbye is sent, so that a client
+ * that logs in again the moment it reads it finds the maildrop free. */
 static void
 commit_work(void *arg)
 {
 	struct commit_job *j = arg;
 	j->failed = pop3_maildrop_commit(j->md);
+	pop3_maildrop_free(j->md);   /* and unlock: the next session sees the result */
+	j->md = NULL;
 }
 
 static void
 commit_release(void *arg)
 {
 	struct commit_job *j = arg;
-	pop3_maildrop_free(j->md);   /* and unlock: the next session sees the result */
+	pop3_maildrop_free(j->md);   /* NULL unless the job never ran */
 	free(j);
 }
 
@@ -186,5 +190,8 @@ pop3_cmd_quit(struct conn *c, struct pop3 *s, char *args)
 		return pop3_update(c, s);
 	conn_reply(c, "+OK %s POP3 server signing off%s", pop3_domain(c),
 	           s->state == POP3_TRANSACTION ? " (maildrop unchanged)" : "");
+	/* unlocked before the goodbye leaves (it is only queued here) */
+	pop3_maildrop_free(s->md);
+	s->md = NULL;
 	return -1;
 }

@@ -412,6 +412,32 @@ def test_pop3_auth_plain_with_and_without_initial_response():
         check("AUTH PLAIN ********" in log, "the log does not mask AUTH PLAIN")
 
 
+def test_pop3_quit_unlocks_before_the_goodbye():
+    """RFC 1939 6: the lock goes with the session. A client that logs in
+    again the moment it reads QUIT's +OK finds the maildrop free, after a
+    QUIT with nothing deleted and after one whose UPDATE removed messages
+    (the goodbye used to leave before the unlock: a fast client got
+    -ERR [IN-USE] now and then). The second session is connected and has
+    sent USER before the first quits, so its PASS follows the +OK at once."""
+    with Pop3Server(name="p-relock", args=["--workers", "2"]) as s:
+        _send(s, [("bob", message(marker())) for _ in range(60)])
+        refused = []
+        for i in range(120):
+            with Pop3(s.pop3_port) as a, Pop3(s.pop3_port) as b:
+                a.ok("USER bob")
+                a.ok("PASS " + BOB)
+                b.ok("USER bob")
+                if i % 2:
+                    a.ok("DELE 1")
+                a.ok("QUIT")
+                reply = b.cmd("PASS " + BOB)
+                if not reply.startswith("+OK"):
+                    refused.append((i, reply[:40]))
+                b.cmd("QUIT")
+        check(not refused, "%d of 120 logins right after QUIT refused: %r"
+              % (len(refused), refused[:3]))
+
+
 @timeout(60)
 def test_pop3_three_wrong_passwords_close():
     with Pop3Server(name="p-authmax") as s, Pop3(s.pop3_port, source="127.0.0.6") as c:
