@@ -268,4 +268,5 @@ UNIT_TEST(tui_smtp_sender_takes_the_greetings_domain)
 	M->on_reply(&m, "220 \x1b[2J ESMTP");                     /* no domain: the host */
 	M->prefill(&m, SMI_MAIL, &facts, &f);
 	CHECK_STR(form_value(&f, 0), "alice@127.0.0.1");
+	form_close(&f);
 }
