@@ -114,7 +114,7 @@ conn_free(struct conn *c)
 		c->held_release(c->held);
 	conn_file_release(c);
 	linebuf_free(&c->in);
-	outbuf_free(&c->out);
+	bytebuf_free(&c->out);
 	free(c->ps);
 	free(c);
 }
@@ -202,6 +202,7 @@ conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc
 	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id, .timer_idx = -1 };
 	conn_fill_addrs(c);
 	linebuf_init(&c->in, svc->max_line);
+	bytebuf_init(&c->out, CONN_OUT_INITIAL, BYTEBUF_NO_MAX);
 	if (svc->state_size > 0 && (c->ps = calloc(1, svc->state_size)) == NULL)
 		goto fail;
 	c->tls = server_tls_acquire(srv);
@@ -245,7 +246,7 @@ conn_close(struct conn *c, const char *why)
 	 * in wolfSSL's output buffer (WANT_WRITE, a reader that stopped):
 	 * wolfSSL_shutdown would resend that buffer and read past its end (ASan,
 	 * test_hard_exhaust's stalled POP3 reader). */
-	if (c->tls_ok && !c->eof && c->out.inflight == 0)
+	if (c->tls_ok && !c->eof && c->out_inflight == 0)
 		wolfSSL_shutdown(c->ssl);
 	wolfSSL_free(c->ssl);
 	c->ssl = NULL;
@@ -359,33 +360,34 @@ conn_handshake(struct conn *c)
 static int
 conn_flush(struct conn *c)
 {
-	struct outbuf *o = &c->out;
-	while (o->off < o->len) {
-		size_t n = o->inflight ? o->inflight : o->len - o->off;
+	struct bytebuf *o = &c->out;
+	size_t left;
+
+	while ((left = bytebuf_used(o)) > 0) {
+		size_t n = c->out_inflight ? c->out_inflight : left;
 		if (n > OUT_WRITE_MAX)
 			n = OUT_WRITE_MAX;
 		/* more records follow now: the kernel may hold this one back to
 		 * fill a segment (one push, one wake-up of the reader per batch) */
-		int more = o->off + n < o->len ? MSG_MORE : 0;
-		int rc = wolfSSL_send(c->ssl, o->buf + o->off, (int)n, more);
+		int more = n < left ? MSG_MORE : 0;
+		int rc = wolfSSL_send(c->ssl, bytebuf_head(o), (int)n, more);
 		if (rc > 0) {
-			o->off += (size_t)rc;
-			o->inflight = 0;
+			bytebuf_consume(o, (size_t)rc);
+			c->out_inflight = 0;
 			c->out_since = conn_now_ms();
 			STATS_ADD(&c->srv->stats, bytes_out, rc);
 			continue;
 		}
 		int err = wolfSSL_get_error(c->ssl, rc);
 		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ) {
-			o->inflight = n;
+			c->out_inflight = n;
 			c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
 			return 1;
 		}
 		return -1;
 	}
-	o->off = o->len = 0;
 	if (!c->drain_wanted)         /* idle connections keep no buffer; streams do */
-		outbuf_free(o);
+		bytebuf_free(o);
 	return 0;
 }
 

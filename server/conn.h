@@ -13,9 +13,9 @@
 #include <wolfssl/ssl.h>
 
 #include "alertscan.h"
+#include "bytebuf.h"
 #include "linebuf.h"
 #include "log.h"
-#include "outbuf.h"
 #include "service.h"
 
 struct worker;
@@ -26,6 +26,7 @@ struct tls_ref;
 #define CONN_TLS_MAX    64
 #define CONN_SUBJ_MAX   256
 #define CONN_USER_MAX   65
+#define CONN_OUT_INITIAL 1024   /* first allocation of the output queue, doubled as needed */
 
 enum conn_phase {
 	CONN_HANDSHAKE,   /* TLS handshake in progress */
@@ -45,7 +46,8 @@ struct conn {
 	void                 *ps;            /* protocol state, svc->state_size bytes */
 	enum conn_phase       phase;
 	struct linebuf        in;
-	struct outbuf         out;
+	struct bytebuf        out;           /* bytes waiting for wolfSSL_write */
+	size_t                out_inflight;  /* length of a wolfSSL_write to repeat, or 0 */
 	unsigned              events;        /* epoll interest now registered */
 	int                   watched;       /* registered with epoll */
 	int                   paused;        /* jobs or delays in progress */

@@ -41,7 +41,7 @@ conn_set_user(struct conn *c, const char *user)
 size_t
 conn_out_pending(const struct conn *c)
 {
-	return c->out.len - c->out.off;
+	return bytebuf_used(&c->out);
 }
 
 void

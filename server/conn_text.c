@@ -47,15 +47,21 @@ conn_log_event(struct conn *c, const char *fmt, ...)
 char *
 conn_reserve(struct conn *c, size_t len)
 {
-	if (c->out.len == c->out.off)
+	struct bytebuf *o = &c->out;
+
+	if (bytebuf_used(o) == 0)
 		c->out_since = conn_now_ms();   /* output starts waiting now */
-	return outbuf_reserve(&c->out, len);
+	/* the room consumed bytes leave is taken back before growing, but not
+	 * while a write in progress (WANT_WRITE) is to be repeated on them */
+	if (bytebuf_room(o) < len && c->out_inflight == 0)
+		bytebuf_compact(o);
+	return bytebuf_reserve(o, len) == 0 ? bytebuf_tail(o) : NULL;
 }
 
 void
 conn_commit(struct conn *c, size_t n)
 {
-	outbuf_commit(&c->out, n);
+	bytebuf_commit(&c->out, n);
 }
 
 int

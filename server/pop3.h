@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "bytebuf.h"
 #include "conn.h"
 #include "defaults.h"
 #include "pop3_text.h"
@@ -48,8 +49,8 @@ struct pop3 {
 	char                  deferred[160];              /* a reply sent after a delay */
 	struct pop3_maildrop *md;                         /* TRANSACTION: the messages */
 	struct pop3_stream    stream;
-	char                 *held;                       /* lines that came during STREAM, */
-	size_t                held_len, held_cap;         /* each NUL-ended, oldest first */
+	struct bytebuf        held;                       /* lines that came during STREAM,
+	                                                     each NUL-ended, oldest first */
 };
 
 /* pop3.c */
@@ -82,6 +83,6 @@ void pop3_stream_listing(struct conn *, struct pop3 *, enum pop3_stream_kind kin
 /* Queues the next pieces of the reply on its way (on_drain). */
 void pop3_stream_fill(struct conn *, struct pop3 *);
 /* Drops a reply on its way (the connection is closing). */
-void pop3_stream_abort(struct pop3 *);
+void pop3_stream_abort(struct conn *, struct pop3 *);
 
 #endif

@@ -54,7 +54,7 @@ static int
 pop3_stream_oom(struct conn *c, struct pop3 *s)
 {
 	conn_log_event(c, "out of memory queuing a reply; closing");
-	pop3_stream_abort(s);
+	pop3_stream_abort(c, s);
 	conn_close_after_flush(c);
 	return -1;
 }
@@ -80,7 +80,7 @@ pop3_stream_msg_piece(struct conn *c, struct pop3 *s)
 		return 1;
 	if (r == -1) {
 		conn_log_event(c, "read message %lu: %s; closing", st->num, strerror(errno));
-		pop3_stream_abort(s);
+		pop3_stream_abort(c, s);
 		conn_close_after_flush(c);   /* the reply cannot end well now */
 		return 0;
 	}
@@ -144,14 +144,14 @@ pop3_stream_fill(struct conn *c, struct pop3 *s)
 }
 
 void
-pop3_stream_abort(struct pop3 *s)
+pop3_stream_abort(struct conn *c, struct pop3 *s)
 {
 	if (s->state != POP3_STREAM)
 		return;
 	if (s->stream.fd != -1)
 		close(s->stream.fd);
 	s->stream.fd = -1;
-	s->state = POP3_TRANSACTION;
+	pop3_set_state(c, s, POP3_TRANSACTION);
 }
 
 /* Starts a multi-line reply of KIND: the first lines are queued now. */

@@ -45,7 +45,7 @@ smtp_set_state(struct conn *c, struct smtp *s, enum smtp_state st)
 }
 
 void
-smtp_reset_txn(struct smtp *s)
+smtp_reset_txn(struct conn *c, struct smtp *s)
 {
 	smtp_data_abort(s);
 	free(s->rcpts);
@@ -54,7 +54,7 @@ smtp_reset_txn(struct smtp *s)
 	s->from[0] = '\0';
 	s->commands = 0;
 	if (s->state == SMTP_MAIL || s->state == SMTP_RCPT || s->state == SMTP_DATA)
-		s->state = SMTP_READY;
+		smtp_set_state(c, s, SMTP_READY);
 }
 
 static int
@@ -80,7 +80,7 @@ smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 {
 	if (smtp_helo_check(c, "EHLO", args) == -1)
 		return 0;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
 	conn_reply(c, "250-%s greets %s", smtp_domain(c), args);
@@ -99,7 +99,7 @@ smtp_cmd_helo(struct conn *c, struct smtp *s, char *args)
 {
 	if (smtp_helo_check(c, "HELO", args) == -1)
 		return 0;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
 	conn_reply(c, "250 %s", smtp_domain(c));
@@ -215,7 +215,7 @@ static int
 smtp_cmd_rset(struct conn *c, struct smtp *s, char *args)
 {
 	(void)args;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	conn_reply(c, "250 2.0.0 Reset");
 	return 0;
 }
@@ -392,7 +392,7 @@ smtp_close(struct conn *c)
 {
 	struct smtp *s = c->ps;
 	if (s != NULL)
-		smtp_reset_txn(s);
+		smtp_reset_txn(c, s);
 }
 
 const struct service service_smtp = {

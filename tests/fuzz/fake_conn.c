@@ -167,6 +167,7 @@ fake_conn_new(const struct service *svc)
 	c->id = FAKE_CONN_ID;
 	c->timer_idx = -1;
 	linebuf_init(&c->in, svc->max_line);
+	bytebuf_init(&c->out, CONN_OUT_INITIAL, BYTEBUF_NO_MAX);
 	snprintf(c->local, sizeof c->local, "%s", FAKE_LOCAL);
 	snprintf(c->peer, sizeof c->peer, "%s", FAKE_PEER);
 	snprintf(c->peer_ip, sizeof c->peer_ip, "%s", FAKE_PEER_IP);
@@ -311,7 +312,7 @@ fake_input_end(struct conn *c, const struct fake_input *in)
 {
 	for (int i = 0; i < FAKE_MAX_TIMERS && c->phase == CONN_OPEN && c->timer_cb != NULL; i++) {
 		fake_fire_timer(c);
-		c->out.off = c->out.len = 0;
+		bytebuf_reset(&c->out);
 	}
 	if (c->phase != CONN_OPEN)
 		return;
@@ -328,7 +329,7 @@ fake_input_end(struct conn *c, const struct fake_input *in)
 static int
 fake_step(struct conn *c, struct fake_input *in)
 {
-	c->out.off = c->out.len = 0;             /* the client read everything */
+	bytebuf_reset(&c->out);                  /* the client read everything */
 	if (c->phase == CONN_DEAD)
 		return 0;
 	if (c->phase == CONN_CLOSING) {
@@ -367,7 +368,7 @@ fake_conn_free(struct conn *c)
 	fake_jobs_tail = &fake_jobs;
 	conn_file_release(c);
 	linebuf_free(&c->in);
-	outbuf_free(&c->out);
+	bytebuf_free(&c->out);
 	free(c->ps);
 	free(c);
 }
