@@ -3,7 +3,6 @@
  * tested (and fuzzed) on plain strings.
  */
 #include "smtp_parse.h"
-#include "b64.h"
 #include "defaults.h"
 #include "redact.h"
 
@@ -15,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define AUTH_PLAIN_MAX 1024   /* decoded AUTH PLAIN response */
 #define SMTP_HELO_UNDERSCORE 1   /* EHLO names may hold '_' (not in RFC 5321) */
 #define SMTP_LABEL_MAX 63     /* octets in one label of a domain (RFC 1035 2.3.4) */
 #define SMTP_IPV6_TAG  "IPv6:" /* the address-literal tag, any case (RFC 5321 4.1.3) */
@@ -234,49 +232,6 @@ smtp_sender_is_own(const char *addr, const char *user, const char *domain)
 		return 1;
 	return ulen > 0 && strncmp(addr, user, ulen) == 0 && addr[ulen] == '@' &&
 	       strcasecmp(addr + ulen + 1, domain) == 0;
-}
-
-int
-smtp_decode_plain(const char *b64, char *user, size_t ulen, char *pass, size_t plen)
-{
-	unsigned char buf[AUTH_PLAIN_MAX + 1];
-	size_t n = AUTH_PLAIN_MAX;
-	int rc = -1;
-
-	if (b64_decode(b64, strlen(b64), buf, &n) == -1)
-		goto done;
-	buf[n] = '\0';
-	const char *authz = (const char *)buf;
-	size_t zlen = strnlen(authz, n);
-	if (zlen >= n)
-		goto done;
-	const char *authc = authz + zlen + 1;
-	size_t clen = strnlen(authc, n - zlen - 1);
-	if (zlen + 1 + clen >= n)
-		goto done;
-	const char *pw = authc + clen + 1;
-	size_t pwlen = n - zlen - clen - 2;
-	if (clen == 0 || clen >= ulen || pwlen == 0 || pwlen >= plen || memchr(pw, '\0', pwlen))
-		goto done;
-	if (zlen > 0 && strcmp(authz, authc) != 0)
-		goto done;
-	memcpy(user, authc, clen + 1);
-	memcpy(pass, pw, pwlen);
-	pass[pwlen] = '\0';
-	rc = 0;
-done:
-	memset(buf, 0, sizeof buf);
-	return rc;
-}
-
-int
-smtp_decode_b64_text(const char *b64, char *out, size_t outlen)
-{
-	size_t n = outlen - 1;
-	if (b64_decode(b64, strlen(b64), out, &n) == -1 || n == 0 || memchr(out, '\0', n))
-		return -1;
-	out[n] = '\0';
-	return 0;
 }
 
 int
