@@ -10,6 +10,7 @@
 #include "iplimit.h"
 #include "jobs.h"
 #include "server.h"
+#include "timeconst.h"
 #include "worker.h"
 
 #include <arpa/inet.h>
@@ -35,7 +36,7 @@ conn_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
 }
 
 int
@@ -579,7 +580,7 @@ conn_check_timers(struct conn *c, int64_t now)
 	if (conn_out_pending(c) > 0 && now - c->out_since >= OUT_STALL_MAX_MS) {
 		char why[96];
 		snprintf(why, sizeof why, "slow reader: %zu bytes unsent, none taken for %d s",
-		         conn_out_pending(c), OUT_STALL_MAX_MS / 1000);
+		         conn_out_pending(c), OUT_STALL_MAX_MS / MS_PER_S);
 		conn_close(c, why);
 		return;
 	}

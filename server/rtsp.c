@@ -9,11 +9,10 @@
 #include "rtsp.h"
 #include "rtp.h"
 #include "server.h"
+#include "timeconst.h"
 
 #include <string.h>
 #include <strings.h>
-
-#define MS_PER_S 1000
 
 #define RTSP_AS_NAME(s) #s,
 static const char *const rtsp_state_names[] = { RTSP_STATES(RTSP_AS_NAME) };

@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "redact.h"
 #include "sdp.h"
+#include "timeconst.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -21,7 +22,6 @@
 #define NPT_FRAC_DIGITS  3           /* milliseconds; finer digits are ignored */
 #define NPT_PARTS_MAX    3           /* h:mm:ss */
 #define SECONDS_PER_UNIT 60          /* a colon multiplies by 60 */
-#define MS_PER_S         1000
 #define CHANNEL_MAX      255
 #define HEX_BASE         16
 #define BASIC_MAX        RTSP_VALUE_MAX

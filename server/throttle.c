@@ -10,6 +10,7 @@
 #include "throttle.h"
 
 #include "defaults.h"
+#include "timeconst.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -32,9 +33,6 @@ struct throttle {
 };
 
 _Static_assert(FAIL_DELAY_BASE_MS > 0 && FAIL_WINDOW_S > 0, "throttle: no delay to double");
-
-#define MS_PER_S   1000u
-#define NS_PER_MS  1000000u
 
 static uint64_t
 throttle_monotonic_ms(void)
