@@ -259,7 +259,7 @@ conn_close(struct conn *c, const char *why)
 	c->fd = -1;
 	iplimit_release(c->srv->iplimit, c->peer_ip);
 	STATS_ADD(&c->srv->stats, conns_open, -1);
-	c->phase = CONN_DEAD;
+	conn_set_phase(c, CONN_DEAD);
 	if (c->jobs == 0) {
 		worker_forget(c->w, c);
 		conn_free(c);
@@ -339,7 +339,7 @@ conn_handshake(struct conn *c)
 			return -1;
 		}
 		conn_tls_established(c);
-		c->phase = CONN_OPEN;
+		conn_set_phase(c, CONN_OPEN);
 		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
 		if (c->svc->on_open(c) == -1)
 			conn_close_after_flush(c);

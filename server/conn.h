@@ -28,12 +28,12 @@ struct tls_ref;
 #define CONN_USER_MAX   65
 #define CONN_OUT_INITIAL 1024   /* first allocation of the output queue, doubled as needed */
 
-enum conn_phase {
-	CONN_HANDSHAKE,   /* TLS handshake in progress */
-	CONN_OPEN,        /* serving lines */
-	CONN_CLOSING,     /* flush output, then close */
-	CONN_DEAD         /* closed; freed once no job refers to it */
-};
+/* HANDSHAKE: TLS handshake in progress; OPEN: serving lines; CLOSING:
+ * flush output, then close; DEAD: closed, freed once no job refers to it.
+ * Changed only by conn_set_phase(). */
+#define CONN_PHASES(X) X(HANDSHAKE) X(OPEN) X(CLOSING) X(DEAD)
+#define CONN_AS_ENUM(p) CONN_##p,
+enum conn_phase { CONN_PHASES(CONN_AS_ENUM) };
 
 
 struct conn {
@@ -100,6 +100,10 @@ void conn_log_in(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Logs a connection event ("*"). */
 void conn_log_event(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/* Logs at debug level that MACHINE ("conn", "smtp"...) of this connection
+ * went from state FROM to TO: the one format of every logged setter. */
+void conn_log_state(const struct conn *, const char *machine, const char *from, const char *to);
+
 /* Closes once queued output is written. */
 void conn_close_after_flush(struct conn *);
 
@@ -162,6 +166,9 @@ int  conn_server_stopping(const struct conn *);
 size_t conn_out_pending(const struct conn *);
 
 /* --- For the worker ------------------------------------------------------ */
+
+/* Moves the connection to PHASE (logged when it changes). */
+void conn_set_phase(struct conn *, enum conn_phase phase);
 
 /* A new connection on FD (accepted, non-blocking) for SVC. NULL on failure
  * (FD is then closed). */

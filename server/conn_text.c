@@ -44,6 +44,12 @@ conn_log_event(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+conn_log_state(const struct conn *c, const char *machine, const char *from, const char *to)
+{
+	log_debug("%016llx %s %s -> %s", (unsigned long long)c->id, machine, from, to);
+}
+
 char *
 conn_reserve(struct conn *c, size_t len)
 {
@@ -115,5 +121,5 @@ conn_reply(struct conn *c, const char *fmt, ...)
 	line[n] = '\r';
 	line[n + 1] = '\n';
 	if (conn_send(c, line, (size_t)n + 2) == -1)
-		c->phase = CONN_CLOSING;
+		conn_close_after_flush(c);
 }

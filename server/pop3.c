@@ -40,8 +40,7 @@ void
 pop3_set_state(struct conn *c, struct pop3 *s, enum pop3_state st)
 {
 	if (s->state != st)
-		log_debug("%016llx pop3 %s -> %s", (unsigned long long)c->id,
-		          pop3_state_names[s->state], pop3_state_names[st]);
+		conn_log_state(c, "pop3", pop3_state_names[s->state], pop3_state_names[st]);
 	s->state = st;
 }
 

@@ -46,8 +46,7 @@ void
 rtsp_set_state(struct conn *c, struct rtsp *r, enum rtsp_state st)
 {
 	if (r->state != st)
-		log_debug("%016llx rtsp %s -> %s", (unsigned long long)c->id,
-		          rtsp_state_names[r->state], rtsp_state_names[st]);
+		conn_log_state(c, "rtsp", rtsp_state_names[r->state], rtsp_state_names[st]);
 	r->state = st;
 }
 

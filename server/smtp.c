@@ -39,8 +39,7 @@ void
 smtp_set_state(struct conn *c, struct smtp *s, enum smtp_state st)
 {
 	if (s->state != st)
-		log_debug("%016llx smtp %s -> %s", (unsigned long long)c->id,
-		          smtp_state_names[s->state], smtp_state_names[st]);
+		conn_log_state(c, "smtp", smtp_state_names[s->state], smtp_state_names[st]);
 	s->state = st;
 }
 

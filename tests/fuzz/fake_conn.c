@@ -136,7 +136,7 @@ conn_close(struct conn *c, const char *why)
 	if (c->svc->on_close != NULL)
 		c->svc->on_close(c);
 	c->timer_cb = NULL;
-	c->phase = CONN_DEAD;
+	conn_set_phase(c, CONN_DEAD);
 	fake_release_state(c);
 }
 
@@ -162,7 +162,7 @@ fake_conn_new(const struct service *svc)
 	c->fd = -1;
 	c->srv = fake_server();
 	c->svc = svc;
-	c->phase = CONN_OPEN;
+	conn_set_phase(c, CONN_OPEN);
 	c->tls_ok = 1;
 	c->id = FAKE_CONN_ID;
 	c->timer_idx = -1;
