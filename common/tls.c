@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <wolfssl/error-ssl.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
@@ -347,5 +348,15 @@ tls_error_is_cert(int err)
 	for (size_t i = 0; i < sizeof tls_reasons / sizeof tls_reasons[0]; i++)
 		if (tls_reasons[i].code == err)
 			return tls_reasons[i].is_cert;
+	return 0;
+}
+
+int
+tls_want_events(int err)
+{
+	if (err == WOLFSSL_ERROR_WANT_READ)
+		return POLLIN;
+	if (err == WOLFSSL_ERROR_WANT_WRITE)
+		return POLLOUT;
 	return 0;
 }

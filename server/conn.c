@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
+
+_Static_assert(EPOLLIN == POLLIN && EPOLLOUT == POLLOUT, "tls_want_events gives poll bits");
 
 #define OUT_WRITE_MAX 16384   /* one TLS record a write (MSG_MORE between them) */
 #define DRIVE_BUDGET  64      /* steps before other connections get a turn */
@@ -346,8 +349,9 @@ conn_handshake(struct conn *c)
 		return 1;
 	}
 	int err = wolfSSL_get_error(c->ssl, rc);
-	if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
-		c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+	int want = tls_want_events(err);
+	if (want != 0) {
+		c->want = (unsigned)want;
 		return 0;
 	}
 	STATS_ADD(&c->srv->stats, handshakes_failed, 1);
@@ -379,13 +383,12 @@ conn_flush(struct conn *c)
 			STATS_ADD(&c->srv->stats, bytes_out, rc);
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, rc);
-		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ) {
-			c->out_inflight = n;
-			c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-			return 1;
-		}
-		return -1;
+		int want = tls_want_events(wolfSSL_get_error(c->ssl, rc));
+		if (want == 0)
+			return -1;
+		c->out_inflight = n;
+		c->want = (unsigned)want;
+		return 1;
 	}
 	if (!c->drain_wanted)         /* idle connections keep no buffer; streams do */
 		bytebuf_free(o);
@@ -407,15 +410,13 @@ conn_read(struct conn *c)
 		STATS_ADD(&c->srv->stats, bytes_in, n);
 		return 1;
 	}
-	int err = wolfSSL_get_error(c->ssl, n);
-	if (err == WOLFSSL_ERROR_WANT_READ) {
+	int want = tls_want_events(wolfSSL_get_error(c->ssl, n));
+	if (want == EPOLLIN)
 		linebuf_compact(&c->in);   /* an idle connection holds no read buffer */
+	else if (want != 0)
+		c->want = (unsigned)want;  /* a read that must write first */
+	if (want != 0)
 		return 0;
-	}
-	if (err == WOLFSSL_ERROR_WANT_WRITE) {
-		c->want = EPOLLOUT;
-		return 0;
-	}
 	c->eof = 1;
 	return -1;
 }
