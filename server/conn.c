@@ -32,7 +32,7 @@ _Static_assert(EPOLLIN == POLLIN && EPOLLOUT == POLLOUT, "tls_want_events gives 
 #define OUT_WRITE_MAX 16384   /* one TLS record a write (MSG_MORE between them) */
 #define DRIVE_BUDGET  64      /* steps before other connections get a turn */
 
-static void conn_free(struct conn *c);
+static void conn_settle(struct conn *c);
 
 int64_t
 conn_now_ms(void)
@@ -76,21 +76,8 @@ conn_timer_cancel(struct conn *c)
 void
 conn_run_timer(struct conn *c)
 {
-	void (*cb)(struct conn *) = c->timer_cb;
-	c->timer_cb = NULL;
-	if (c->phase != CONN_OPEN || cb == NULL)
-		return;
-	c->jobs++;                 /* keeps C allocated should CB close it */
-	cb(c);
-	c->jobs--;
-	if (c->phase == CONN_DEAD) {
-		if (c->jobs == 0) {
-			worker_forget(c->w, c);
-			conn_free(c);
-		}
-		return;
-	}
-	conn_drive(c);
+	if (conn_timer_fire(c))
+		conn_settle(c);
 }
 
 int
@@ -123,26 +110,33 @@ conn_free(struct conn *c)
 	free(c);
 }
 
+/* Frees a closed connection once no job refers to it any more. */
+static void
+conn_free_if_unused(struct conn *c)
+{
+	if (c->jobs == 0) {
+		worker_forget(c->w, c);
+		conn_free(c);
+	}
+}
+
+/* After a callback that may have closed C: drives it on, or frees it
+ * when it is closed and unused. */
+static void
+conn_settle(struct conn *c)
+{
+	if (c->phase == CONN_DEAD)
+		conn_free_if_unused(c);
+	else
+		conn_drive(c);
+}
+
 void
 conn_job_done(struct conn *c, void (*done)(struct conn *, void *),
               void (*release)(void *), void *arg)
 {
-	c->jobs--;
-	if (c->phase != CONN_DEAD) {
-		c->paused--;
-		if (done != NULL)
-			done(c, arg);
-	}
-	if (release != NULL)
-		release(arg);
-	if (c->phase == CONN_DEAD) {
-		if (c->jobs == 0) {
-			worker_forget(c->w, c);
-			conn_free(c);
-		}
-		return;
-	}
-	conn_drive(c);
+	conn_job_finish(c, done, release, arg);
+	conn_settle(c);
 }
 
 /* Formats the numeric address of SA as "ip:port" and "ip" (never DNS). */
@@ -263,10 +257,7 @@ conn_close(struct conn *c, const char *why)
 	iplimit_release(c->srv->iplimit, c->peer_ip);
 	STATS_ADD(&c->srv->stats, conns_open, -1);
 	conn_set_phase(c, CONN_DEAD);
-	if (c->jobs == 0) {
-		worker_forget(c->w, c);
-		conn_free(c);
-	}
+	conn_free_if_unused(c);
 }
 
 /* Records what the handshake agreed and logs it. */
@@ -421,71 +412,6 @@ conn_read(struct conn *c)
 	return -1;
 }
 
-/* Gives the protocol one chance to stop; called while the server is stopping. */
-static void
-conn_ask_shutdown(struct conn *c)
-{
-	if (c->phase != CONN_OPEN || c->shutdown_seen || c->paused)
-		return;
-	if (c->svc->on_shutdown(c) == 0) {
-		c->shutdown_seen = 1;
-		conn_close_after_flush(c);
-	}
-}
-
-/* Offers the unread input to svc->on_raw (see service.h). 1 when it took
- * bytes, 0 when the next line goes to on_line, -1 to wait for more input. */
-static int
-conn_offer_raw(struct conn *c)
-{
-	const char *data;
-	size_t have;
-
-	if (c->svc->on_raw == NULL || (have = linebuf_peek(&c->in, &data)) == 0)
-		return 0;
-	size_t took = c->svc->on_raw(c, data, have);
-	if (took == SERVICE_RAW_MORE)
-		return -1;
-	if (took == 0)
-		return 0;
-	linebuf_consume(&c->in, took);
-	c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
-	return 1;
-}
-
-/* Hands buffered lines (and raw bytes, to a service that takes them) to the
- * protocol until none is left, input pauses, the output backs up or the
- * connection stops being open. */
-static void
-conn_process_lines(struct conn *c)
-{
-	char *line;
-	size_t len;
-
-	while (c->phase == CONN_OPEN && !c->paused &&
-	       conn_out_pending(c) <= OUTBUF_HIGH_WATER) {
-		int raw = conn_offer_raw(c);
-		if (raw == -1)
-			break;
-		if (raw == 1) {
-			if (conn_server_stopping(c))
-				conn_ask_shutdown(c);
-			continue;
-		}
-		enum lb_rc rc = linebuf_next(&c->in, &line, &len);
-		if (rc == LB_NONE)
-			break;
-		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
-		int r = rc == LB_LINE ? c->svc->on_line(c, line, len) : c->svc->on_overflow(c);
-		if (r == -1)
-			conn_close_after_flush(c);
-		if (conn_server_stopping(c))
-			conn_ask_shutdown(c);
-	}
-	if (linebuf_pending(&c->in) == 0)
-		linebuf_compact(&c->in);
-}
-
 static void
 conn_update_interest(struct conn *c)
 {
@@ -524,7 +450,7 @@ conn_step(struct conn *c)
 	if (rc == 1 || c->paused)
 		return 0;
 	size_t before = linebuf_pending(&c->in);
-	conn_process_lines(c);
+	conn_serve_input(c);
 	if (c->phase != CONN_OPEN || linebuf_pending(&c->in) != before)
 		return 1;
 	if (conn_out_pending(c) > OUTBUF_HIGH_WATER)
@@ -586,12 +512,7 @@ conn_check_timers(struct conn *c, int64_t now)
 		return;
 	}
 	if (c->delay_ms != 0 && now >= c->delay_ms) {
-		void (*cb)(struct conn *) = c->delay_cb;
-		c->delay_ms = 0;
-		c->delay_cb = NULL;
-		c->paused--;
-		if (cb != NULL)
-			cb(c);
+		conn_delay_fire(c);
 		conn_drive(c);
 		return;
 	}

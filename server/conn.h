@@ -170,6 +170,33 @@ size_t conn_out_pending(const struct conn *);
 /* Moves the connection to PHASE (logged when it changes). */
 void conn_set_phase(struct conn *, enum conn_phase phase);
 
+/* conn_serve.c, shared with the fuzz harnesses' fake connection: */
+
+/* Hands buffered input to the protocol (raw bytes to svc->on_raw first,
+ * when it has one, then lines to on_line, over-long ones to on_overflow)
+ * until none is left, input pauses, the output backs up past
+ * OUTBUF_HIGH_WATER or the connection stops being open; each step renews
+ * the idle deadline. */
+void conn_serve_input(struct conn *);
+
+/* Gives the protocol its chance to stop (svc->on_shutdown), once, while
+ * the server is stopping: when it says 0 the connection closes after its
+ * output. */
+void conn_ask_shutdown(struct conn *);
+
+/* A job ended: DONE(conn, ARG) runs unless the connection died meanwhile
+ * (then input resumes), RELEASE(ARG) runs either way. */
+void conn_job_finish(struct conn *, void (*done)(struct conn *, void *),
+                     void (*release)(void *), void *arg);
+
+/* Runs the timer's callback (and forgets it) while the connection is open;
+ * the connection stays allocated through it even if it closes. 1 when it
+ * ran (the connection may be DEAD now), else 0. */
+int  conn_timer_fire(struct conn *);
+
+/* The conn_delay() is over: input resumes, then its callback runs. */
+void conn_delay_fire(struct conn *);
+
 /* A new connection on FD (accepted, non-blocking) for SVC. NULL on failure
  * (FD is then closed). */
 struct conn *conn_new(struct worker *, struct server *, int fd, const struct service *svc,
