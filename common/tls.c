@@ -203,16 +203,28 @@ tls_client_cert_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 	return 1;
 }
 
-WOLFSSL_CTX *
-tls_server_ctx_new(const struct tls_server_opts *o, char *err, size_t errlen)
+/* A context for METHOD under sealed's policy, or NULL with ERR. */
+static WOLFSSL_CTX *
+tls_ctx_with_policy(WOLFSSL_METHOD *method, char *err, size_t errlen)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfSSLv23_server_method());
+	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(method);
 	if (ctx == NULL) {
 		snprintf(err, errlen, "cannot create a TLS context");
 		return NULL;
 	}
-	if (tls_apply_policy(ctx, err, errlen) == -1)
-		goto fail;
+	if (tls_apply_policy(ctx, err, errlen) == -1) {
+		wolfSSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+WOLFSSL_CTX *
+tls_server_ctx_new(const struct tls_server_opts *o, char *err, size_t errlen)
+{
+	WOLFSSL_CTX *ctx = tls_ctx_with_policy(wolfSSLv23_server_method(), err, errlen);
+	if (ctx == NULL)
+		return NULL;
 	wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_CIPHER_SERVER_PREFERENCE |
 	                             WOLFSSL_OP_NO_COMPRESSION);
 	if (wolfSSL_CTX_UseSessionTicket(ctx) != WOLFSSL_SUCCESS) {
@@ -245,13 +257,9 @@ fail:
 WOLFSSL_CTX *
 tls_client_ctx_new(const struct tls_client_opts *o, char *err, size_t errlen)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfSSLv23_client_method());
-	if (ctx == NULL) {
-		snprintf(err, errlen, "cannot create a TLS context");
+	WOLFSSL_CTX *ctx = tls_ctx_with_policy(wolfSSLv23_client_method(), err, errlen);
+	if (ctx == NULL)
 		return NULL;
-	}
-	if (tls_apply_policy(ctx, err, errlen) == -1)
-		goto fail;
 	if (wolfSSL_CTX_load_verify_locations(ctx, o->cafile, NULL) != WOLFSSL_SUCCESS) {
 		snprintf(err, errlen, "cannot load trust anchor %s (missing, unreadable or not PEM)",
 		         o->cafile);
