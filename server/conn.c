@@ -48,14 +48,6 @@ conn_server_stopping(const struct conn *c)
 	return atomic_load(&c->srv->stopping);
 }
 
-void
-conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
-{
-	c->paused++;
-	c->delay_ms = conn_now_ms() + ms;
-	c->delay_cb = cb;
-}
-
 int
 conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 {

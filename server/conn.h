@@ -113,6 +113,9 @@ void conn_set_max_line(struct conn *, size_t max);
 /* Records the logged-in user (shown in log lines). */
 void conn_set_user(struct conn *, const char *user);
 
+/* The server's mail domain (--domain): greetings, addresses, headers. */
+const char *conn_domain(const struct conn *);
+
 /* Runs WORK(ARG) on the job pool; input stops until DONE(conn, ARG) has run
  * on this connection's worker. If the connection dies first, DONE is skipped.
  * RELEASE(ARG) runs last either way (may be NULL). 0, or -1 (nothing queued;

@@ -1,10 +1,11 @@
 /*
  * conn_state.c: the parts of a connection a protocol sets and reads that
  * need neither TLS nor the event loop: its phase (each change logged) and
- * closing, line limit, user, output still queued, drain and idle deadline,
- * an object held through a delay, a timer relative to now, and its file
- * slot. Shared by the server and the fuzz harnesses' fake connection. The
- * connection's thread; file slots are atomics (any thread).
+ * closing, line limit, user, the server's domain, output still queued,
+ * drain and idle deadline, a delay and an object held through it, a timer
+ * relative to now, and its file slot. Shared by the server and the fuzz
+ * harnesses' fake connection. The connection's thread; file slots are
+ * atomics (any thread).
  *
  * File slots: the descriptor budget (server_fd_budget) gives connections
  * one descriptor each and keeps max_files for the files some of them hold
@@ -49,6 +50,12 @@ conn_set_user(struct conn *c, const char *user)
 	snprintf(c->user, sizeof c->user, "%s", user);
 }
 
+const char *
+conn_domain(const struct conn *c)
+{
+	return c->srv->cfg->domain;
+}
+
 size_t
 conn_out_pending(const struct conn *c)
 {
@@ -69,6 +76,14 @@ conn_take_held(struct conn *c)
 	c->held = NULL;
 	c->held_release = NULL;
 	return arg;
+}
+
+void
+conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	c->paused++;
+	c->delay_ms = conn_now_ms() + ms;   /* never 0 (0: no delay): the clock is far past it */
+	c->delay_cb = cb;
 }
 
 void

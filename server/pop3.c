@@ -30,12 +30,6 @@ struct pop3_cmd {
 	int       (*run)(struct conn *, struct pop3 *, char *args);
 };
 
-const char *
-pop3_domain(const struct conn *c)
-{
-	return c->srv->cfg->domain;
-}
-
 void
 pop3_set_state(struct conn *c, struct pop3 *s, enum pop3_state st)
 {
@@ -59,7 +53,7 @@ pop3_open(struct conn *c)
 	struct pop3 *s = c->ps;
 	s->stream.fd = -1;
 	bytebuf_init(&s->held, POP3_MAX_COMMAND_LINE + 1, POP3_MAX_HELD_BYTES);
-	conn_reply(c, "+OK %s POP3 server sealed ready", pop3_domain(c));
+	conn_reply(c, "+OK %s POP3 server sealed ready", conn_domain(c));
 	return 0;
 }
 

@@ -60,7 +60,6 @@ struct pop3 {
 void pop3_set_state(struct conn *, struct pop3 *, enum pop3_state);
 /* Counts a bad command; -1 (reply sent, close) when there were too many. */
 int  pop3_bad_command(struct conn *, struct pop3 *);
-const char *pop3_domain(const struct conn *);
 
 /* pop3_auth.c: commands of the AUTHORIZATION state and the AUTH exchange */
 int  pop3_cmd_user(struct conn *, struct pop3 *, char *args);

@@ -146,7 +146,7 @@ commit_done(struct conn *c, void *arg)
 	if (j->failed > 0)
 		conn_reply(c, "-ERR [SYS/TEMP] %zu deleted messages not removed", j->failed);
 	else
-		conn_reply(c, "+OK %s POP3 server signing off (%zu messages left)", pop3_domain(c),
+		conn_reply(c, "+OK %s POP3 server signing off (%zu messages left)", conn_domain(c),
 		           j->left);
 	conn_close_after_flush(c);
 }
@@ -180,7 +180,7 @@ pop3_cmd_quit(struct conn *c, struct pop3 *s, char *args)
 	(void)args;
 	if (s->state == POP3_TRANSACTION && s->md->ndeleted > 0)
 		return pop3_update(c, s);
-	conn_reply(c, "+OK %s POP3 server signing off%s", pop3_domain(c),
+	conn_reply(c, "+OK %s POP3 server signing off%s", conn_domain(c),
 	           s->state == POP3_TRANSACTION ? " (maildrop unchanged)" : "");
 	return -1;
 }

@@ -49,7 +49,6 @@ struct smtp {
 /* smtp.c */
 void smtp_set_state(struct conn *, struct smtp *, enum smtp_state);
 void smtp_reset_txn(struct conn *, struct smtp *);
-const char *smtp_domain(const struct conn *);
 
 /* smtp_auth.c */
 int  smtp_cmd_auth(struct conn *, struct smtp *, char *args);

@@ -37,7 +37,7 @@ auth_failed(struct conn *c, struct smtp *s, const char *user)
 	if (++s->auth_failures >= c->srv->cfg->max_auth_failures)
 		snprintf(s->deferred, sizeof s->deferred,
 		         "421 4.7.0 %s Too many authentication failures, closing connection",
-		         smtp_domain(c));
+		         conn_domain(c));
 	else
 		snprintf(s->deferred, sizeof s->deferred,
 		         "535 5.7.8 Authentication credentials invalid");

@@ -112,11 +112,11 @@ data_added_headers(struct conn *c, struct smtp *s, char *buf, size_t len)
 	                "Received: from %s%s\n\tby %s (sealed) with ESMTPSA id %s\n"
 	                "\t(using %s with cipher %s)\n\t(authenticated user %s)\n"
 	                "\tfor <%s@%s>; %s\n",
-	                s->helo, tcp_info, smtp_domain(c), s->queue_id, c->tls_version,
-	                c->cipher, c->user, s->rcpts[0].user, smtp_domain(c), date);
+	                s->helo, tcp_info, conn_domain(c), s->queue_id, c->tls_version,
+	                c->cipher, c->user, s->rcpts[0].user, conn_domain(c), date);
 	if (!data_has_header(s, "Message-ID"))
 		rc |= data_addf(buf, len, &used, "Message-ID: <%s@%s>\n", s->queue_id,
-		                smtp_domain(c));
+		                conn_domain(c));
 	if (!data_has_header(s, "Date"))
 		rc |= data_addf(buf, len, &used, "Date: %s\n", date);
 	return rc;

@@ -71,14 +71,6 @@ conn_server_stopping(const struct conn *c)
 	return 0;
 }
 
-void
-conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
-{
-	c->paused++;
-	c->delay_ms = fake_now + ms + 1;   /* never 0: 0 means none */
-	c->delay_cb = cb;
-}
-
 int
 conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 {
