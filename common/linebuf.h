@@ -1,5 +1,5 @@
 /*
- * linebuf.h: a growable input buffer that splits bytes into CRLF (or LF) lines.
+ * linebuf.h: an input buffer (a bytebuf) that splits bytes into CRLF (or LF) lines.
  * Knows nothing of TLS or sockets, so tests feed it bytes directly. One owner
  * at a time; no locking.
  */
@@ -8,13 +8,12 @@
 
 #include <stddef.h>
 
+#include "bytebuf.h"
+
 struct linebuf {
-	char   *buf;
-	size_t  cap;       /* allocated bytes */
-	size_t  start;     /* first unconsumed byte */
-	size_t  len;       /* end of valid bytes */
-	size_t  max_line;  /* longest line accepted, terminator not counted */
-	int     skipping;  /* inside an over-long line: drop bytes up to its LF */
+	struct bytebuf buf;       /* bytes read and not yet taken as lines */
+	size_t         max_line;  /* longest line accepted, terminator not counted */
+	int            skipping;  /* inside an over-long line: drop bytes up to its LF */
 };
 
 enum lb_rc {

@@ -3,6 +3,7 @@
  * big-endian byte by byte, so the host's byte order never matters. Pure.
  */
 #include "rtp.h"
+#include "timeconst.h"
 
 #include <string.h>
 
@@ -18,7 +19,6 @@
 #define RTCP_COUNT_ONE    1
 #define SDES_CNAME        1
 #define SDES_TEXT_MAX     255
-#define NS_PER_S          1000000000ull
 #define RTP_SWAP_LOW      0x00ff00ff00ff00ffull   /* one byte of each 16-bit pair */
 #define RTP_SWAP_SHIFT    8
 

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <wolfssl/error-ssl.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
@@ -202,16 +203,28 @@ tls_client_cert_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 	return 1;
 }
 
-WOLFSSL_CTX *
-tls_server_ctx_new(const struct tls_server_opts *o, char *err, size_t errlen)
+/* A context for METHOD under sealed's policy, or NULL with ERR. */
+static WOLFSSL_CTX *
+tls_ctx_with_policy(WOLFSSL_METHOD *method, char *err, size_t errlen)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfSSLv23_server_method());
+	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(method);
 	if (ctx == NULL) {
 		snprintf(err, errlen, "cannot create a TLS context");
 		return NULL;
 	}
-	if (tls_apply_policy(ctx, err, errlen) == -1)
-		goto fail;
+	if (tls_apply_policy(ctx, err, errlen) == -1) {
+		wolfSSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+WOLFSSL_CTX *
+tls_server_ctx_new(const struct tls_server_opts *o, char *err, size_t errlen)
+{
+	WOLFSSL_CTX *ctx = tls_ctx_with_policy(wolfSSLv23_server_method(), err, errlen);
+	if (ctx == NULL)
+		return NULL;
 	wolfSSL_CTX_set_options(ctx, WOLFSSL_OP_CIPHER_SERVER_PREFERENCE |
 	                             WOLFSSL_OP_NO_COMPRESSION);
 	if (wolfSSL_CTX_UseSessionTicket(ctx) != WOLFSSL_SUCCESS) {
@@ -244,13 +257,9 @@ fail:
 WOLFSSL_CTX *
 tls_client_ctx_new(const struct tls_client_opts *o, char *err, size_t errlen)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfSSLv23_client_method());
-	if (ctx == NULL) {
-		snprintf(err, errlen, "cannot create a TLS context");
+	WOLFSSL_CTX *ctx = tls_ctx_with_policy(wolfSSLv23_client_method(), err, errlen);
+	if (ctx == NULL)
 		return NULL;
-	}
-	if (tls_apply_policy(ctx, err, errlen) == -1)
-		goto fail;
 	if (wolfSSL_CTX_load_verify_locations(ctx, o->cafile, NULL) != WOLFSSL_SUCCESS) {
 		snprintf(err, errlen, "cannot load trust anchor %s (missing, unreadable or not PEM)",
 		         o->cafile);
@@ -347,5 +356,15 @@ tls_error_is_cert(int err)
 	for (size_t i = 0; i < sizeof tls_reasons / sizeof tls_reasons[0]; i++)
 		if (tls_reasons[i].code == err)
 			return tls_reasons[i].is_cert;
+	return 0;
+}
+
+int
+tls_want_events(int err)
+{
+	if (err == WOLFSSL_ERROR_WANT_READ)
+		return POLLIN;
+	if (err == WOLFSSL_ERROR_WANT_WRITE)
+		return POLLOUT;
 	return 0;
 }

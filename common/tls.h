@@ -70,6 +70,13 @@ const char *tls_error_reason(int err);
 /* 1 when ERR is one of the certificate-rejection errors (exit code 4). */
 int tls_error_is_cert(int err);
 
+/* What a non-blocking wolfSSL call (accept, connect, read, write) that
+ * failed with ERR (wolfSSL_get_error) waits for before it is repeated: the
+ * poll(2) event POLLIN for WANT_READ, POLLOUT for WANT_WRITE (EPOLLIN and
+ * EPOLLOUT are the same bits); 0 when ERR is an error or the peer's close,
+ * and the session is over. */
+int tls_want_events(int err);
+
 /* 0 when CTX's private key signs for its certificate (tls_keycheck.c);
  * -1 with a reason in ERR. */
 int tls_key_matches_cert(WOLFSSL_CTX *ctx, char *err, size_t errlen);

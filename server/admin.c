@@ -183,11 +183,27 @@ admin_bad_name(void)
 	                  "not starting with . or -)", USER_NAME_MAX);
 }
 
+/* Reads a password (stdin or the terminal) and stores it for NAME with
+ * SET (userfile_add or userfile_passwd); the password is wiped after. 0,
+ * or an exit code after the error line. */
+static int
+admin_store_password(const char *data_dir, const char *name,
+                     int (*set)(const char *, const char *, const char *, char *, size_t))
+{
+	char pass[PASS_BUF], err[512];
+	int rc = EXIT_OTHER;
+
+	if (admin_get_password(pass, sizeof pass) == 0)
+		rc = set(data_dir, name, pass, err, sizeof err) == -1 ? admin_fail("%s", err) : 0;
+	explicit_bzero(pass, sizeof pass);
+	return rc;
+}
+
 /* useradd NAME: a new user with a password from stdin or the terminal. */
 static int
 admin_useradd(const char *data_dir, char **argv, int purge)
 {
-	char pass[PASS_BUF], err[512];
+	char err[512];
 	const char *name = argv[1];
 	int rc;
 
@@ -196,14 +212,8 @@ admin_useradd(const char *data_dir, char **argv, int purge)
 		return admin_bad_name();
 	if (userfile_has(data_dir, name) == 1)
 		return admin_fail("user %s exists", name);
-	if (admin_get_password(pass, sizeof pass) != 0) {
-		explicit_bzero(pass, sizeof pass);
-		return EXIT_OTHER;
-	}
-	rc = userfile_add(data_dir, name, pass, err, sizeof err);
-	explicit_bzero(pass, sizeof pass);
-	if (rc == -1)
-		return admin_fail("%s", err);
+	if ((rc = admin_store_password(data_dir, name, userfile_add)) != 0)
+		return rc;
 	if (maildir_ensure(data_dir, name, err, sizeof err) == -1)
 		fprintf(stderr, "sealed: warning: user added, mailbox not made: %s\n", err);
 	return 0;
@@ -213,22 +223,14 @@ admin_useradd(const char *data_dir, char **argv, int purge)
 static int
 admin_passwd(const char *data_dir, char **argv, int purge)
 {
-	char pass[PASS_BUF], err[512];
 	const char *name = argv[1];
-	int rc;
 
 	(void)purge;
 	if (!userfile_valid_name(name))
 		return admin_bad_name();
 	if (userfile_has(data_dir, name) == 0)
 		return admin_fail("no user %s", name);
-	if (admin_get_password(pass, sizeof pass) != 0) {
-		explicit_bzero(pass, sizeof pass);
-		return EXIT_OTHER;
-	}
-	rc = userfile_passwd(data_dir, name, pass, err, sizeof err);
-	explicit_bzero(pass, sizeof pass);
-	return rc == -1 ? admin_fail("%s", err) : 0;
+	return admin_store_password(data_dir, name, userfile_passwd);
 }
 
 /* userdel --purge NAME, after the user's line went (DELETED 1) or was

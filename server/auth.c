@@ -51,7 +51,7 @@ static void
 auth_local_name(const struct conn *c, char *user)
 {
 	char *at = strrchr(user, '@');
-	if (at != NULL && strcasecmp(at + 1, c->srv->cfg->domain) == 0)
+	if (at != NULL && strcasecmp(at + 1, conn_domain(c)) == 0)
 		*at = '\0';
 }
 

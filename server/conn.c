@@ -10,12 +10,14 @@
 #include "iplimit.h"
 #include "jobs.h"
 #include "server.h"
+#include "timeconst.h"
 #include "worker.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,31 +27,25 @@
 #include <time.h>
 #include <unistd.h>
 
+_Static_assert(EPOLLIN == POLLIN && EPOLLOUT == POLLOUT, "tls_want_events gives poll bits");
+
 #define OUT_WRITE_MAX 16384   /* one TLS record a write (MSG_MORE between them) */
 #define DRIVE_BUDGET  64      /* steps before other connections get a turn */
 
-static void conn_free(struct conn *c);
+static void conn_settle(struct conn *c);
 
 int64_t
 conn_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
 }
 
 int
 conn_server_stopping(const struct conn *c)
 {
 	return atomic_load(&c->srv->stopping);
-}
-
-void
-conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
-{
-	c->paused++;
-	c->delay_ms = conn_now_ms() + ms;
-	c->delay_cb = cb;
 }
 
 int
@@ -72,21 +68,8 @@ conn_timer_cancel(struct conn *c)
 void
 conn_run_timer(struct conn *c)
 {
-	void (*cb)(struct conn *) = c->timer_cb;
-	c->timer_cb = NULL;
-	if (c->phase != CONN_OPEN || cb == NULL)
-		return;
-	c->jobs++;                 /* keeps C allocated should CB close it */
-	cb(c);
-	c->jobs--;
-	if (c->phase == CONN_DEAD) {
-		if (c->jobs == 0) {
-			worker_forget(c->w, c);
-			conn_free(c);
-		}
-		return;
-	}
-	conn_drive(c);
+	if (conn_timer_fire(c))
+		conn_settle(c);
 }
 
 int
@@ -114,31 +97,38 @@ conn_free(struct conn *c)
 		c->held_release(c->held);
 	conn_file_release(c);
 	linebuf_free(&c->in);
-	outbuf_free(&c->out);
+	bytebuf_free(&c->out);
 	free(c->ps);
 	free(c);
+}
+
+/* Frees a closed connection once no job refers to it any more. */
+static void
+conn_free_if_unused(struct conn *c)
+{
+	if (c->jobs == 0) {
+		worker_forget(c->w, c);
+		conn_free(c);
+	}
+}
+
+/* After a callback that may have closed C: drives it on, or frees it
+ * when it is closed and unused. */
+static void
+conn_settle(struct conn *c)
+{
+	if (c->phase == CONN_DEAD)
+		conn_free_if_unused(c);
+	else
+		conn_drive(c);
 }
 
 void
 conn_job_done(struct conn *c, void (*done)(struct conn *, void *),
               void (*release)(void *), void *arg)
 {
-	c->jobs--;
-	if (c->phase != CONN_DEAD) {
-		c->paused--;
-		if (done != NULL)
-			done(c, arg);
-	}
-	if (release != NULL)
-		release(arg);
-	if (c->phase == CONN_DEAD) {
-		if (c->jobs == 0) {
-			worker_forget(c->w, c);
-			conn_free(c);
-		}
-		return;
-	}
-	conn_drive(c);
+	conn_job_finish(c, done, release, arg);
+	conn_settle(c);
 }
 
 /* Formats the numeric address of SA as "ip:port" and "ip" (never DNS). */
@@ -202,6 +192,7 @@ conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc
 	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id, .timer_idx = -1 };
 	conn_fill_addrs(c);
 	linebuf_init(&c->in, svc->max_line);
+	bytebuf_init(&c->out, CONN_OUT_INITIAL, BYTEBUF_NO_MAX);
 	if (svc->state_size > 0 && (c->ps = calloc(1, svc->state_size)) == NULL)
 		goto fail;
 	c->tls = server_tls_acquire(srv);
@@ -245,7 +236,7 @@ conn_close(struct conn *c, const char *why)
 	 * in wolfSSL's output buffer (WANT_WRITE, a reader that stopped):
 	 * wolfSSL_shutdown would resend that buffer and read past its end (ASan,
 	 * test_hard_exhaust's stalled POP3 reader). */
-	if (c->tls_ok && !c->eof && c->out.inflight == 0)
+	if (c->tls_ok && !c->eof && c->out_inflight == 0)
 		wolfSSL_shutdown(c->ssl);
 	wolfSSL_free(c->ssl);
 	c->ssl = NULL;
@@ -257,11 +248,8 @@ conn_close(struct conn *c, const char *why)
 	c->fd = -1;
 	iplimit_release(c->srv->iplimit, c->peer_ip);
 	STATS_ADD(&c->srv->stats, conns_open, -1);
-	c->phase = CONN_DEAD;
-	if (c->jobs == 0) {
-		worker_forget(c->w, c);
-		conn_free(c);
-	}
+	conn_set_phase(c, CONN_DEAD);
+	conn_free_if_unused(c);
 }
 
 /* Records what the handshake agreed and logs it. */
@@ -337,15 +325,16 @@ conn_handshake(struct conn *c)
 			return -1;
 		}
 		conn_tls_established(c);
-		c->phase = CONN_OPEN;
+		conn_set_phase(c, CONN_OPEN);
 		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
 		if (c->svc->on_open(c) == -1)
 			conn_close_after_flush(c);
 		return 1;
 	}
 	int err = wolfSSL_get_error(c->ssl, rc);
-	if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
-		c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+	int want = tls_want_events(err);
+	if (want != 0) {
+		c->want = (unsigned)want;
 		return 0;
 	}
 	STATS_ADD(&c->srv->stats, handshakes_failed, 1);
@@ -359,33 +348,33 @@ conn_handshake(struct conn *c)
 static int
 conn_flush(struct conn *c)
 {
-	struct outbuf *o = &c->out;
-	while (o->off < o->len) {
-		size_t n = o->inflight ? o->inflight : o->len - o->off;
+	struct bytebuf *o = &c->out;
+	size_t left;
+
+	while ((left = bytebuf_used(o)) > 0) {
+		size_t n = c->out_inflight ? c->out_inflight : left;
 		if (n > OUT_WRITE_MAX)
 			n = OUT_WRITE_MAX;
 		/* more records follow now: the kernel may hold this one back to
 		 * fill a segment (one push, one wake-up of the reader per batch) */
-		int more = o->off + n < o->len ? MSG_MORE : 0;
-		int rc = wolfSSL_send(c->ssl, o->buf + o->off, (int)n, more);
+		int more = n < left ? MSG_MORE : 0;
+		int rc = wolfSSL_send(c->ssl, bytebuf_head(o), (int)n, more);
 		if (rc > 0) {
-			o->off += (size_t)rc;
-			o->inflight = 0;
+			bytebuf_consume(o, (size_t)rc);
+			c->out_inflight = 0;
 			c->out_since = conn_now_ms();
 			STATS_ADD(&c->srv->stats, bytes_out, rc);
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, rc);
-		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ) {
-			o->inflight = n;
-			c->want = err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-			return 1;
-		}
-		return -1;
+		int want = tls_want_events(wolfSSL_get_error(c->ssl, rc));
+		if (want == 0)
+			return -1;
+		c->out_inflight = n;
+		c->want = (unsigned)want;
+		return 1;
 	}
-	o->off = o->len = 0;
 	if (!c->drain_wanted)         /* idle connections keep no buffer; streams do */
-		outbuf_free(o);
+		bytebuf_free(o);
 	return 0;
 }
 
@@ -404,82 +393,15 @@ conn_read(struct conn *c)
 		STATS_ADD(&c->srv->stats, bytes_in, n);
 		return 1;
 	}
-	int err = wolfSSL_get_error(c->ssl, n);
-	if (err == WOLFSSL_ERROR_WANT_READ) {
+	int want = tls_want_events(wolfSSL_get_error(c->ssl, n));
+	if (want == EPOLLIN)
 		linebuf_compact(&c->in);   /* an idle connection holds no read buffer */
+	else if (want != 0)
+		c->want = (unsigned)want;  /* a read that must write first */
+	if (want != 0)
 		return 0;
-	}
-	if (err == WOLFSSL_ERROR_WANT_WRITE) {
-		c->want = EPOLLOUT;
-		return 0;
-	}
 	c->eof = 1;
 	return -1;
-}
-
-/* Gives the protocol one chance to stop; called while the server is stopping. */
-static void
-conn_ask_shutdown(struct conn *c)
-{
-	if (c->phase != CONN_OPEN || c->shutdown_seen || c->paused)
-		return;
-	if (c->svc->on_shutdown(c) == 0) {
-		c->shutdown_seen = 1;
-		conn_close_after_flush(c);
-	}
-}
-
-/* Offers the unread input to svc->on_raw (see service.h). 1 when it took
- * bytes, 0 when the next line goes to on_line, -1 to wait for more input. */
-static int
-conn_offer_raw(struct conn *c)
-{
-	const char *data;
-	size_t have;
-
-	if (c->svc->on_raw == NULL || (have = linebuf_peek(&c->in, &data)) == 0)
-		return 0;
-	size_t took = c->svc->on_raw(c, data, have);
-	if (took == SERVICE_RAW_MORE)
-		return -1;
-	if (took == 0)
-		return 0;
-	linebuf_consume(&c->in, took);
-	c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
-	return 1;
-}
-
-/* Hands buffered lines (and raw bytes, to a service that takes them) to the
- * protocol until none is left, input pauses, the output backs up or the
- * connection stops being open. */
-static void
-conn_process_lines(struct conn *c)
-{
-	char *line;
-	size_t len;
-
-	while (c->phase == CONN_OPEN && !c->paused &&
-	       conn_out_pending(c) <= OUTBUF_HIGH_WATER) {
-		int raw = conn_offer_raw(c);
-		if (raw == -1)
-			break;
-		if (raw == 1) {
-			if (conn_server_stopping(c))
-				conn_ask_shutdown(c);
-			continue;
-		}
-		enum lb_rc rc = linebuf_next(&c->in, &line, &len);
-		if (rc == LB_NONE)
-			break;
-		c->deadline_ms = conn_now_ms() + c->svc->idle_timeout_ms;
-		int r = rc == LB_LINE ? c->svc->on_line(c, line, len) : c->svc->on_overflow(c);
-		if (r == -1)
-			conn_close_after_flush(c);
-		if (conn_server_stopping(c))
-			conn_ask_shutdown(c);
-	}
-	if (linebuf_pending(&c->in) == 0)
-		linebuf_compact(&c->in);
 }
 
 static void
@@ -520,7 +442,7 @@ conn_step(struct conn *c)
 	if (rc == 1 || c->paused)
 		return 0;
 	size_t before = linebuf_pending(&c->in);
-	conn_process_lines(c);
+	conn_serve_input(c);
 	if (c->phase != CONN_OPEN || linebuf_pending(&c->in) != before)
 		return 1;
 	if (conn_out_pending(c) > OUTBUF_HIGH_WATER)
@@ -577,17 +499,12 @@ conn_check_timers(struct conn *c, int64_t now)
 	if (conn_out_pending(c) > 0 && now - c->out_since >= OUT_STALL_MAX_MS) {
 		char why[96];
 		snprintf(why, sizeof why, "slow reader: %zu bytes unsent, none taken for %d s",
-		         conn_out_pending(c), OUT_STALL_MAX_MS / 1000);
+		         conn_out_pending(c), OUT_STALL_MAX_MS / MS_PER_S);
 		conn_close(c, why);
 		return;
 	}
 	if (c->delay_ms != 0 && now >= c->delay_ms) {
-		void (*cb)(struct conn *) = c->delay_cb;
-		c->delay_ms = 0;
-		c->delay_cb = NULL;
-		c->paused--;
-		if (cb != NULL)
-			cb(c);
+		conn_delay_fire(c);
 		conn_drive(c);
 		return;
 	}

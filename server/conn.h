@@ -13,9 +13,9 @@
 #include <wolfssl/ssl.h>
 
 #include "alertscan.h"
+#include "bytebuf.h"
 #include "linebuf.h"
 #include "log.h"
-#include "outbuf.h"
 #include "service.h"
 
 struct worker;
@@ -26,13 +26,14 @@ struct tls_ref;
 #define CONN_TLS_MAX    64
 #define CONN_SUBJ_MAX   256
 #define CONN_USER_MAX   65
+#define CONN_OUT_INITIAL 1024   /* first allocation of the output queue, doubled as needed */
 
-enum conn_phase {
-	CONN_HANDSHAKE,   /* TLS handshake in progress */
-	CONN_OPEN,        /* serving lines */
-	CONN_CLOSING,     /* flush output, then close */
-	CONN_DEAD         /* closed; freed once no job refers to it */
-};
+/* HANDSHAKE: TLS handshake in progress; OPEN: serving lines; CLOSING:
+ * flush output, then close; DEAD: closed, freed once no job refers to it.
+ * Changed only by conn_set_phase(). */
+#define CONN_PHASES(X) X(HANDSHAKE) X(OPEN) X(CLOSING) X(DEAD)
+#define CONN_AS_ENUM(p) CONN_##p,
+enum conn_phase { CONN_PHASES(CONN_AS_ENUM) };
 
 
 struct conn {
@@ -45,7 +46,8 @@ struct conn {
 	void                 *ps;            /* protocol state, svc->state_size bytes */
 	enum conn_phase       phase;
 	struct linebuf        in;
-	struct outbuf         out;
+	struct bytebuf        out;           /* bytes waiting for wolfSSL_write */
+	size_t                out_inflight;  /* length of a wolfSSL_write to repeat, or 0 */
 	unsigned              events;        /* epoll interest now registered */
 	int                   watched;       /* registered with epoll */
 	int                   paused;        /* jobs or delays in progress */
@@ -98,6 +100,10 @@ void conn_log_in(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Logs a connection event ("*"). */
 void conn_log_event(struct conn *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/* Logs at debug level that MACHINE ("conn", "smtp"...) of this connection
+ * went from state FROM to TO: the one format of every logged setter. */
+void conn_log_state(const struct conn *, const char *machine, const char *from, const char *to);
+
 /* Closes once queued output is written. */
 void conn_close_after_flush(struct conn *);
 
@@ -106,6 +112,9 @@ void conn_set_max_line(struct conn *, size_t max);
 
 /* Records the logged-in user (shown in log lines). */
 void conn_set_user(struct conn *, const char *user);
+
+/* The server's mail domain (--domain): greetings, addresses, headers. */
+const char *conn_domain(const struct conn *);
 
 /* Runs WORK(ARG) on the job pool; input stops until DONE(conn, ARG) has run
  * on this connection's worker. If the connection dies first, DONE is skipped.
@@ -160,6 +169,36 @@ int  conn_server_stopping(const struct conn *);
 size_t conn_out_pending(const struct conn *);
 
 /* --- For the worker ------------------------------------------------------ */
+
+/* Moves the connection to PHASE (logged when it changes). */
+void conn_set_phase(struct conn *, enum conn_phase phase);
+
+/* conn_serve.c, shared with the fuzz harnesses' fake connection: */
+
+/* Hands buffered input to the protocol (raw bytes to svc->on_raw first,
+ * when it has one, then lines to on_line, over-long ones to on_overflow)
+ * until none is left, input pauses, the output backs up past
+ * OUTBUF_HIGH_WATER or the connection stops being open; each step renews
+ * the idle deadline. */
+void conn_serve_input(struct conn *);
+
+/* Gives the protocol its chance to stop (svc->on_shutdown), once, while
+ * the server is stopping: when it says 0 the connection closes after its
+ * output. */
+void conn_ask_shutdown(struct conn *);
+
+/* A job ended: DONE(conn, ARG) runs unless the connection died meanwhile
+ * (then input resumes), RELEASE(ARG) runs either way. */
+void conn_job_finish(struct conn *, void (*done)(struct conn *, void *),
+                     void (*release)(void *), void *arg);
+
+/* Runs the timer's callback (and forgets it) while the connection is open;
+ * the connection stays allocated through it even if it closes. 1 when it
+ * ran (the connection may be DEAD now), else 0. */
+int  conn_timer_fire(struct conn *);
+
+/* The conn_delay() is over: input resumes, then its callback runs. */
+void conn_delay_fire(struct conn *);
 
 /* A new connection on FD (accepted, non-blocking) for SVC. NULL on failure
  * (FD is then closed). */

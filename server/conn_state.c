@@ -1,10 +1,11 @@
 /*
  * conn_state.c: the parts of a connection a protocol sets and reads that
- * need neither TLS nor the event loop: its closing, line limit, user,
- * output still queued, drain and idle deadline, an object held through a
- * delay, a timer relative to now, and its file slot. Shared by the server
- * and the fuzz harnesses' fake connection. The connection's thread; file
- * slots are atomics (any thread).
+ * need neither TLS nor the event loop: its phase (each change logged) and
+ * closing, line limit, user, the server's domain, output still queued,
+ * drain and idle deadline, a delay and an object held through it, a timer
+ * relative to now, and its file slot. Shared by the server and the fuzz
+ * harnesses' fake connection. The connection's thread; file slots are
+ * atomics (any thread).
  *
  * File slots: the descriptor budget (server_fd_budget) gives connections
  * one descriptor each and keeps max_files for the files some of them hold
@@ -19,11 +20,22 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#define CONN_AS_NAME(p) #p,
+static const char *const conn_phase_names[] = { CONN_PHASES(CONN_AS_NAME) };
+
+void
+conn_set_phase(struct conn *c, enum conn_phase phase)
+{
+	if (c->phase != phase)
+		conn_log_state(c, "conn", conn_phase_names[c->phase], conn_phase_names[phase]);
+	c->phase = phase;
+}
+
 void
 conn_close_after_flush(struct conn *c)
 {
 	if (c->phase == CONN_OPEN || c->phase == CONN_HANDSHAKE)
-		c->phase = CONN_CLOSING;
+		conn_set_phase(c, CONN_CLOSING);
 }
 
 void
@@ -38,10 +50,16 @@ conn_set_user(struct conn *c, const char *user)
 	snprintf(c->user, sizeof c->user, "%s", user);
 }
 
+const char *
+conn_domain(const struct conn *c)
+{
+	return c->srv->cfg->domain;
+}
+
 size_t
 conn_out_pending(const struct conn *c)
 {
-	return c->out.len - c->out.off;
+	return bytebuf_used(&c->out);
 }
 
 void
@@ -58,6 +76,14 @@ conn_take_held(struct conn *c)
 	c->held = NULL;
 	c->held_release = NULL;
 	return arg;
+}
+
+void
+conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
+{
+	c->paused++;
+	c->delay_ms = conn_now_ms() + ms;   /* never 0 (0: no delay): the clock is far past it */
+	c->delay_cb = cb;
 }
 
 void

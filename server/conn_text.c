@@ -44,18 +44,30 @@ conn_log_event(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+conn_log_state(const struct conn *c, const char *machine, const char *from, const char *to)
+{
+	log_debug("%016llx %s %s -> %s", (unsigned long long)c->id, machine, from, to);
+}
+
 char *
 conn_reserve(struct conn *c, size_t len)
 {
-	if (c->out.len == c->out.off)
+	struct bytebuf *o = &c->out;
+
+	if (bytebuf_used(o) == 0)
 		c->out_since = conn_now_ms();   /* output starts waiting now */
-	return outbuf_reserve(&c->out, len);
+	/* the room consumed bytes leave is taken back before growing, but not
+	 * while a write in progress (WANT_WRITE) is to be repeated on them */
+	if (bytebuf_room(o) < len && c->out_inflight == 0)
+		bytebuf_compact(o);
+	return bytebuf_reserve(o, len) == 0 ? bytebuf_tail(o) : NULL;
 }
 
 void
 conn_commit(struct conn *c, size_t n)
 {
-	outbuf_commit(&c->out, n);
+	bytebuf_commit(&c->out, n);
 }
 
 int
@@ -109,5 +121,5 @@ conn_reply(struct conn *c, const char *fmt, ...)
 	line[n] = '\r';
 	line[n + 1] = '\n';
 	if (conn_send(c, line, (size_t)n + 2) == -1)
-		c->phase = CONN_CLOSING;
+		conn_close_after_flush(c);
 }

@@ -5,6 +5,7 @@
  */
 #include "iplimit.h"
 #include "defaults.h"
+#include "fnv.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -61,10 +62,7 @@ iplimit_is_exempt(const char *ip)
 static unsigned
 iplimit_hash(const char *s)
 {
-	unsigned h = 2166136261u;   /* FNV-1a */
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return fnv_hash32(s, strlen(s));
 }
 
 /* The slot of IP, or a free slot for it (NULL if the table is full). */

@@ -8,6 +8,7 @@
 #include "media_wav.h"
 #include "defaults.h"
 #include "fsutil.h"
+#include "timeconst.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +30,6 @@
 #define WAVE_FORMAT_EXT     0xfffe
 #define BITS_PCM16          16
 #define MAX_CHANNELS        2
-#define MS_PER_S            1000
 
 /* The last 14 bytes of KSDATAFORMAT_SUBTYPE_PCM and _IEEE_FLOAT. */
 static const uint8_t wav_guid_tail[GUID_LEN - 2] = {

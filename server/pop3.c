@@ -11,7 +11,7 @@
 #include "pop3_parse.h"
 #include "server.h"
 
-#include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #define POP3_AS_NAME(s) #s,
@@ -30,18 +30,11 @@ struct pop3_cmd {
 	int       (*run)(struct conn *, struct pop3 *, char *args);
 };
 
-const char *
-pop3_domain(const struct conn *c)
-{
-	return c->srv->cfg->domain;
-}
-
 void
 pop3_set_state(struct conn *c, struct pop3 *s, enum pop3_state st)
 {
 	if (s->state != st)
-		log_debug("%016llx pop3 %s -> %s", (unsigned long long)c->id,
-		          pop3_state_names[s->state], pop3_state_names[st]);
+		conn_log_state(c, "pop3", pop3_state_names[s->state], pop3_state_names[st]);
 	s->state = st;
 }
 
@@ -59,7 +52,8 @@ pop3_open(struct conn *c)
 {
 	struct pop3 *s = c->ps;
 	s->stream.fd = -1;
-	conn_reply(c, "+OK %s POP3 server sealed ready", pop3_domain(c));
+	bytebuf_init(&s->held, POP3_MAX_COMMAND_LINE + 1, POP3_MAX_HELD_BYTES);
+	conn_reply(c, "+OK %s POP3 server sealed ready", conn_domain(c));
 	return 0;
 }
 
@@ -160,48 +154,36 @@ pop3_dispatch(struct conn *c, struct pop3 *s, char *line)
 static int
 pop3_hold(struct conn *c, struct pop3 *s, const char *line, size_t len)
 {
-	if (s->held_len + len + 1 > POP3_MAX_HELD_BYTES) {
+	if (bytebuf_append(&s->held, line, len + 1) == 0)
+		return 0;
+	if (errno == EMSGSIZE) {
 		conn_log_event(c, "more than %d octets of commands pipelined behind a reply; closing",
 		               POP3_MAX_HELD_BYTES);
-		pop3_stream_abort(s);
-		return -1;
+		pop3_stream_abort(c, s);
 	}
-	if (s->held_cap - s->held_len < len + 1) {
-		size_t cap = s->held_cap ? s->held_cap : POP3_MAX_COMMAND_LINE + 1;
-		while (cap - s->held_len < len + 1)
-			cap *= 2;
-		char *nb = realloc(s->held, cap);
-		if (nb == NULL)
-			return -1;
-		s->held = nb;
-		s->held_cap = cap;
-	}
-	memcpy(s->held + s->held_len, line, len + 1);
-	s->held_len += len + 1;
-	return 0;
+	return -1;
 }
 
 /* Runs held lines while no reply is on its way. */
 static void
 pop3_run_held(struct conn *c, struct pop3 *s)
 {
-	size_t off = 0;
+	char *held = bytebuf_head(&s->held);
+	size_t off = 0, len = bytebuf_used(&s->held);
 
-	while (off < s->held_len && s->state == POP3_TRANSACTION && c->phase == CONN_OPEN) {
-		char *line = s->held + off;
+	while (off < len && s->state == POP3_TRANSACTION && c->phase == CONN_OPEN) {
+		char *line = held + off;
 		off += strlen(line) + 1;
 		if (pop3_dispatch(c, s, line) == -1) {
 			conn_close_after_flush(c);
-			off = s->held_len;
+			off = len;
 		}
 	}
-	memmove(s->held, s->held + off, s->held_len - off);
-	s->held_len -= off;
-	if (s->held_len == 0) {
-		free(s->held);
-		s->held = NULL;
-		s->held_cap = 0;
-	}
+	bytebuf_consume(&s->held, off);
+	if (bytebuf_used(&s->held) == 0)
+		bytebuf_free(&s->held);
+	else
+		bytebuf_compact(&s->held);   /* the cap counts from the front */
 }
 
 static int
@@ -209,7 +191,7 @@ pop3_line(struct conn *c, char *line, size_t len)
 {
 	struct pop3 *s = c->ps;
 
-	if (s->state == POP3_STREAM || s->held_len > 0)
+	if (s->state == POP3_STREAM || bytebuf_used(&s->held) > 0)
 		return pop3_hold(c, s, line, len);
 	if (s->state == POP3_AUTH_PLAIN) {
 		conn_log_in(c, "********");
@@ -223,10 +205,10 @@ pop3_overflow(struct conn *c)
 {
 	struct pop3 *s = c->ps;
 
-	if (s->state == POP3_STREAM || s->held_len > 0) {
+	if (s->state == POP3_STREAM || bytebuf_used(&s->held) > 0) {
 		conn_log_event(c, "line longer than %d octets pipelined behind a reply; closing",
 		               POP3_MAX_COMMAND_LINE);
-		pop3_stream_abort(s);
+		pop3_stream_abort(c, s);
 		return -1;
 	}
 	conn_log_in(c, "(line longer than %d octets dropped)", POP3_MAX_COMMAND_LINE);
@@ -243,7 +225,7 @@ pop3_drain(struct conn *c)
 
 	if (s->state == POP3_STREAM)
 		pop3_stream_fill(c, s);
-	if (s->state != POP3_STREAM && s->held_len > 0)
+	if (s->state != POP3_STREAM && bytebuf_used(&s->held) > 0)
 		pop3_run_held(c, s);
 }
 
@@ -254,7 +236,7 @@ pop3_timeout(struct conn *c)
 
 	if (s->state == POP3_STREAM) {          /* a reply line now would look like text */
 		conn_log_event(c, "idle timeout: the client stopped reading");
-		pop3_stream_abort(s);
+		pop3_stream_abort(c, s);
 		return;
 	}
 	conn_reply(c, "-ERR autologout: idle for too long, closing connection");
@@ -278,12 +260,10 @@ pop3_close(struct conn *c)
 
 	if (s == NULL)
 		return;
-	pop3_stream_abort(s);
+	pop3_stream_abort(c, s);
 	pop3_maildrop_free(s->md);   /* no UPDATE: marks are forgotten */
 	s->md = NULL;
-	free(s->held);
-	s->held = NULL;
-	s->held_len = s->held_cap = 0;
+	bytebuf_free(&s->held);
 	explicit_bzero(s->user, sizeof s->user);
 }
 

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "bytebuf.h"
 #include "conn.h"
 #include "defaults.h"
 #include "pop3_text.h"
@@ -37,7 +38,10 @@ struct pop3_stream {
 	unsigned long long    octets;    /* RETR, TOP: octets read from the file */
 };
 
+#define POP3_LIST_ENTRY_MAX (24 + POP3_UID_MAX + 1)   /* "NUM OCTETS" or "NUM UID", NUL */
+
 struct pop3_maildrop;
+struct pop3_msg;
 
 struct pop3 {
 	enum pop3_state       state;
@@ -48,15 +52,14 @@ struct pop3 {
 	char                  deferred[160];              /* a reply sent after a delay */
 	struct pop3_maildrop *md;                         /* TRANSACTION: the messages */
 	struct pop3_stream    stream;
-	char                 *held;                       /* lines that came during STREAM, */
-	size_t                held_len, held_cap;         /* each NUL-ended, oldest first */
+	struct bytebuf        held;                       /* lines that came during STREAM,
+	                                                     each NUL-ended, oldest first */
 };
 
 /* pop3.c */
 void pop3_set_state(struct conn *, struct pop3 *, enum pop3_state);
 /* Counts a bad command; -1 (reply sent, close) when there were too many. */
 int  pop3_bad_command(struct conn *, struct pop3 *);
-const char *pop3_domain(const struct conn *);
 
 /* pop3_auth.c: commands of the AUTHORIZATION state and the AUTH exchange */
 int  pop3_cmd_user(struct conn *, struct pop3 *, char *args);
@@ -77,11 +80,17 @@ struct pop3_msg *pop3_msg_arg(struct conn *, struct pop3 *, unsigned long num);
 /* pop3_stream.c */
 int  pop3_cmd_retr(struct conn *, struct pop3 *, char *args);
 int  pop3_cmd_top(struct conn *, struct pop3 *, char *args);
-/* Starts a LIST or UIDL listing of every message not deleted. */
+/* Starts a LIST or UIDL listing of every message not deleted: its +OK
+ * line, then the entries as output drains. */
 void pop3_stream_listing(struct conn *, struct pop3 *, enum pop3_stream_kind kind);
+/* Message NUM's entry of a LIST ("NUM OCTETS") or UIDL ("NUM UNIQUE-ID")
+ * listing, without CRLF, into BUF: the same text in a listing and after
+ * "+OK" for one message (RFC 1939). 0, or -1 when LEN is too small. */
+int  pop3_listing_entry(enum pop3_stream_kind kind, unsigned long num,
+                        const struct pop3_msg *m, char *buf, size_t len);
 /* Queues the next pieces of the reply on its way (on_drain). */
 void pop3_stream_fill(struct conn *, struct pop3 *);
 /* Drops a reply on its way (the connection is closing). */
-void pop3_stream_abort(struct pop3 *);
+void pop3_stream_abort(struct conn *, struct pop3 *);
 
 #endif

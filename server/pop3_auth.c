@@ -11,8 +11,8 @@
 #include "pop3.h"
 #include "auth.h"
 #include "pop3_maildrop.h"
+#include "sasl.h"
 #include "server.h"
-#include "smtp_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +197,7 @@ pop3_auth_plain(struct conn *c, struct pop3 *s, char *b64)
 {
 	char user[USER_NAME_MAX + 1], pass[PASSWORD_MAX + 1];
 
-	if (smtp_decode_plain(b64, user, sizeof user, pass, sizeof pass) == -1) {
+	if (sasl_plain_decode(b64, user, sizeof user, pass, sizeof pass) == -1) {
 		explicit_bzero(b64, strlen(b64));
 		pop3_set_state(c, s, POP3_AUTHORIZATION);
 		conn_reply(c, "-ERR cannot decode the AUTH PLAIN response");

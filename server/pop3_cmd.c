@@ -59,41 +59,37 @@ pop3_cmd_stat(struct conn *c, struct pop3 *s, char *args)
 	return 0;
 }
 
-int
-pop3_cmd_list(struct conn *c, struct pop3 *s, char *args)
+/* LIST and UIDL (KIND): with no argument the listing of every message not
+ * deleted, with a message number that message's line of it. */
+static int
+pop3_cmd_listing(struct conn *c, struct pop3 *s, const char *args, enum pop3_stream_kind kind,
+                 const char *syntax)
 {
 	unsigned long num;
 	struct pop3_msg *m;
-	int n = pop3_one_number(c, args, 1, &num, "LIST [message-number]");
+	char entry[POP3_LIST_ENTRY_MAX];
+	int n = pop3_one_number(c, args, 1, &num, syntax);
 
 	if (n == -1)
 		return pop3_bad_command(c, s);
-	if (n == 0) {
-		conn_reply(c, "+OK %zu messages (%llu octets)", pop3_maildrop_count(s->md),
-		           (unsigned long long)pop3_maildrop_octets(s->md));
-		pop3_stream_listing(c, s, POP3_STREAM_LIST);
-	} else if ((m = pop3_msg_arg(c, s, num)) != NULL) {
-		conn_reply(c, "+OK %lu %llu", num, (unsigned long long)m->size);
-	}
+	if (n == 0)
+		pop3_stream_listing(c, s, kind);
+	else if ((m = pop3_msg_arg(c, s, num)) != NULL &&
+	         pop3_listing_entry(kind, num, m, entry, sizeof entry) == 0)
+		conn_reply(c, "+OK %s", entry);
 	return 0;
+}
+
+int
+pop3_cmd_list(struct conn *c, struct pop3 *s, char *args)
+{
+	return pop3_cmd_listing(c, s, args, POP3_STREAM_LIST, "LIST [message-number]");
 }
 
 int
 pop3_cmd_uidl(struct conn *c, struct pop3 *s, char *args)
 {
-	unsigned long num;
-	struct pop3_msg *m;
-	int n = pop3_one_number(c, args, 1, &num, "UIDL [message-number]");
-
-	if (n == -1)
-		return pop3_bad_command(c, s);
-	if (n == 0) {
-		conn_reply(c, "+OK unique-id listing follows");
-		pop3_stream_listing(c, s, POP3_STREAM_UIDL);
-	} else if ((m = pop3_msg_arg(c, s, num)) != NULL) {
-		conn_reply(c, "+OK %lu %s", num, m->uid);
-	}
-	return 0;
+	return pop3_cmd_listing(c, s, args, POP3_STREAM_UIDL, "UIDL [message-number]");
 }
 
 int
@@ -154,7 +150,7 @@ commit_done(struct conn *c, void *arg)
 	if (j->failed > 0)
 		conn_reply(c, "-ERR [SYS/TEMP] %zu deleted messages not removed", j->failed);
 	else
-		conn_reply(c, "+OK %s POP3 server signing off (%zu messages left)", pop3_domain(c),
+		conn_reply(c, "+OK %s POP3 server signing off (%zu messages left)", conn_domain(c),
 		           j->left);
 	conn_close_after_flush(c);
 }
@@ -188,7 +184,7 @@ pop3_cmd_quit(struct conn *c, struct pop3 *s, char *args)
 	(void)args;
 	if (s->state == POP3_TRANSACTION && s->md->ndeleted > 0)
 		return pop3_update(c, s);
-	conn_reply(c, "+OK %s POP3 server signing off%s", pop3_domain(c),
+	conn_reply(c, "+OK %s POP3 server signing off%s", conn_domain(c),
 	           s->state == POP3_TRANSACTION ? " (maildrop unchanged)" : "");
 	/* unlocked before the goodbye leaves (it is only queued here) */
 	pop3_maildrop_free(s->md);

@@ -3,13 +3,16 @@
  * that it can be tested (and fuzzed) without a connection. Any thread.
  */
 #include "pop3_parse.h"
+#include "decimal.h"
 #include "redact.h"
 
 #include <ctype.h>
-#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#define POP3_NUMBER_DIGITS_MAX (sizeof "18446744073709551615" - 1)   /* ULONG_MAX's */
 
 int
 pop3_parse_command(const char *line, char *verb, size_t verblen, const char **args)
@@ -33,20 +36,11 @@ pop3_parse_command(const char *line, char *verb, size_t verblen, const char **ar
 static int
 pop3_parse_one(const char *s, size_t len, unsigned long *out)
 {
-	char num[sizeof "18446744073709551615"], *end;
+	uint64_t v;
 
-	if (len == 0 || len >= sizeof num)
+	if (len > POP3_NUMBER_DIGITS_MAX || decimal_parse(s, len, ULONG_MAX, &v) == -1)
 		return -1;
-	for (size_t i = 0; i < len; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-	memcpy(num, s, len);
-	num[len] = '\0';
-	errno = 0;
-	unsigned long v = strtoul(num, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 

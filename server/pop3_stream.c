@@ -21,7 +21,6 @@
 
 #define POP3_END            ".\r\n"             /* ends a multi-line reply */
 #define POP3_LIST_PIECE     4096                /* bytes of listing queued at a time */
-#define POP3_LIST_ENTRY_MAX (24 + POP3_UID_MAX + 2)
 /* a converted piece at most: every byte a bare LF or a stuffed dot */
 #define POP3_PIECE_MAX      (2 * POP3_READ_CHUNK + 2 + sizeof POP3_END)
 
@@ -54,7 +53,7 @@ static int
 pop3_stream_oom(struct conn *c, struct pop3 *s)
 {
 	conn_log_event(c, "out of memory queuing a reply; closing");
-	pop3_stream_abort(s);
+	pop3_stream_abort(c, s);
 	conn_close_after_flush(c);
 	return -1;
 }
@@ -80,7 +79,7 @@ pop3_stream_msg_piece(struct conn *c, struct pop3 *s)
 		return 1;
 	if (r == -1) {
 		conn_log_event(c, "read message %lu: %s; closing", st->num, strerror(errno));
-		pop3_stream_abort(s);
+		pop3_stream_abort(c, s);
 		conn_close_after_flush(c);   /* the reply cannot end well now */
 		return 0;
 	}
@@ -112,13 +111,14 @@ pop3_stream_list_piece(struct conn *c, struct pop3 *s)
 	char buf[POP3_LIST_PIECE];
 	size_t o = 0;
 
-	while (st->num <= s->md->n && o + POP3_LIST_ENTRY_MAX < sizeof buf) {
+	while (st->num <= s->md->n && o + POP3_LIST_ENTRY_MAX + 2 < sizeof buf) {
 		const struct pop3_msg *m = &s->md->msgs[st->num - 1];
-		if (!m->deleted && st->kind == POP3_STREAM_LIST)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%lu %llu\r\n", st->num,
-			                      (unsigned long long)m->size);
-		else if (!m->deleted)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%lu %s\r\n", st->num, m->uid);
+		if (!m->deleted &&
+		    pop3_listing_entry(st->kind, st->num, m, buf + o, sizeof buf - o) == 0) {
+			o += strlen(buf + o);
+			memcpy(buf + o, "\r\n", 2);
+			o += 2;
+		}
 		st->num++;
 	}
 	int last = st->num > s->md->n;
@@ -144,14 +144,14 @@ pop3_stream_fill(struct conn *c, struct pop3 *s)
 }
 
 void
-pop3_stream_abort(struct pop3 *s)
+pop3_stream_abort(struct conn *c, struct pop3 *s)
 {
 	if (s->state != POP3_STREAM)
 		return;
 	if (s->stream.fd != -1)
 		close(s->stream.fd);
 	s->stream.fd = -1;
-	s->state = POP3_TRANSACTION;
+	pop3_set_state(c, s, POP3_TRANSACTION);
 }
 
 /* Starts a multi-line reply of KIND: the first lines are queued now. */
@@ -166,9 +166,24 @@ pop3_stream_start(struct conn *c, struct pop3 *s, enum pop3_stream_kind kind, in
 	pop3_stream_fill(c, s);
 }
 
+int
+pop3_listing_entry(enum pop3_stream_kind kind, unsigned long num, const struct pop3_msg *m,
+                   char *buf, size_t len)
+{
+	int n = kind == POP3_STREAM_LIST
+	        ? snprintf(buf, len, "%lu %llu", num, (unsigned long long)m->size)
+	        : snprintf(buf, len, "%lu %s", num, m->uid);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 void
 pop3_stream_listing(struct conn *c, struct pop3 *s, enum pop3_stream_kind kind)
 {
+	if (kind == POP3_STREAM_LIST)
+		conn_reply(c, "+OK %zu messages (%llu octets)", pop3_maildrop_count(s->md),
+		           (unsigned long long)pop3_maildrop_octets(s->md));
+	else
+		conn_reply(c, "+OK unique-id listing follows");
 	pop3_stream_start(c, s, kind, -1, 1, POP3_TEXT_ALL);
 }
 

@@ -7,8 +7,10 @@
  * CPU). Pure; any thread.
  */
 #include "pop3_text.h"
+#include "decimal.h"
 #include "defaults.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,8 +24,7 @@
 #define INFO_V2         ":2,"     /* Maildir info, version 2: flags follow */
 #define SIZE_FIELD      ",S="     /* Maildir name fields, as Dovecot writes them */
 #define WIRE_FIELD      ",W="
-#define SIZE_DIGITS_MAX 19        /* a uint64_t cannot overflow */
-#define DECIMAL_BASE    10
+#define SIZE_DIGITS_MAX 19        /* digits of a size; more are refused (zeros too) */
 #define POP3_SIZE_BLOCK 128       /* bytes counted at a time: a byte counter cannot overflow */
 
 void
@@ -163,15 +164,12 @@ pop3_text_field(const char *name, size_t len, const char *field, uint64_t *v)
 	for (size_t i = len >= flen ? len - flen + 1 : 0; i-- > 0;) {
 		if (memcmp(name + i, field, flen) != 0)
 			continue;
-		uint64_t x = 0;
-		size_t k = i + flen, digits = 0;
-		for (; k < len && name[k] >= '0' && name[k] <= '9' && digits < SIZE_DIGITS_MAX;
-		     k++, digits++)
-			x = x * DECIMAL_BASE + (uint64_t)(name[k] - '0');
-		if (digits == 0 || (k < len && name[k] != ','))
+		const char *num = name + i + flen;
+		const char *comma = memchr(num, ',', len - i - flen);
+		size_t n = comma != NULL ? (size_t)(comma - num) : len - i - flen;
+		if (n > SIZE_DIGITS_MAX)
 			return -1;
-		*v = x;
-		return 0;
+		return decimal_parse(num, n, UINT64_MAX, v);
 	}
 	return -1;
 }

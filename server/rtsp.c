@@ -9,11 +9,10 @@
 #include "rtsp.h"
 #include "rtp.h"
 #include "server.h"
+#include "timeconst.h"
 
 #include <string.h>
 #include <strings.h>
-
-#define MS_PER_S 1000
 
 #define RTSP_AS_NAME(s) #s,
 static const char *const rtsp_state_names[] = { RTSP_STATES(RTSP_AS_NAME) };
@@ -47,8 +46,7 @@ void
 rtsp_set_state(struct conn *c, struct rtsp *r, enum rtsp_state st)
 {
 	if (r->state != st)
-		log_debug("%016llx rtsp %s -> %s", (unsigned long long)c->id,
-		          rtsp_state_names[r->state], rtsp_state_names[st]);
+		conn_log_state(c, "rtsp", rtsp_state_names[r->state], rtsp_state_names[st]);
 	r->state = st;
 }
 

@@ -9,6 +9,7 @@
 #include "rtsp.h"
 #include "sdp.h"
 #include "server.h"
+#include "timeconst.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 #include <sys/random.h>
 #include <time.h>
 
-#define MS_PER_S        1000
 #define RTSP_PUBLIC     "OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER"
 #define RTSP_TRANSPORT  "RTP/AVP/TCP;unicast"
 

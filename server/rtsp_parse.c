@@ -5,10 +5,14 @@
  */
 #include "rtsp_parse.h"
 #include "b64.h"
+#include "decimal.h"
 #include "redact.h"
 #include "sdp.h"
+#include "timeconst.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,10 +22,8 @@
 #define NPT_FRAC_DIGITS  3           /* milliseconds; finer digits are ignored */
 #define NPT_PARTS_MAX    3           /* h:mm:ss */
 #define SECONDS_PER_UNIT 60          /* a colon multiplies by 60 */
-#define MS_PER_S         1000
 #define CHANNEL_MAX      255
 #define HEX_BASE         16
-#define DECIMAL          10
 #define BASIC_MAX        RTSP_VALUE_MAX
 #define TRACK_CONTROL    SDP_CONTROL
 
@@ -50,19 +52,14 @@ rtsp_tokenchar(int ch)
 
 /* Reads a decimal number of at most MAXD digits at *P. 0, or -1. */
 static int
-rtsp_number(const char **p, long *out, int maxd)
+rtsp_number(const char **p, long *out, size_t maxd)
 {
-	long v = 0;
-	int n = 0;
+	uint64_t v;
 
-	while (isdigit((unsigned char)**p)) {
-		if (++n > maxd)
-			return -1;
-		v = v * DECIMAL + (**p - '0');
-		(*p)++;
-	}
-	*out = v;
-	return n > 0 ? 0 : -1;
+	if (decimal_digits(*p) > maxd || decimal_scan(p, LONG_MAX, &v) == -1)
+		return -1;
+	*out = (long)v;
+	return 0;
 }
 
 /* Copies the word of P up to a space (at most LEN - 1 bytes). Its length, or -1. */

@@ -15,13 +15,13 @@
 #include "rtp.h"
 #include "sdp.h"
 #include "server.h"
+#include "timeconst.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-#define MS_PER_S   1000
 #define RTCP_MAX   (RTP_INTERLEAVE_LEN + RTCP_SR_LEN + RTCP_SDES_MAX + RTCP_BYE_LEN)
 #define PACKET_MAX (RTP_INTERLEAVE_LEN + RTP_HEADER_LEN + RTSP_MAX_PAYLOAD)
 

@@ -4,11 +4,11 @@
 #include "sdp.h"
 #include "defaults.h"
 #include "rtp.h"
+#include "timeconst.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define MS_PER_S 1000
 #define STEREO   2
 
 unsigned

@@ -29,23 +29,16 @@ struct smtp_cmd {
 	int       (*run)(struct conn *, struct smtp *, char *args);
 };
 
-const char *
-smtp_domain(const struct conn *c)
-{
-	return c->srv->cfg->domain;
-}
-
 void
 smtp_set_state(struct conn *c, struct smtp *s, enum smtp_state st)
 {
 	if (s->state != st)
-		log_debug("%016llx smtp %s -> %s", (unsigned long long)c->id,
-		          smtp_state_names[s->state], smtp_state_names[st]);
+		conn_log_state(c, "smtp", smtp_state_names[s->state], smtp_state_names[st]);
 	s->state = st;
 }
 
 void
-smtp_reset_txn(struct smtp *s)
+smtp_reset_txn(struct conn *c, struct smtp *s)
 {
 	smtp_data_abort(s);
 	free(s->rcpts);
@@ -54,13 +47,13 @@ smtp_reset_txn(struct smtp *s)
 	s->from[0] = '\0';
 	s->commands = 0;
 	if (s->state == SMTP_MAIL || s->state == SMTP_RCPT || s->state == SMTP_DATA)
-		s->state = SMTP_READY;
+		smtp_set_state(c, s, SMTP_READY);
 }
 
 static int
 smtp_open(struct conn *c)
 {
-	conn_reply(c, "220 %s ESMTP sealed", smtp_domain(c));
+	conn_reply(c, "220 %s ESMTP sealed", conn_domain(c));
 	return 0;
 }
 
@@ -80,10 +73,10 @@ smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 {
 	if (smtp_helo_check(c, "EHLO", args) == -1)
 		return 0;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
-	conn_reply(c, "250-%s greets %s", smtp_domain(c), args);
+	conn_reply(c, "250-%s greets %s", conn_domain(c), args);
 	if (!s->authenticated)
 		conn_reply(c, "250-AUTH PLAIN LOGIN");
 	conn_reply(c, "250-SIZE %ld", c->srv->cfg->max_message_size);
@@ -99,10 +92,10 @@ smtp_cmd_helo(struct conn *c, struct smtp *s, char *args)
 {
 	if (smtp_helo_check(c, "HELO", args) == -1)
 		return 0;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	snprintf(s->helo, sizeof s->helo, "%s", args);
 	smtp_set_state(c, s, SMTP_READY);
-	conn_reply(c, "250 %s", smtp_domain(c));
+	conn_reply(c, "250 %s", conn_domain(c));
 	return 0;
 }
 
@@ -111,7 +104,7 @@ smtp_cmd_helo(struct conn *c, struct smtp *s, char *args)
 static int
 smtp_sender_check(struct conn *c, const char *addr)
 {
-	if (smtp_sender_is_own(addr, c->user, smtp_domain(c)))
+	if (smtp_sender_is_own(addr, c->user, conn_domain(c)))
 		return 1;
 	if (c->srv->cfg->allow_sender_mismatch) {
 		conn_log_event(c, "sender mismatch allowed from=<%s> user=%s", addr, c->user);
@@ -119,7 +112,7 @@ smtp_sender_check(struct conn *c, const char *addr)
 	}
 	conn_log_event(c, "sender refused from=<%s> user=%s", addr, c->user);
 	conn_reply(c, "553 5.7.1 Sender <%s> is not yours: send as <%s@%s> or <>", addr,
-	           c->user, smtp_domain(c));
+	           c->user, conn_domain(c));
 	return 0;
 }
 
@@ -163,8 +156,8 @@ smtp_rcpt_user(struct conn *c, const char *addr, char *user, size_t ulen)
 		conn_reply(c, "550 5.1.3 Bad recipient address syntax");
 		return -1;
 	}
-	if (strcasecmp(domain, smtp_domain(c)) != 0) {
-		conn_reply(c, "550 5.7.1 Relaying denied: only @%s is served here", smtp_domain(c));
+	if (strcasecmp(domain, conn_domain(c)) != 0) {
+		conn_reply(c, "550 5.7.1 Relaying denied: only @%s is served here", conn_domain(c));
 		return -1;
 	}
 	if (!userfile_valid_name(user) || !userdb_exists(c->srv->users, user)) {
@@ -215,7 +208,7 @@ static int
 smtp_cmd_rset(struct conn *c, struct smtp *s, char *args)
 {
 	(void)args;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	conn_reply(c, "250 2.0.0 Reset");
 	return 0;
 }
@@ -236,7 +229,7 @@ smtp_cmd_help(struct conn *c, struct smtp *s, char *args)
 	(void)args;
 	conn_reply(c, "214-2.0.0 Commands: EHLO HELO AUTH MAIL RCPT DATA RSET NOOP VRFY HELP QUIT");
 	conn_reply(c, "214 2.0.0 Log in with AUTH PLAIN or AUTH LOGIN, then send to USER@%s",
-	           smtp_domain(c));
+	           conn_domain(c));
 	return 0;
 }
 
@@ -257,7 +250,7 @@ smtp_cmd_quit(struct conn *c, struct smtp *s, char *args)
 {
 	(void)s;
 	(void)args;
-	conn_reply(c, "221 2.0.0 %s closing connection", smtp_domain(c));
+	conn_reply(c, "221 2.0.0 %s closing connection", conn_domain(c));
 	return -1;
 }
 
@@ -304,7 +297,7 @@ smtp_bad_command(struct conn *c, struct smtp *s)
 {
 	if (++s->bad_commands < SMTP_MAX_BAD_COMMANDS)
 		return 0;
-	conn_reply(c, "421 4.7.0 %s Too many errors, closing connection", smtp_domain(c));
+	conn_reply(c, "421 4.7.0 %s Too many errors, closing connection", conn_domain(c));
 	return -1;
 }
 
@@ -317,7 +310,7 @@ smtp_dispatch(struct conn *c, struct smtp *s, char *line)
 	smtp_redact_auth(line, shown, sizeof shown);
 	conn_log_in(c, "%s", shown);
 	if (++s->commands > SMTP_MAX_COMMANDS_PER_TXN) {
-		conn_reply(c, "421 4.7.0 %s Too many commands, closing connection", smtp_domain(c));
+		conn_reply(c, "421 4.7.0 %s Too many commands, closing connection", conn_domain(c));
 		return -1;
 	}
 	if (smtp_parse_verb(line, verb, sizeof verb, &args) == -1) {
@@ -374,7 +367,7 @@ smtp_overflow(struct conn *c)
 static void
 smtp_timeout(struct conn *c)
 {
-	conn_reply(c, "421 4.4.2 %s Timeout, closing connection", smtp_domain(c));
+	conn_reply(c, "421 4.4.2 %s Timeout, closing connection", conn_domain(c));
 }
 
 static int
@@ -383,7 +376,7 @@ smtp_shutdown(struct conn *c)
 	struct smtp *s = c->ps;
 	if (s->state == SMTP_DATA || s->state == SMTP_BUSY)
 		return 1;   /* a message is on its way: let it finish */
-	conn_reply(c, "421 4.3.2 %s Service shutting down", smtp_domain(c));
+	conn_reply(c, "421 4.3.2 %s Service shutting down", conn_domain(c));
 	return 0;
 }
 
@@ -392,7 +385,7 @@ smtp_close(struct conn *c)
 {
 	struct smtp *s = c->ps;
 	if (s != NULL)
-		smtp_reset_txn(s);
+		smtp_reset_txn(c, s);
 }
 
 const struct service service_smtp = {

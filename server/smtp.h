@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "bytebuf.h"
 #include "conn.h"
 #include "defaults.h"
 
@@ -37,8 +38,7 @@ struct smtp {
 	size_t              nrcpts;
 	/* DATA */
 	struct maildir_msg *msg;
-	char               *headers;             /* header section held back */
-	size_t              hlen, hcap;
+	struct bytebuf      headers;             /* header section held back */
 	int                 in_body;
 	long                size;                /* message bytes received */
 	int                 too_big, line_too_long, write_errno;
@@ -48,8 +48,7 @@ struct smtp {
 
 /* smtp.c */
 void smtp_set_state(struct conn *, struct smtp *, enum smtp_state);
-void smtp_reset_txn(struct smtp *);
-const char *smtp_domain(const struct conn *);
+void smtp_reset_txn(struct conn *, struct smtp *);
 
 /* smtp_auth.c */
 int  smtp_cmd_auth(struct conn *, struct smtp *, char *args);

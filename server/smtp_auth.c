@@ -8,8 +8,8 @@
  */
 #include "smtp.h"
 #include "auth.h"
+#include "sasl.h"
 #include "server.h"
-#include "smtp_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +37,7 @@ auth_failed(struct conn *c, struct smtp *s, const char *user)
 	if (++s->auth_failures >= c->srv->cfg->max_auth_failures)
 		snprintf(s->deferred, sizeof s->deferred,
 		         "421 4.7.0 %s Too many authentication failures, closing connection",
-		         smtp_domain(c));
+		         conn_domain(c));
 	else
 		snprintf(s->deferred, sizeof s->deferred,
 		         "535 5.7.8 Authentication credentials invalid");
@@ -83,13 +83,13 @@ static int
 auth_plain(struct conn *c, struct smtp *s, const char *b64)
 {
 	char user[USER_NAME_MAX + 1], pass[PASSWORD_MAX + 1];
-	if (smtp_decode_plain(b64, user, sizeof user, pass, sizeof pass) == -1) {
+	if (sasl_plain_decode(b64, user, sizeof user, pass, sizeof pass) == -1) {
 		smtp_set_state(c, s, SMTP_READY);
 		conn_reply(c, "501 5.5.2 Cannot decode AUTH PLAIN response");
 		return 0;
 	}
 	auth_check(c, s, user, pass);
-	memset(pass, 0, sizeof pass);
+	explicit_bzero(pass, sizeof pass);
 	return 0;
 }
 
@@ -97,7 +97,7 @@ auth_plain(struct conn *c, struct smtp *s, const char *b64)
 static int
 auth_login_user(struct conn *c, struct smtp *s, const char *b64)
 {
-	if (smtp_decode_b64_text(b64, s->login_user, sizeof s->login_user) == -1) {
+	if (sasl_login_decode(b64, s->login_user, sizeof s->login_user) == -1) {
 		smtp_set_state(c, s, SMTP_READY);
 		conn_reply(c, "501 5.5.2 Cannot decode AUTH LOGIN response");
 		return 0;
@@ -162,13 +162,13 @@ smtp_auth_line(struct conn *c, struct smtp *s, char *line)
 		return auth_login_user(c, s, line);
 	default: {
 		char pass[PASSWORD_MAX + 1];
-		if (smtp_decode_b64_text(line, pass, sizeof pass) == -1) {
+		if (sasl_login_decode(line, pass, sizeof pass) == -1) {
 			smtp_set_state(c, s, SMTP_READY);
 			conn_reply(c, "501 5.5.2 Cannot decode AUTH LOGIN response");
 			return 0;
 		}
 		auth_check(c, s, s->login_user, pass);
-		memset(pass, 0, sizeof pass);
+		explicit_bzero(pass, sizeof pass);
 		return 0;
 	}
 	}

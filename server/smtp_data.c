@@ -40,9 +40,7 @@ smtp_data_abort(struct smtp *s)
 	if (s->msg != NULL)
 		maildir_abort(s->msg);
 	s->msg = NULL;
-	free(s->headers);
-	s->headers = NULL;
-	s->hlen = s->hcap = 0;
+	bytebuf_free(&s->headers);
 	s->in_body = 0;
 	s->size = 0;
 	s->too_big = s->line_too_long = s->write_errno = 0;
@@ -66,8 +64,10 @@ data_write(struct smtp *s, const char *p, size_t n)
 static int
 data_has_header(const struct smtp *s, const char *name)
 {
-	for (size_t i = 0; i < s->hlen; i++)
-		if ((i == 0 || s->headers[i - 1] == '\n') && smtp_header_is(s->headers + i, name))
+	const char *held = bytebuf_head(&s->headers);
+
+	for (size_t i = 0; i < bytebuf_used(&s->headers); i++)
+		if ((i == 0 || held[i - 1] == '\n') && smtp_header_is(held + i, name))
 			return 1;
 	return 0;
 }
@@ -112,11 +112,11 @@ data_added_headers(struct conn *c, struct smtp *s, char *buf, size_t len)
 	                "Received: from %s%s\n\tby %s (sealed) with ESMTPSA id %s\n"
 	                "\t(using %s with cipher %s)\n\t(authenticated user %s)\n"
 	                "\tfor <%s@%s>; %s\n",
-	                s->helo, tcp_info, smtp_domain(c), s->queue_id, c->tls_version,
-	                c->cipher, c->user, s->rcpts[0].user, smtp_domain(c), date);
+	                s->helo, tcp_info, conn_domain(c), s->queue_id, c->tls_version,
+	                c->cipher, c->user, s->rcpts[0].user, conn_domain(c), date);
 	if (!data_has_header(s, "Message-ID"))
 		rc |= data_addf(buf, len, &used, "Message-ID: <%s@%s>\n", s->queue_id,
-		                smtp_domain(c));
+		                conn_domain(c));
 	if (!data_has_header(s, "Date"))
 		rc |= data_addf(buf, len, &used, "Date: %s\n", date);
 	return rc;
@@ -136,31 +136,23 @@ data_flush_headers(struct conn *c, struct smtp *s)
 		               SMTP_HEADER_TEXT);
 		s->write_errno = EOVERFLOW;
 	}
-	if (s->hlen > 0)
-		data_write(s, s->headers, s->hlen);
-	free(s->headers);
-	s->headers = NULL;
-	s->hlen = s->hcap = 0;
+	if (bytebuf_used(&s->headers) > 0)
+		data_write(s, bytebuf_head(&s->headers), bytebuf_used(&s->headers));
+	bytebuf_free(&s->headers);
 	s->in_body = 1;
 }
 
-/* Holds a header line back. -1 when it does not fit (no memory). */
+/* Holds a header line back. -1 when it does not fit (past
+ * SMTP_MAX_HEADER_BUFFER, or no memory). */
 static int
 data_hold(struct smtp *s, const char *line, size_t len)
 {
-	if (s->hcap - s->hlen < len + 1) {
-		size_t cap = s->hcap ? s->hcap : SMTP_HEADER_TEXT;
-		while (cap - s->hlen < len + 1)
-			cap *= 2;
-		char *nb = realloc(s->headers, cap);
-		if (nb == NULL)
-			return -1;
-		s->headers = nb;
-		s->hcap = cap;
-	}
-	memcpy(s->headers + s->hlen, line, len);
-	s->headers[s->hlen + len] = '\n';
-	s->hlen += len + 1;
+	if (bytebuf_reserve(&s->headers, len + 1) == -1)
+		return -1;
+	char *p = bytebuf_tail(&s->headers);
+	memcpy(p, line, len);
+	p[len] = '\n';
+	bytebuf_commit(&s->headers, len + 1);
 	return 0;
 }
 
@@ -188,14 +180,14 @@ data_header_line(struct conn *c, struct smtp *s, const char *line, size_t len)
 		data_write(s, "\n", 1);
 		return;
 	}
-	if (s->hlen == 0 && !data_looks_like_header(line, len)) {
+	if (bytebuf_used(&s->headers) == 0 && !data_looks_like_header(line, len)) {
 		data_flush_headers(c, s);        /* no header section: body only */
 		data_write(s, "\n", 1);
 		data_write(s, line, len);
 		data_write(s, "\n", 1);
 		return;
 	}
-	if (s->hlen + len + 1 > SMTP_MAX_HEADER_BUFFER || data_hold(s, line, len) == -1) {
+	if (data_hold(s, line, len) == -1) {
 		data_flush_headers(c, s);        /* too big to hold: stream it */
 		data_write(s, line, len);
 		data_write(s, "\n", 1);
@@ -257,7 +249,7 @@ data_commit(struct conn *c, struct smtp *s)
 {
 	struct commit_job *j = calloc(1, sizeof *j);
 	if (j == NULL) {
-		smtp_reset_txn(s);
+		smtp_reset_txn(c, s);
 		conn_reply(c, "451 4.3.0 Local error in processing (out of memory)");
 		return;
 	}
@@ -269,7 +261,7 @@ data_commit(struct conn *c, struct smtp *s)
 	s->msg = NULL;
 	s->rcpts = NULL;
 	s->nrcpts = 0;
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	smtp_set_state(c, s, SMTP_BUSY);
 	if (conn_run_job(c, commit_work, commit_done, commit_release, j) == -1) {
 		maildir_abort(j->msg);
@@ -301,7 +293,7 @@ data_end(struct conn *c, struct smtp *s)
 		}
 		data_reply_store_error(c, s->write_errno);
 	}
-	smtp_reset_txn(s);
+	smtp_reset_txn(c, s);
 	conn_file_release(c);
 	smtp_set_state(c, s, SMTP_READY);
 	return 0;
@@ -351,6 +343,8 @@ smtp_cmd_data(struct conn *c, struct smtp *s, char *args)
 		data_reply_store_error(c, err_no);
 		return 0;
 	}
+	/* empty: every DATA ends in data_flush_headers() or smtp_data_abort() */
+	bytebuf_init(&s->headers, SMTP_HEADER_TEXT, SMTP_MAX_HEADER_BUFFER);
 	snprintf(s->queue_id, sizeof s->queue_id, "%08lX%06llX%02X",
 	         (unsigned long)time(NULL), (unsigned long long)(c->id & 0xffffff),
 	         s->txn & 0xff);

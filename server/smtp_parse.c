@@ -3,22 +3,22 @@
  * tested (and fuzzed) on plain strings.
  */
 #include "smtp_parse.h"
-#include "b64.h"
+#include "decimal.h"
 #include "defaults.h"
 #include "redact.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
-#define AUTH_PLAIN_MAX 1024   /* decoded AUTH PLAIN response */
 #define SMTP_HELO_UNDERSCORE 1   /* EHLO names may hold '_' (not in RFC 5321) */
 #define SMTP_LABEL_MAX 63     /* octets in one label of a domain (RFC 1035 2.3.4) */
 #define SMTP_IPV6_TAG  "IPv6:" /* the address-literal tag, any case (RFC 5321 4.1.3) */
+#define SMTP_SIZE_DIGITS_MAX 31 /* a longer SIZE= value is refused, leading zeros or not */
 
 int
 smtp_parse_verb(char *line, char *verb, size_t verblen, char **args)
@@ -51,20 +51,13 @@ smtp_addr_char(unsigned char c)
 static void
 smtp_parse_param(const char *p, size_t len, struct smtp_path *out)
 {
+	uint64_t v;
+
 	if (len > 5 && strncasecmp(p, "SIZE=", 5) == 0) {
-		char num[32], *end;
-		if (len - 5 >= sizeof num) {
-			out->bad_param = 1;
-			return;
-		}
-		memcpy(num, p + 5, len - 5);
-		num[len - 5] = '\0';
-		errno = 0;
-		long v = strtol(num, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0 || !isdigit((unsigned char)num[0]))
+		if (len - 5 > SMTP_SIZE_DIGITS_MAX || decimal_parse(p + 5, len - 5, LONG_MAX, &v) == -1)
 			out->bad_param = 1;
 		else
-			out->size = v;
+			out->size = (long)v;
 	} else if ((len == 13 && strncasecmp(p, "BODY=8BITMIME", 13) == 0) ||
 	           (len == 9 && strncasecmp(p, "BODY=7BIT", 9) == 0) ||
 	           (len > 5 && strncasecmp(p, "AUTH=", 5) == 0)) {
@@ -234,49 +227,6 @@ smtp_sender_is_own(const char *addr, const char *user, const char *domain)
 		return 1;
 	return ulen > 0 && strncmp(addr, user, ulen) == 0 && addr[ulen] == '@' &&
 	       strcasecmp(addr + ulen + 1, domain) == 0;
-}
-
-int
-smtp_decode_plain(const char *b64, char *user, size_t ulen, char *pass, size_t plen)
-{
-	unsigned char buf[AUTH_PLAIN_MAX + 1];
-	size_t n = AUTH_PLAIN_MAX;
-	int rc = -1;
-
-	if (b64_decode(b64, strlen(b64), buf, &n) == -1)
-		goto done;
-	buf[n] = '\0';
-	const char *authz = (const char *)buf;
-	size_t zlen = strnlen(authz, n);
-	if (zlen >= n)
-		goto done;
-	const char *authc = authz + zlen + 1;
-	size_t clen = strnlen(authc, n - zlen - 1);
-	if (zlen + 1 + clen >= n)
-		goto done;
-	const char *pw = authc + clen + 1;
-	size_t pwlen = n - zlen - clen - 2;
-	if (clen == 0 || clen >= ulen || pwlen == 0 || pwlen >= plen || memchr(pw, '\0', pwlen))
-		goto done;
-	if (zlen > 0 && strcmp(authz, authc) != 0)
-		goto done;
-	memcpy(user, authc, clen + 1);
-	memcpy(pass, pw, pwlen);
-	pass[pwlen] = '\0';
-	rc = 0;
-done:
-	memset(buf, 0, sizeof buf);
-	return rc;
-}
-
-int
-smtp_decode_b64_text(const char *b64, char *out, size_t outlen)
-{
-	size_t n = outlen - 1;
-	if (b64_decode(b64, strlen(b64), out, &n) == -1 || n == 0 || memchr(out, '\0', n))
-		return -1;
-	out[n] = '\0';
-	return 0;
 }
 
 int

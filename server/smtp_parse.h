@@ -1,7 +1,8 @@
 /*
  * smtp_parse.h: pure parsers for SMTP submission: command verbs, MAIL/RCPT
- * paths and parameters, AUTH PLAIN responses, header names. No I/O, no state;
- * unit-tested directly.
+ * paths and parameters, header names, the redacted AUTH line (the SASL
+ * messages themselves are common/sasl.h's). No I/O, no state; unit-tested
+ * directly.
  */
 #ifndef SEALED_SMTP_PARSE_H
 #define SEALED_SMTP_PARSE_H
@@ -45,15 +46,6 @@ int smtp_address_literal(const char *ip, char *out, size_t outlen);
 /* 1 when a user logged in as USER may send as ADDR: the null sender "" or
  * USER@DOMAIN (the local part exactly, the domain in any case). */
 int smtp_sender_is_own(const char *addr, const char *user, const char *domain);
-
-/* Decodes an AUTH PLAIN response (base64 of authzid NUL authcid NUL passwd).
- * 0, or -1 when it is not valid base64 or not of that form, or authzid names
- * someone else. */
-int smtp_decode_plain(const char *b64, char *user, size_t ulen, char *pass, size_t plen);
-
-/* Decodes one base64 line (AUTH LOGIN) into a NUL-terminated string with no
- * NUL inside. 0, or -1. */
-int smtp_decode_b64_text(const char *b64, char *out, size_t outlen);
 
 /* 1 when LINE (a header line) starts with NAME followed by ':' (any case). */
 int smtp_header_is(const char *line, const char *name);

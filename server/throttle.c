@@ -10,6 +10,8 @@
 #include "throttle.h"
 
 #include "defaults.h"
+#include "fnv.h"
+#include "timeconst.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -33,9 +35,6 @@ struct throttle {
 
 _Static_assert(FAIL_DELAY_BASE_MS > 0 && FAIL_WINDOW_S > 0, "throttle: no delay to double");
 
-#define MS_PER_S   1000u
-#define NS_PER_MS  1000000u
-
 static uint64_t
 throttle_monotonic_ms(void)
 {
@@ -45,14 +44,11 @@ throttle_monotonic_ms(void)
 	return (uint64_t)ts.tv_sec * MS_PER_S + (uint64_t)ts.tv_nsec / NS_PER_MS;
 }
 
+/* FNV-1a over what the table keeps of the key. */
 static uint32_t
 throttle_hash(const char *s)
 {
-	uint32_t h = 2166136261u;  /* FNV-1a over what the table keeps of the key */
-
-	for (size_t i = 0; i < THROTTLE_KEY_MAX - 1 && s[i] != '\0'; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return fnv_hash32(s, strnlen(s, THROTTLE_KEY_MAX - 1));
 }
 
 /* FAIL_DELAY_BASE_MS << (FAILURES - 1), capped at FAIL_DELAY_MAX_MS. */

@@ -9,6 +9,7 @@
  * no crypt(3) and takes no other lock; password hashing happens before it.
  */
 #include "userfile.h"
+#include "fnv.h"
 #include "fsutil.h"
 
 #include "log.h"
@@ -27,11 +28,7 @@
 static uint32_t
 userfile_name_hash(const char *s)
 {
-	uint32_t h = 2166136261u;  /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return fnv_hash32(s, strlen(s));
 }
 
 int

@@ -5,7 +5,8 @@
  * conn_run_job() queues the job and the driver runs it (work, done,
  * release) before reading on, conn_delay() fires before the next read,
  * timers fire on a virtual clock. The driver mirrors conn_step(): flush,
- * close when closing, drain, resume, lines (raw bytes first), then read.
+ * close when closing, drain, resume, lines (raw bytes first), then read;
+ * input, jobs, timers and delays go through the server's own conn_serve.c.
  * A closed connection's protocol state is freed as conn.c frees it (once no
  * job refers to it), so a protocol that touches it afterwards trips ASan.
  * One connection at a time; one thread.
@@ -70,14 +71,6 @@ conn_server_stopping(const struct conn *c)
 	return 0;
 }
 
-void
-conn_delay(struct conn *c, unsigned ms, void (*cb)(struct conn *))
-{
-	c->paused++;
-	c->delay_ms = fake_now + ms + 1;   /* never 0: 0 means none */
-	c->delay_cb = cb;
-}
-
 int
 conn_timer_at(struct conn *c, int64_t deadline_ms, void (*cb)(struct conn *))
 {
@@ -136,7 +129,7 @@ conn_close(struct conn *c, const char *why)
 	if (c->svc->on_close != NULL)
 		c->svc->on_close(c);
 	c->timer_cb = NULL;
-	c->phase = CONN_DEAD;
+	conn_set_phase(c, CONN_DEAD);
 	fake_release_state(c);
 }
 
@@ -162,11 +155,12 @@ fake_conn_new(const struct service *svc)
 	c->fd = -1;
 	c->srv = fake_server();
 	c->svc = svc;
-	c->phase = CONN_OPEN;
+	conn_set_phase(c, CONN_OPEN);
 	c->tls_ok = 1;
 	c->id = FAKE_CONN_ID;
 	c->timer_idx = -1;
 	linebuf_init(&c->in, svc->max_line);
+	bytebuf_init(&c->out, CONN_OUT_INITIAL, BYTEBUF_NO_MAX);
 	snprintf(c->local, sizeof c->local, "%s", FAKE_LOCAL);
 	snprintf(c->peer, sizeof c->peer, "%s", FAKE_PEER);
 	snprintf(c->peer_ip, sizeof c->peer_ip, "%s", FAKE_PEER_IP);
@@ -185,14 +179,7 @@ fake_run_job(struct conn *c)
 	if (fake_jobs == NULL)
 		fake_jobs_tail = &fake_jobs;
 	j->work(j->arg);
-	c->jobs--;
-	if (c->phase != CONN_DEAD) {
-		c->paused--;
-		if (j->done != NULL)
-			j->done(c, j->arg);
-	}
-	if (j->release != NULL)
-		j->release(j->arg);
+	conn_job_finish(c, j->done, j->release, j->arg);
 	free(j);
 	fake_release_state(c);
 }
@@ -203,14 +190,9 @@ static int
 fake_resume(struct conn *c)
 {
 	if (c->delay_ms != 0) {
-		void (*cb)(struct conn *) = c->delay_cb;
 		if (c->delay_ms > fake_now)
 			fake_now = c->delay_ms;
-		c->delay_ms = 0;
-		c->delay_cb = NULL;
-		c->paused--;
-		if (cb != NULL)
-			cb(c);
+		conn_delay_fire(c);
 		return 0;
 	}
 	if (fake_jobs == NULL)
@@ -219,69 +201,18 @@ fake_resume(struct conn *c)
 	return 0;
 }
 
-/* Fires the timer, if one is set, as conn_run_timer() does. 1 if it did. */
+/* Fires the timer, if one is set, as conn_run_timer() does (the virtual
+ * clock first moves to its deadline). 1 if it did. */
 static int
 fake_fire_timer(struct conn *c)
 {
-	void (*cb)(struct conn *) = c->timer_cb;
-
-	if (cb == NULL || c->phase != CONN_OPEN)
+	if (c->timer_cb == NULL || c->phase != CONN_OPEN)
 		return 0;
-	c->timer_cb = NULL;
 	if (c->timer_ms > fake_now)
 		fake_now = c->timer_ms;
-	c->jobs++;                 /* keeps the state should CB close it */
-	cb(c);
-	c->jobs--;
+	int fired = conn_timer_fire(c);
 	fake_release_state(c);
-	return 1;
-}
-
-/* Offers the unread input to svc->on_raw, as conn_offer_raw() does. */
-static int
-fake_offer_raw(struct conn *c)
-{
-	const char *data;
-	size_t have;
-
-	if (c->svc->on_raw == NULL || (have = linebuf_peek(&c->in, &data)) == 0)
-		return 0;
-	size_t took = c->svc->on_raw(c, data, have);
-	if (took == SERVICE_RAW_MORE)
-		return -1;
-	if (took == 0)
-		return 0;
-	if (took > have) {
-		fprintf(stderr, "fake_conn: on_raw took %zu of %zu bytes\n", took, have);
-		abort();
-	}
-	linebuf_consume(&c->in, took);
-	return 1;
-}
-
-/* Hands buffered lines and raw bytes to the protocol, as
- * conn_process_lines() does. */
-static void
-fake_process_lines(struct conn *c)
-{
-	char *line;
-	size_t len;
-
-	while (c->phase == CONN_OPEN && !c->paused && conn_out_pending(c) <= OUTBUF_HIGH_WATER) {
-		int raw = fake_offer_raw(c);
-		if (raw == -1)
-			break;
-		if (raw == 1)
-			continue;
-		enum lb_rc rc = linebuf_next(&c->in, &line, &len);
-		if (rc == LB_NONE)
-			break;
-		int r = rc == LB_LINE ? c->svc->on_line(c, line, len) : c->svc->on_overflow(c);
-		if (r == -1)
-			conn_close_after_flush(c);
-	}
-	if (c->phase != CONN_DEAD && linebuf_pending(&c->in) == 0)
-		linebuf_compact(&c->in);
+	return fired;
 }
 
 /* The next piece of input into the line buffer. 0, or -1 at its end. */
@@ -311,7 +242,7 @@ fake_input_end(struct conn *c, const struct fake_input *in)
 {
 	for (int i = 0; i < FAKE_MAX_TIMERS && c->phase == CONN_OPEN && c->timer_cb != NULL; i++) {
 		fake_fire_timer(c);
-		c->out.off = c->out.len = 0;
+		bytebuf_reset(&c->out);
 	}
 	if (c->phase != CONN_OPEN)
 		return;
@@ -328,7 +259,7 @@ fake_input_end(struct conn *c, const struct fake_input *in)
 static int
 fake_step(struct conn *c, struct fake_input *in)
 {
-	c->out.off = c->out.len = 0;             /* the client read everything */
+	bytebuf_reset(&c->out);                  /* the client read everything */
 	if (c->phase == CONN_DEAD)
 		return 0;
 	if (c->phase == CONN_CLOSING) {
@@ -343,7 +274,7 @@ fake_step(struct conn *c, struct fake_input *in)
 	if (c->paused)
 		return fake_resume(c) == 0;
 	size_t before = linebuf_pending(&c->in);
-	fake_process_lines(c);
+	conn_serve_input(c);
 	if (c->phase != CONN_OPEN || linebuf_pending(&c->in) != before)
 		return 1;
 	if (!in->timer_fired && c->timer_cb != NULL) {
@@ -367,7 +298,7 @@ fake_conn_free(struct conn *c)
 	fake_jobs_tail = &fake_jobs;
 	conn_file_release(c);
 	linebuf_free(&c->in);
-	outbuf_free(&c->out);
+	bytebuf_free(&c->out);
 	free(c->ps);
 	free(c);
 }

@@ -7,7 +7,8 @@
  *                  and that need the event loop, TLS or the job pool (the
  *                  rest are the server's own conn_state.c and conn_text.c),
  *                  and a driver that feeds one whole client session to a
- *                  service the way conn.c's conn_step() would;
+ *                  service the way conn.c's conn_step() would, through the
+ *                  server's own conn_serve.c;
  *   fake_server.c  a struct server (config, a fake user database with known
  *                  users, a throttle on a virtual clock) on a temporary data
  *                  dir holding media files and a maildrop.

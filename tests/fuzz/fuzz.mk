@@ -26,7 +26,7 @@ DEPFLAGS      := -MMD -MP
 # The code under test: every parser of bytes someone else sends, and what
 # the session harnesses run. Listed (not wildcards) so that work in progress
 # elsewhere in server/ and client/ never breaks this build.
-FUZZ_SERVER := auth conn_state conn_text outbuf smtp smtp_auth smtp_data smtp_parse pop3 pop3_auth pop3_cmd \
+FUZZ_SERVER := auth conn_serve conn_state conn_text smtp smtp_auth smtp_data smtp_parse pop3 pop3_auth pop3_cmd \
                pop3_stream pop3_parse pop3_text pop3_maildrop maildrop_lock maildir \
                rtsp rtsp_auth rtsp_methods rtsp_parse rtsp_reply rtsp_stream media_wav \
                sdp throttle iplimit userfile passhash

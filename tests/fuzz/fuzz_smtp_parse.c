@@ -1,14 +1,17 @@
 /*
  * fuzz_smtp_parse.c: server/smtp_parse.c on one client line: the verb, the
  * MAIL FROM / RCPT TO paths and their parameters, the address split, the
- * AUTH PLAIN and AUTH LOGIN decoders, header names, and the redaction of
- * AUTH lines for the log. Checks what the callers rely on: decoded names
- * and passwords fit and hold no NUL, and an AUTH line whose initial
- * response the server would decode never reaches the log unmasked.
+ * AUTH PLAIN and AUTH LOGIN decoders (common/sasl.c), header names, and the
+ * redaction of AUTH lines for the log. Checks what the callers rely on:
+ * decoded names and passwords fit and hold no NUL, a decoded PLAIN message
+ * encoded again (as a client would) decodes to the same, and an AUTH line
+ * whose initial response the server would decode never reaches the log
+ * unmasked.
  */
 #include "fuzzlib.h"
 #include "defaults.h"
 #include "log.h"
+#include "sasl.h"
 #include "smtp_parse.h"
 
 #include <stdlib.h>
@@ -39,12 +42,20 @@ check_decoders(const char *text)
 {
 	char user[USER_NAME_MAX + 1], pass[PASSWORD_MAX + 1], out[PASSWORD_MAX + 1];
 
-	if (smtp_decode_plain(text, user, sizeof user, pass, sizeof pass) == 0)
+	char again[SASL_PLAIN_B64_MAX], user2[USER_NAME_MAX + 1], pass2[PASSWORD_MAX + 1];
+
+	if (sasl_plain_decode(text, user, sizeof user, pass, sizeof pass) == 0) {
 		FUZZ_CHECK(user[0] != '\0' && pass[0] != '\0' && strlen(user) <= USER_NAME_MAX &&
 		           strlen(pass) <= PASSWORD_MAX, "AUTH PLAIN decoded out of bounds");
-	if (smtp_decode_b64_text(text, out, sizeof out) == 0)
+		/* what a client encodes of it decodes to the same (sasl_plain_encode) */
+		FUZZ_CHECK(sasl_plain_encode("", user, pass, again, sizeof again) == 0 &&
+		           sasl_plain_decode(again, user2, sizeof user2, pass2, sizeof pass2) == 0 &&
+		           strcmp(user, user2) == 0 && strcmp(pass, pass2) == 0,
+		           "AUTH PLAIN does not survive encode and decode");
+	}
+	if (sasl_login_decode(text, out, sizeof out) == 0)
 		FUZZ_CHECK(out[0] != '\0' && strlen(out) <= PASSWORD_MAX, "AUTH LOGIN decoded badly");
-	smtp_decode_b64_text(text, user, sizeof user);
+	sasl_login_decode(text, user, sizeof user);
 }
 
 /* The server decodes an initial response when the verb is AUTH, the

@@ -22,7 +22,7 @@ queued(struct conn *c)
 	if (end == NULL)
 		return none;
 	*end = '\0';
-	return c->out.buf + c->out.off;
+	return bytebuf_head(&c->out);
 }
 
 UNIT_TEST(conn_reply_ends_lines_and_masks_controls)
@@ -33,7 +33,7 @@ UNIT_TEST(conn_reply_ends_lines_and_masks_controls)
 	conn_reply(&c, "501 %s", "evil\r\n250 injected");
 	conn_reply(&c, "502 %s", "bare\rCR \x1b[31m \x7f");
 	CHECK_STR(queued(&c), "250 fine?still\r\n501 evil??250 injected\r\n502 bare?CR ?[31m ?\r\n");
-	outbuf_free(&c.out);
+	bytebuf_free(&c.out);
 }
 
 UNIT_TEST(conn_reply_truncates_long_lines)
@@ -49,7 +49,7 @@ UNIT_TEST(conn_reply_truncates_long_lines)
 	CHECK(n <= LOG_LINE_MAX && n > LOG_LINE_MAX / 2);
 	CHECK(strcmp(q + n - 2, "\r\n") == 0);
 	CHECK(strchr(q, '\r') == q + n - 2);
-	outbuf_free(&c.out);
+	bytebuf_free(&c.out);
 }
 
 UNIT_TEST(conn_reserve_and_commit_queue_in_place)
@@ -65,5 +65,5 @@ UNIT_TEST(conn_reserve_and_commit_queue_in_place)
 	conn_commit(&c, 3);                       /* only "cde" */
 	CHECK_INT(conn_out_pending(&c), 5);
 	CHECK_STR(queued(&c), "abcde");
-	outbuf_free(&c.out);
+	bytebuf_free(&c.out);
 }

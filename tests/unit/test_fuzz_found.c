@@ -107,8 +107,8 @@ UNIT_TEST(fuzz_echoed_bare_cr_is_masked)
 	if ((end = conn_reserve(&c, 1)) == NULL)
 		return;
 	*end = '\0';
-	CHECK_STR(c.out.buf, "250-localhost greets a?b\r\n");
-	outbuf_free(&c.out);
+	CHECK_STR(bytebuf_head(&c.out), "250-localhost greets a?b\r\n");
+	bytebuf_free(&c.out);
 }
 
 /* fuzz_pop3_text, once it checked that sizes appended to a name read back:

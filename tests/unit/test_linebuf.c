@@ -55,6 +55,6 @@ UNIT_TEST(linebuf_line_at_limit_is_kept)
 	CHECK_INT(linebuf_next(&lb, &line, &len), LB_LINE);
 	CHECK_INT(len, 1000);
 	linebuf_compact(&lb);
-	CHECK(lb.buf == NULL);
+	CHECK(lb.buf.data == NULL);
 	linebuf_free(&lb);
 }

@@ -61,34 +61,6 @@ UNIT_TEST(smtp_split_address_parts)
 	CHECK(smtp_split_address("x@", l, sizeof l, d, sizeof d) == -1);
 }
 
-UNIT_TEST(smtp_decode_plain_forms)
-{
-	char u[65], pw[257];
-	/* "\0alice\0secret" */
-	CHECK(smtp_decode_plain("AGFsaWNlAHNlY3JldA==", u, sizeof u, pw, sizeof pw) == 0);
-	CHECK_STR(u, "alice");
-	CHECK_STR(pw, "secret");
-	/* "alice\0alice\0secret": authzid equal to authcid is fine */
-	CHECK(smtp_decode_plain("YWxpY2UAYWxpY2UAc2VjcmV0", u, sizeof u, pw, sizeof pw) == 0);
-	/* "bob\0alice\0secret": acting for someone else is refused */
-	CHECK(smtp_decode_plain("Ym9iAGFsaWNlAHNlY3JldA==", u, sizeof u, pw, sizeof pw) == -1);
-	/* "alice" alone, no NULs */
-	CHECK(smtp_decode_plain("YWxpY2U=", u, sizeof u, pw, sizeof pw) == -1);
-	/* "\0alice\0" empty password */
-	CHECK(smtp_decode_plain("AGFsaWNlAA==", u, sizeof u, pw, sizeof pw) == -1);
-	CHECK(smtp_decode_plain("!!!notbase64", u, sizeof u, pw, sizeof pw) == -1);
-	CHECK(smtp_decode_plain("", u, sizeof u, pw, sizeof pw) == -1);
-}
-
-UNIT_TEST(smtp_decode_login_text)
-{
-	char out[65];
-	CHECK(smtp_decode_b64_text("YWxpY2U=", out, sizeof out) == 0);
-	CHECK_STR(out, "alice");
-	CHECK(smtp_decode_b64_text("AGE=", out, sizeof out) == -1); /* "\0a" */
-	CHECK(smtp_decode_b64_text("", out, sizeof out) == -1);
-}
-
 UNIT_TEST(smtp_header_names)
 {
 	CHECK(smtp_header_is("Message-ID: <x@y>", "Message-ID"));
