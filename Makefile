@@ -41,9 +41,9 @@ endif
 
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 SERVER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
-CLIENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out client/load%.c,$(wildcard client/*.c)))
+CLIENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/*.c))
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
-LOAD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/load*.c))
+LOAD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard load/*.c))
 SERVER_LIB  := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
 CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
 
@@ -129,9 +129,9 @@ tsan: deps
 
 # Static analysis, a stage of make test: cppcheck (warning, performance,
 # portability) and clang-tidy's clang-analyzer-* checks (less the Annex K
-# "use memcpy_s" advice) over common/ server/ client/, one test per tool;
+# "use memcpy_s" advice) over common/ server/ client/ load/, one test per tool;
 # the last line is 'lint: N passed, N failed'. Findings in $(BUILD)/lint/.
-LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c)
+LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c load/*.c)
 LINT_TIDY := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
 lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a)
 	$(Q)mkdir -p $(BUILD)/lint; pass=0; fail=0; \
@@ -169,7 +169,7 @@ clean:
 distclean:
 	rm -rf build bin
 
-# seal-load, the load generator: client/load*.c with seal's URL parser and
+# seal-load, the load generator: load/*.c with seal's URL parser and
 # its RTSP client logic (no I/O in those: seal-load drives them itself).
 $(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o \
                      $(BUILD)/client/rtsp_client.o $(BUILD)/client/rtsp_rx.o \
@@ -177,6 +177,7 @@ $(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o \
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS)
 $(LOAD_OBJS): $(WOLFSSL_STAMP)
+$(LOAD_OBJS): CPPFLAGS += -Iclient
 -include $(LOAD_OBJS:.o=.d)
 
 -include $(COMMON_OBJS:.o=.d) $(SERVER_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
