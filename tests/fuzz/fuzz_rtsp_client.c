@@ -1,8 +1,8 @@
 /*
  * fuzz_rtsp_client.c: seal's RTSP client reading a fuzzed server's byte
- * stream: client/rtsp_rx.c takes it apart into responses (status line,
+ * stream: client/proto/rtsp_rx.c takes it apart into responses (status line,
  * headers, Content-Length body) and interleaved frames, in pieces of
- * varying size as reads deliver them; client/rtsp_client.c applies each
+ * varying size as reads deliver them; client/proto/rtsp_client.c applies each
  * response to the request it answers (OPTIONS, DESCRIBE with its SDP,
  * SETUP's Transport and Session, PLAY, PAUSE, GET_PARAMETER, TEARDOWN, in
  * the order rtsp_batch.c sends them) and each frame to the stream (RTP

@@ -1,6 +1,6 @@
 /*
  * fuzz_sdp.c: the SDP of a DESCRIBE reply as seal reads it
- * (client/rtsp_sdp.c): the first audio medium, payload type, L16 rate and
+ * (client/proto/rtsp_sdp.c): the first audio medium, payload type, L16 rate and
  * channels, a=range length and a=control resolved against the base URL.
  * Checks that what it accepts can be played: a rate, 1 or 2 channels, and
  * a track URL.

@@ -10,8 +10,8 @@
 #include "pop3_client.h"
 #include "pop3_menu.h"
 #include "tui_form.h"
-#include "tui_mailbox.h"
-#include "tui_mailhdr.h"
+#include "pop3_mailbox.h"
+#include "mailhdr.h"
 #include "tui_menu.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * the forms of the items that take arguments, the names of its states, and
  * the lines an item sends. The wire rules (reply completion, masking of
  * secrets, the automatic login) come from the protocol's struct client_proto.
- * POP3 and RTSP join by adding a module and a line in tui_module.c. A
+ * POP3 and RTSP join by adding a module and a line in modules/modules.c. A
  * module's state is one block of state_size bytes per connection, touched
  * only through these functions. Optional hooks (NULL when unused) let a
  * module fold long replies in the transcript, send lines of its own after

@@ -4,7 +4,7 @@
  * TOP, DELE, RSET, NOOP, QUIT), the session's states as the client sees
  * them from the replies, the lines each item sends, and the folding of long
  * replies in the transcript (a few lines, then "(N more lines)"). Its view
- * is the mailbox (tui_mailbox.h): after the login it sends LIST, then
+ * is the mailbox (pop3_mailbox.h): after the login it sends LIST, then
  * TOP n 0 for each message, one at a time, for From, Subject and Date;
  * Enter retrieves a message into the viewer; d marks one for deletion
  * (DELE), and on a marked one offers RSET, which unmarks them all. The
@@ -16,7 +16,7 @@
 
 #include "defaults.h"
 #include "pop3_client.h"
-#include "tui_mailbox.h"
+#include "pop3_mailbox.h"
 #include "tui_module.h"
 
 #define POP3_MENU_VERB_MAX 8

@@ -1,5 +1,5 @@
 /*
- * tui_mailhdr.h: what the TUI's mailbox list shows of a message, taken from
+ * mailhdr.h: what the TUI's mailbox list shows of a message, taken from
  * its header section as TOP n 0 or RETR n returns it: From (the display
  * name, else the address), Subject, and Date (as "YYYY-MM-DD HH:MM" when it
  * parses, else as written). Folded fields are unfolded (RFC 5322 2.2.3) and
@@ -7,8 +7,8 @@
  * ISO-8859-1 are decoded, others are shown raw. Control characters and
  * broken UTF-8 never come out: they become '?'. Pure; any thread.
  */
-#ifndef SEAL_TUI_MAILHDR_H
-#define SEAL_TUI_MAILHDR_H
+#ifndef SEAL_MAILHDR_H
+#define SEAL_MAILHDR_H
 
 #include <stddef.h>
 

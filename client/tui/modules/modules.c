@@ -1,5 +1,5 @@
 /*
- * tui_module.c: which TUI module serves which URL scheme.
+ * modules.c: which TUI module serves which URL scheme.
  */
 #include "tui_module.h"
 #include "pop3_menu.h"

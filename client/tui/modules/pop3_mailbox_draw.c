@@ -1,5 +1,5 @@
 /*
- * tui_mailbox_draw.c: paints the mailbox list (see tui_mailbox.h): a box
+ * pop3_mailbox_draw.c: paints the mailbox list (see pop3_mailbox.h): a box
  * titled with the mailbox, a row of column headings (mark, #, Size, From,
  * Subject, Date), one row per message with marked ones dimmed behind a red
  * D, an info row when there is something to say, and the keys and the
@@ -7,7 +7,7 @@
  * every string from the server is made safe for the terminal again.
  * Main thread.
  */
-#include "tui_mailbox.h"
+#include "pop3_mailbox.h"
 #include "text.h"
 
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /*
- * tui_mailhdr.c: From, Subject and Date of a message for the mailbox list
- * (see tui_mailhdr.h). Decoding works on bounded copies: a field is cut at
+ * mailhdr.c: From, Subject and Date of a message for the mailbox list
+ * (see mailhdr.h). Decoding works on bounded copies: a field is cut at
  * TUI_MAIL_HEADER_MAX bytes before anything else is done to it, and
  * whatever comes out goes through text_sanitize(). Pure; any thread.
  */
-#include "tui_mailhdr.h"
+#include "mailhdr.h"
 #include "b64.h"
 #include "text.h"
 

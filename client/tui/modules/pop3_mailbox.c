@@ -1,12 +1,12 @@
 /*
- * tui_mailbox.c: the mailbox model and the viewer's text (see
- * tui_mailbox.h). Entries are sorted by number: LIST sends them in order,
+ * pop3_mailbox.c: the mailbox model and the viewer's text (see
+ * pop3_mailbox.h). Entries are sorted by number: LIST sends them in order,
  * so the common insert is an append; a line out of order is appended too
  * and sorted in when the LIST ends (one sort, not a move per line), and
  * the list never holds more than TUI_POP3_LIST_MAX entries. Pure; main
  * thread.
  */
-#include "tui_mailbox.h"
+#include "pop3_mailbox.h"
 #include "defaults.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * tui_mailbox.h: the TUI's POP3 mailbox: the session's messages by number
+ * pop3_mailbox.h: the TUI's POP3 mailbox: the session's messages by number
  * (the size from LIST, From, Subject and Date from TOP n 0 or RETR), which
  * are marked for deletion (a DELE the server took; RSET unmarks them all,
  * POP3 has no single undelete), the list's selection and scroll position,
@@ -8,12 +8,12 @@
  * at TUI_POP3_VIEW_MAX bytes), and the drawing of the list. Everything but
  * mb_draw() is pure; the mailbox owns its arrays (mb_free). Main thread.
  */
-#ifndef SEAL_TUI_MAILBOX_H
-#define SEAL_TUI_MAILBOX_H
+#ifndef SEAL_POP3_MAILBOX_H
+#define SEAL_POP3_MAILBOX_H
 
 #include <stddef.h>
 
-#include "tui_mailhdr.h"
+#include "mailhdr.h"
 #include "tui_theme.h"
 
 #define MB_SIZE_TEXT 16
