@@ -48,7 +48,7 @@ struct load_run {
 };
 
 /* Microseconds of CLOCK_MONOTONIC. */
-int64_t load_now_us(void);
+int64_t load_run_now_us(void);
 
 /* Builds RUN from O: resolves the host, makes the TLS context (from
  * common/tls.h: the --cafile trust anchor, peer verification, our date check

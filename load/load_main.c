@@ -158,12 +158,12 @@ static void
 load_watch_run(struct load_watch *m)
 {
 	const struct timespec nap = { 0, LOAD_MONITOR_MS * LOAD_NS_PER_MS };
-	int64_t now = load_now_us();
+	int64_t now = load_run_now_us();
 
 	m->last_live = now;
 	while (atomic_load(&m->run->running) > 0) {
 		nanosleep(&nap, NULL);
-		now = load_now_us();
+		now = load_run_now_us();
 		load_watch_deadline(m, now);
 		if (m->live && now - m->last_live >= (int64_t)LOAD_LIVE_INTERVAL_MS * LOAD_US_PER_MS)
 			load_watch_live(m, now);
@@ -271,7 +271,7 @@ load_execute(const struct load_opts *o)
 		return code;
 	}
 	struct load_worker *ws = calloc((size_t)o->threads, sizeof *ws);
-	run.t0_us = load_now_us();
+	run.t0_us = load_run_now_us();
 	long n = ws != NULL ? load_workers_start(ws, &run, o) : -1;
 	code = EXIT_OTHER;
 	if (n >= 0) {

@@ -1,7 +1,7 @@
 /*
  * load_opts.c: parses seal-load's flags with getopt_long (errors go into the
  * caller's buffer, never printed here) and its two words, MODE and URL (the
- * URL through seal's url_parse). Main thread only.
+ * URL through seal's options_url_parse). Main thread only.
  */
 #include "load_opts.h"
 
@@ -43,7 +43,7 @@ static const struct option load_long_opts[] = {
 };
 
 const char *
-load_mode_name(enum load_mode m)
+load_opts_mode_name(enum load_mode m)
 {
 	return (unsigned)m < LOAD_MODE_COUNT ? load_mode_names[m] : "?";
 }
@@ -195,7 +195,7 @@ load_opts_check_services(struct load_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "mode rtsp with --user needs --password-file");
 	else if ((o->mode == LOAD_MODE_POP3 || o->mode == LOAD_MODE_RTSP) && o->no_greeting)
 		snprintf(err, errlen, "mode %s reads the server's replies: no --no-greeting",
-		         load_mode_name(o->mode));
+		         load_opts_mode_name(o->mode));
 	else if (o->mode == LOAD_MODE_AEAD && o->size_set && o->msg_size < LOAD_AEAD_RECORD)
 		snprintf(err, errlen, "mode aead wants -s of at least %d bytes", LOAD_AEAD_RECORD);
 	else
@@ -220,7 +220,7 @@ load_opts_check_mode(struct load_opts *o, char *err, size_t errlen)
 	else if ((o->mode == LOAD_MODE_RESUME || o->mode == LOAD_MODE_IDLE) && s == URL_RTSPS &&
 	         !o->no_greeting)
 		snprintf(err, errlen, "mode %s reads the server's greeting: use an smtps:// "
-		         "or pop3s:// URL, or --no-greeting", load_mode_name(o->mode));
+		         "or pop3s:// URL, or --no-greeting", load_opts_mode_name(o->mode));
 	else if (o->mode == LOAD_MODE_IDLE && o->count > 0)
 		snprintf(err, errlen, "mode idle holds -c sessions for -d seconds: no -n");
 	else
@@ -272,7 +272,7 @@ load_opts_words(struct load_opts *o, int argc, char **argv, char *err, size_t er
 		return -1;
 	}
 	o->url_text = argv[optind + 1];
-	return url_parse(&o->url, o->url_text, err, errlen);
+	return options_url_parse(&o->url, o->url_text, err, errlen);
 }
 
 int

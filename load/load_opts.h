@@ -54,7 +54,7 @@ struct load_opts {
 int load_opts_parse(struct load_opts *o, int argc, char **argv, char *err, size_t errlen);
 
 /* "handshake", "resume", ... */
-const char *load_mode_name(enum load_mode m);
+const char *load_opts_mode_name(enum load_mode m);
 
 /* The help text: modes, options, what is measured, exit codes. */
 void load_opts_usage(FILE *out);

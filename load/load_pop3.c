@@ -130,7 +130,7 @@ pop3_next_message(struct load_client *c, struct load_pop3 *p, int64_t now)
 	if (p->next > p->count)
 		return pop3_command(c, p, LOAD_POP3_QUIT, now, "QUIT\r\n");
 	p->claimed = UINT64_MAX;
-	p->retr_at = load_now_us();
+	p->retr_at = load_run_now_us();
 	return pop3_command(c, p, LOAD_POP3_RETR, now, "RETR %lu\r\n", p->next);
 }
 
@@ -152,7 +152,7 @@ pop3_retr_done(struct load_client *c, struct load_pop3 *p, int64_t now)
 	}
 	atomic_fetch_add_explicit(&s->messages, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->bytes, got, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->busy_us, (unsigned long long)(load_now_us() - p->retr_at),
+	atomic_fetch_add_explicit(&s->busy_us, (unsigned long long)(load_run_now_us() - p->retr_at),
 	                          memory_order_relaxed);
 	p->next++;
 	return pop3_next_message(c, p, now);

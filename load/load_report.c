@@ -74,7 +74,7 @@ static void
 report_fail_kinds(FILE *out, const struct load_snapshot *s)
 {
 	for (int k = 0; k < LOAD_FAIL_COUNT; k++)
-		fprintf(out, "%s%s %llu", k ? ", " : "", load_fail_name((enum load_fail)k),
+		fprintf(out, "%s%s %llu", k ? ", " : "", load_stats_fail_name((enum load_fail)k),
 		        s->failed[k]);
 }
 
@@ -129,8 +129,8 @@ report_text_extra(FILE *out, const struct load_opts *o, const struct load_result
 		        s->held, o->clients, r->hold_s, s->opened, r->open_s);
 	for (int k = 0; k < LOAD_FAIL_COUNT; k++)
 		if (s->failed[k] > 0)
-			fprintf(out, "  first %-9s failure: %s\n", load_fail_name((enum load_fail)k),
-			        s->first_err[k]);
+			fprintf(out, "  first %-9s failure: %s\n",
+			        load_stats_fail_name((enum load_fail)k), s->first_err[k]);
 }
 
 void
@@ -139,7 +139,7 @@ load_report_text(FILE *out, const struct load_opts *o, const struct load_result 
 	const struct load_snapshot *s = &r->snap;
 	unsigned long long n = o->mode == LOAD_MODE_IDLE ? s->opened : s->ok;
 
-	fprintf(out, "seal-load %s %s (%s)\n", load_mode_name(o->mode), o->url_text, r->addr);
+	fprintf(out, "seal-load %s %s (%s)\n", load_opts_mode_name(o->mode), o->url_text, r->addr);
 	fprintf(out, "  clients      %ld (%ld thread%s, ramp %g s)\n", o->clients, o->threads,
 	        o->threads == 1 ? "" : "s", o->ramp_s);
 	fprintf(out, "  sessions     %llu ok, %llu failed (", s->ok, s->failed_total);
@@ -175,14 +175,15 @@ report_json_failures(FILE *out, const struct load_snapshot *s)
 {
 	fprintf(out, "\"failures\":{");
 	for (int k = 0; k < LOAD_FAIL_COUNT; k++)
-		fprintf(out, "%s\"%s\":%llu", k ? "," : "", load_fail_name((enum load_fail)k),
+		fprintf(out, "%s\"%s\":%llu", k ? "," : "", load_stats_fail_name((enum load_fail)k),
 		        s->failed[k]);
 	fprintf(out, "},\"first_errors\":{");
 	int first = 1;
 	for (int k = 0; k < LOAD_FAIL_COUNT; k++) {
 		if (s->failed[k] == 0)
 			continue;
-		fprintf(out, "%s\"%s\":", first ? "" : ",", load_fail_name((enum load_fail)k));
+		fprintf(out, "%s\"%s\":", first ? "" : ",",
+		        load_stats_fail_name((enum load_fail)k));
 		report_json_string(out, s->first_err[k]);
 		first = 0;
 	}
@@ -242,7 +243,7 @@ load_report_json(FILE *out, const struct load_opts *o, const struct load_result 
 	const struct load_snapshot *s = &r->snap;
 	int idle = o->mode == LOAD_MODE_IDLE;
 
-	fprintf(out, "{\"mode\":\"%s\",\"url\":", load_mode_name(o->mode));
+	fprintf(out, "{\"mode\":\"%s\",\"url\":", load_opts_mode_name(o->mode));
 	report_json_string(out, o->url_text);
 	fprintf(out, ",\"address\":");
 	report_json_string(out, r->addr);

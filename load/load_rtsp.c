@@ -61,7 +61,7 @@ rtsp_request(struct load_client *c, struct load_rtsp *r, enum load_rtsp_step ste
 		return -1;
 	}
 	if (step == LOAD_RTSP_PLAY)
-		r->play_sent_us = load_now_us();
+		r->play_sent_us = load_run_now_us();
 	int rc = load_client_send(c, req, (size_t)n, now);
 	explicit_bzero(req, sizeof req);     /* it holds the Authorization */
 	return rc;
@@ -83,10 +83,10 @@ rtsp_late(struct load_client *c, struct load_rtsp *r, uint32_t ts, int64_t arriv
 	uint64_t offset_us = (uint64_t)(uint32_t)(ts - r->ts0) * US_PER_S / r->cl.rate;
 	int64_t due = r->play_sent_us + (int64_t)offset_us;
 	uint64_t late = arrival > due ? (uint64_t)(arrival - due) : 0;
-	load_hist_add(&c->run->stats.late, late);
-	load_hist_add(&c->run->stats.late_read, read > due ? (uint64_t)(read - due) : 0);
+	load_stats_hist_add(&c->run->stats.late, late);
+	load_stats_hist_add(&c->run->stats.late_read, read > due ? (uint64_t)(read - due) : 0);
 	if (first)
-		load_hist_add(&c->run->stats.first, late);
+		load_stats_hist_add(&c->run->stats.first, late);
 }
 
 /* The RTCP BYE came: the audio must all be there; then TEARDOWN. */
@@ -210,7 +210,7 @@ rtsp_input(struct load_client *c, size_t n, int64_t now)
 {
 	struct load_rtsp *r = c->mode;
 	struct rtsp_rx_event ev;
-	int64_t read = load_now_us();
+	int64_t read = load_run_now_us();
 
 	rtsp_rx_commit(&r->rx, n);
 	for (;;) {

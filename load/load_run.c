@@ -25,7 +25,7 @@
 #define LOAD_AUTH_B64_MAX   (LOAD_AUTH_RAW_MAX * 4 / 3 + 8)
 
 int64_t
-load_now_us(void)
+load_run_now_us(void)
 {
 	struct timespec ts;
 
@@ -212,7 +212,7 @@ load_run_services(struct load_run *run, const struct load_opts *o, char *err, si
 		return -1;
 	if (o->mode != LOAD_MODE_RTSP)
 		return 0;
-	url_hostport(&o->url, hostport, sizeof hostport);
+	options_url_hostport(&o->url, hostport, sizeof hostport);
 	if (load_text_printf(&run->target, "rtsps://%s%s", hostport, o->url.path) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

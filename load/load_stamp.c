@@ -45,7 +45,7 @@ load_stamp_take(struct load_stamp *st, struct msghdr *mh)
 		clock_gettime(CLOCK_REALTIME, &real);
 		int64_t age_us = ((int64_t)real.tv_sec - ts.tv_sec) * STAMP_US_PER_S +
 		                 (real.tv_nsec - ts.tv_nsec) / STAMP_NS_PER_US;
-		st->last_us = load_now_us() - (age_us > 0 ? age_us : 0);
+		st->last_us = load_run_now_us() - (age_us > 0 ? age_us : 0);
 	}
 }
 

@@ -31,13 +31,13 @@ load_stats_destroy(struct load_stats *s)
 }
 
 const char *
-load_fail_name(enum load_fail kind)
+load_stats_fail_name(enum load_fail kind)
 {
 	return (unsigned)kind < LOAD_FAIL_COUNT ? load_fail_names[kind] : "?";
 }
 
 unsigned
-load_hist_index(uint64_t us)
+load_stats_hist_index(uint64_t us)
 {
 	if (us < LOAD_HIST_SUB)
 		return (unsigned)us;
@@ -50,7 +50,7 @@ load_hist_index(uint64_t us)
 }
 
 uint64_t
-load_hist_value(unsigned idx)
+load_stats_hist_value(unsigned idx)
 {
 	if (idx < 2 * LOAD_HIST_SUB)
 		return idx;
@@ -61,9 +61,9 @@ load_hist_value(unsigned idx)
 }
 
 void
-load_hist_add(struct load_hist *h, uint64_t us)
+load_stats_hist_add(struct load_hist *h, uint64_t us)
 {
-	atomic_fetch_add_explicit(&h->b[load_hist_index(us)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->b[load_stats_hist_index(us)], 1, memory_order_relaxed);
 	unsigned long long old = atomic_load_explicit(&h->max_us, memory_order_relaxed);
 	while (us > old &&
 	       !atomic_compare_exchange_weak_explicit(&h->max_us, &old, us,
@@ -75,7 +75,7 @@ load_hist_add(struct load_hist *h, uint64_t us)
 void
 load_stats_latency(struct load_stats *s, uint64_t us)
 {
-	load_hist_add(&s->lat, us);
+	load_stats_hist_add(&s->lat, us);
 }
 
 int
@@ -127,7 +127,7 @@ load_stats_percentile(const unsigned long long *hist, unsigned long long total,
 	for (unsigned i = 0; i < LOAD_HIST_BUCKETS; i++) {
 		seen += hist[i];
 		if (seen >= want) {
-			uint64_t v = load_hist_value(i);
+			uint64_t v = load_stats_hist_value(i);
 			return v < max_us ? v : max_us;
 		}
 	}

@@ -96,13 +96,13 @@ int  load_stats_init(struct load_stats *s);
 void load_stats_destroy(struct load_stats *s);
 
 /* "connect", "handshake", ... */
-const char *load_fail_name(enum load_fail kind);
+const char *load_stats_fail_name(enum load_fail kind);
 
 /* Records one latency sample (microseconds). */
 void load_stats_latency(struct load_stats *s, uint64_t us);
 
 /* Records one sample of US microseconds in H (any thread). */
-void load_hist_add(struct load_hist *h, uint64_t us);
+void load_stats_hist_add(struct load_hist *h, uint64_t us);
 
 /* Counts a failure of KIND. 1 when it is the first of its kind (the caller
  * then gives its reason to load_stats_note), else 0. */
@@ -118,7 +118,7 @@ void load_stats_tls(struct load_stats *s, WOLFSSL *ssl);
 void load_stats_snapshot(struct load_stats *s, struct load_snapshot *snap);
 
 /* The bucket of US, and the middle of a bucket (both exposed for tests). */
-unsigned    load_hist_index(uint64_t us);
-uint64_t    load_hist_value(unsigned idx);
+unsigned    load_stats_hist_index(uint64_t us);
+uint64_t    load_stats_hist_value(unsigned idx);
 
 #endif

@@ -83,7 +83,7 @@ static void
 load_worker_loop(struct load_worker *w)
 {
 	struct epoll_event evs[LOAD_EPOLL_EVENTS];
-	int64_t now = load_now_us();
+	int64_t now = load_run_now_us();
 	int64_t next_tick = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
 
 	load_worker_start_due(w, now);
@@ -94,7 +94,7 @@ load_worker_loop(struct load_worker *w)
 			atomic_store(&w->run->stop, 1);    /* cannot go on: stop the run */
 			break;
 		}
-		now = load_now_us();
+		now = load_run_now_us();
 		for (int i = 0; i < n; i++)
 			load_client_event(evs[i].data.ptr, evs[i].events, now);
 		load_worker_start_due(w, now);
@@ -115,7 +115,7 @@ load_worker_main(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	load_worker_loop(w);
 	load_tls_thread_cleanup();
-	long long end = load_now_us(), old = atomic_load(&w->run->end_us);
+	long long end = load_run_now_us(), old = atomic_load(&w->run->end_us);
 	while (end > old && !atomic_compare_exchange_weak(&w->run->end_us, &old, end))
 		;
 	atomic_fetch_sub(&w->run->running, 1);

@@ -25,7 +25,7 @@ static const struct url_scheme_info {
 };
 
 const char *
-url_scheme_name(enum url_scheme s)
+options_url_scheme_name(enum url_scheme s)
 {
 	switch (s) {
 	case URL_SMTPS: return "smtps";
@@ -36,7 +36,7 @@ url_scheme_name(enum url_scheme s)
 }
 
 void
-url_hostport(const struct seal_url *u, char *buf, size_t len)
+options_url_hostport(const struct seal_url *u, char *buf, size_t len)
 {
 	snprintf(buf, len, u->host_is_v6 ? "[%s]:%s" : "%s:%s", u->host, u->port);
 }
@@ -142,7 +142,8 @@ url_path(struct seal_url *u, const char *p, char *err, size_t errlen)
 		}
 	if (u->scheme != URL_RTSPS) {
 		if (*p != '\0' && strcmp(p, "/") != 0) {
-			snprintf(err, errlen, "%s URLs take no path", url_scheme_name(u->scheme));
+			snprintf(err, errlen, "%s URLs take no path",
+			         options_url_scheme_name(u->scheme));
 			return -1;
 		}
 		u->path[0] = '\0';
@@ -157,7 +158,7 @@ url_path(struct seal_url *u, const char *p, char *err, size_t errlen)
 }
 
 int
-url_parse(struct seal_url *u, const char *s, char *err, size_t errlen)
+options_url_parse(struct seal_url *u, const char *s, char *err, size_t errlen)
 {
 	const struct url_scheme_info *si = NULL;
 
@@ -300,7 +301,7 @@ options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t errl
 		snprintf(err, errlen, "unexpected argument '%s' after the URL", argv[optind + 1]);
 		return -1;
 	}
-	if (url_parse(&o->url, argv[optind], err, errlen) == -1)
+	if (options_url_parse(&o->url, argv[optind], err, errlen) == -1)
 		return -1;
 	return options_check(o, err, errlen);
 }

@@ -46,13 +46,13 @@ int options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t 
 
 /* Parses "smtps://host[:port]", "pop3s://[v6]:port", "rtsps://host/path".
  * 0, or -1 with a reason in ERR. */
-int url_parse(struct seal_url *u, const char *s, char *err, size_t errlen);
+int options_url_parse(struct seal_url *u, const char *s, char *err, size_t errlen);
 
 /* The scheme's name without "://" ("smtps"). */
-const char *url_scheme_name(enum url_scheme s);
+const char *options_url_scheme_name(enum url_scheme s);
 
 /* "host:port", or "[v6]:port", into BUF for messages. */
-void url_hostport(const struct seal_url *u, char *buf, size_t len);
+void options_url_hostport(const struct seal_url *u, char *buf, size_t len);
 
 /* The help text (the options, the modes and the exit codes). */
 void options_usage(FILE *out);

@@ -15,7 +15,7 @@ static const struct {
 };
 
 const struct client_proto *
-client_proto_find(enum url_scheme scheme)
+proto_find(enum url_scheme scheme)
 {
 	for (size_t i = 0; i < sizeof client_protos / sizeof client_protos[0]; i++)
 		if (client_protos[i].scheme == scheme)

@@ -46,6 +46,6 @@ struct client_proto {
 
 /* The client side of the protocol behind SCHEME, or NULL when seal does not
  * speak it in batch mode yet. */
-const struct client_proto *client_proto_find(enum url_scheme scheme);
+const struct client_proto *proto_find(enum url_scheme scheme);
 
 #endif

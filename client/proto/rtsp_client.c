@@ -172,13 +172,13 @@ rtsp_client_ok(struct rtsp_client *c, const char *method, const struct rtsp_resp
                char *err, size_t errlen)
 {
 	if (strcmp(method, "DESCRIBE") == 0) {
-		const char *base = rtsp_response_header(r, "Content-Base");
+		const char *base = rtsp_rx_response_header(r, "Content-Base");
 		if (base != NULL && *base != '\0')
 			snprintf(c->base, sizeof c->base, "%s", base);
-		return rtsp_client_sdp(c, r->body, err, errlen);
+		return rtsp_sdp_read(c, r->body, err, errlen);
 	}
 	if (strcmp(method, "SETUP") == 0) {
-		if (rtsp_client_transport(c, rtsp_response_header(r, "Transport")) == -1) {
+		if (rtsp_client_transport(c, rtsp_rx_response_header(r, "Transport")) == -1) {
 			snprintf(err, errlen, "the SETUP reply has no interleaved Transport");
 			return -1;
 		}
@@ -199,7 +199,7 @@ rtsp_client_response(struct rtsp_client *c, const struct rtsp_response *r,
                      char *err, size_t errlen)
 {
 	char method[RTSP_CLIENT_METHOD_MAX];
-	const char *s = rtsp_response_header(r, "Session");
+	const char *s = rtsp_rx_response_header(r, "Session");
 
 	snprintf(method, sizeof method, "%s", c->pending);
 	c->pending[0] = '\0';

@@ -91,7 +91,7 @@ int  rtsp_client_frame(struct rtsp_client *, uint8_t channel, uint8_t *data, siz
 
 /* Reads the SDP BODY into C (pt, rate, channels, duration, track URL).
  * 0, or -1 with the reason in ERR. */
-int  rtsp_client_sdp(struct rtsp_client *, const char *body, char *err, size_t errlen);
+int  rtsp_sdp_read(struct rtsp_client *, const char *body, char *err, size_t errlen);
 
 /* The state's name ("PLAYING"). */
 const char *rtsp_client_state_name(enum rtsp_client_state);

@@ -226,7 +226,7 @@ rtsp_rx_next(struct rtsp_rx *rx, struct rtsp_rx_event *ev)
 }
 
 const char *
-rtsp_response_header(const struct rtsp_response *r, const char *name)
+rtsp_rx_response_header(const struct rtsp_response *r, const char *name)
 {
 	size_t n = strlen(name);
 	for (unsigned i = 1; i < r->nlines; i++) {

@@ -65,6 +65,6 @@ int  rtsp_rx_append(struct rtsp_rx *, const void *data, size_t len);
 enum rtsp_rx_kind rtsp_rx_next(struct rtsp_rx *, struct rtsp_rx_event *ev);
 
 /* The value of header NAME in R (case-insensitive, spaces trimmed), or NULL. */
-const char *rtsp_response_header(const struct rtsp_response *r, const char *name);
+const char *rtsp_rx_response_header(const struct rtsp_response *r, const char *name);
 
 #endif

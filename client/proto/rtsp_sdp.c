@@ -120,7 +120,7 @@ rtsp_sdp_check(struct rtsp_client *c, const struct sdp_state *s, char *err, size
 }
 
 int
-rtsp_client_sdp(struct rtsp_client *c, const char *body, char *err, size_t errlen)
+rtsp_sdp_read(struct rtsp_client *c, const char *body, char *err, size_t errlen)
 {
 	struct sdp_state s;
 	char line[SDP_LINE_MAX];

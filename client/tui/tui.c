@@ -26,7 +26,7 @@ static volatile sig_atomic_t tui_stop;
 struct tui_painted {
 	long long       at;
 	size_t          lines;       /* tr.start + tr.n: changes with each line added */
-	enum conn_phase phase;
+	enum tui_conn_phase phase;
 };
 
 static void
@@ -56,8 +56,8 @@ tui_relayout(struct tui *t)
 	int rows, cols;
 
 	getmaxyx(stdscr, rows, cols);
-	layout_compute(rows, cols, &t->geom);
-	layout_apply(&t->win, &t->geom);
+	tui_layout_compute(rows, cols, &t->geom);
+	tui_layout_apply(&t->win, &t->geom);
 	clearok(curscr, TRUE);
 }
 
@@ -88,7 +88,7 @@ tui_screen_start(struct tui *t, int utf8, char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	set_escdelay(TUI_ESC_DELAY_MS);
 	curs_set(0);
-	theme_init(&t->theme, utf8);
+	tui_theme_init(&t->theme, utf8);
 	tui_relayout(t);
 	tui_signals();
 	return 0;
@@ -100,7 +100,7 @@ tui_screen_end(struct tui *t)
 {
 	if (t->screen == NULL)
 		return;
-	layout_free(&t->win);
+	tui_layout_free(&t->win);
 	endwin();
 	delscreen(t->screen);
 	t->screen = NULL;
@@ -115,7 +115,7 @@ tui_read_keys(struct tui *t)
 	int r;
 
 	while (!(res & TUI_QUIT) && (r = wget_wch(stdscr, &wc)) != ERR)
-		res |= tui_key(t, (int)wc, r == KEY_CODE_YES);
+		res |= tui_keys_handle(t, (int)wc, r == KEY_CODE_YES);
 	return res;
 }
 
@@ -126,7 +126,7 @@ tui_wait(struct tui *t, int wait_ms)
 {
 	struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN } };
 	short ev = 0;
-	int fd = conn_poll_fd(&t->conn, &ev), n = 1, r;
+	int fd = tui_conn_poll_fd(&t->conn, &ev), n = 1, r;
 	unsigned res;
 
 	if (fd != -1) {
@@ -135,9 +135,9 @@ tui_wait(struct tui *t, int wait_ms)
 	}
 	r = poll(p, (nfds_t)n, t->conn.more ? 0 : wait_ms);
 	if (t->conn.more || (r > 0 && n == 2 && p[1].revents != 0))
-		conn_on_ready(&t->conn);
+		tui_conn_on_ready(&t->conn);
 	res = tui_read_keys(t);
-	conn_tick(&t->conn);
+	tui_conn_tick(&t->conn);
 	return res;
 }
 
@@ -153,7 +153,7 @@ tui_paint(struct tui *t, unsigned res, struct tui_painted *p)
 
 	if (quiet && now - p->at < TUI_FRAME_MS)
 		return (int)(p->at + TUI_FRAME_MS - now);
-	tui_redraw(t);
+	tui_draw(t);
 	*p = (struct tui_painted){ .at = now, .lines = lines, .phase = t->conn.phase };
 	return TUI_TICK_MS;
 }
@@ -166,11 +166,11 @@ tui_loop(struct tui *t)
 
 	while (!tui_stop) {
 		if (t->conn.phase == CP_CONNECTING) {
-			tui_redraw(t);                    /* show "connecting" first */
-			conn_begin(&t->conn);
+			tui_draw(t);                    /* show "connecting" first */
+			tui_conn_begin(&t->conn);
 		}
-		conn_pump(&t->conn);
-		tui_after_io(t);
+		tui_conn_pump(&t->conn);
+		tui_keys_after_io(t);
 		res = tui_wait(t, tui_paint(t, res, &painted));
 		if (res & TUI_QUIT)
 			break;
@@ -183,14 +183,15 @@ tui_loop(struct tui *t)
 static int
 tui_prepare(struct tui *t, const struct tui_config *cfg, int utf8, char *err, size_t errlen)
 {
-	struct conn_config cc = {
+	struct tui_conn_config cc = {
 		.ctx = cfg->ctx, .target = cfg->target, .mod = cfg->mod, .tr = &t->tr,
 		.pins_path = cfg->pins_path, .user = cfg->user, .password = cfg->password,
 		.url = cfg->url, .output = cfg->output,
 	};
 
 	t->cfg = cfg;
-	if (tr_init(&t->tr, TUI_TRANSCRIPT_LINES, utf8) == -1 || conn_init(&t->conn, &cc) == -1) {
+	if (tui_transcript_init(&t->tr, TUI_TRANSCRIPT_LINES, utf8) == -1 ||
+	    tui_conn_init(&t->conn, &cc) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -213,18 +214,18 @@ tui_run(const struct tui_config *cfg, char *err, size_t errlen)
 	if (tui_prepare(t, cfg, utf8, err, errlen) == -1 ||
 	    tui_screen_start(t, utf8, err, errlen) == -1)
 		goto done;
-	conn_request(&t->conn);
+	tui_conn_request(&t->conn);
 	tui_loop(t);
 	rc = t->conn.exit_code;
 	if (rc != EXIT_OK)
 		snprintf(err, errlen, "%s", t->conn.why);
-	conn_quit(&t->conn);
+	tui_conn_quit(&t->conn);
 	tui_screen_end(t);
 done:
-	form_close(&t->form);
-	pager_close(&t->pager);
-	conn_free(&t->conn);
-	tr_free(&t->tr);
+	tui_form_close(&t->form);
+	tui_pager_close(&t->pager);
+	tui_conn_free(&t->conn);
+	tui_transcript_free(&t->tr);
 	free(t);
 	return rc;
 }

@@ -311,8 +311,8 @@ cert_none(struct cert_rows *out, const struct cert_view *v, int w)
 }
 
 void
-cert_rows_build(struct cert_rows *out, const struct cert_view *v,
-                const struct tui_glyphs *g, int value_w, int rows)
+tui_cert_rows_build(struct cert_rows *out, const struct cert_view *v,
+                    const struct tui_glyphs *g, int value_w, int rows)
 {
 	const struct certinfo *ci = v->ci;
 	char line[CERT_SEG_MAX * 2];
@@ -346,7 +346,7 @@ cert_rows_build(struct cert_rows *out, const struct cert_view *v,
 }
 
 void
-cert_rows_fit(struct cert_rows *rows, int avail)
+tui_cert_rows_fit(struct cert_rows *rows, int avail)
 {
 	while (rows->n > (avail > 0 ? avail : 0)) {
 		int low = 0;
@@ -360,7 +360,7 @@ cert_rows_fit(struct cert_rows *rows, int avail)
 }
 
 void
-cert_view_of(struct cert_view *v, const struct tui_conn *c, time_t now)
+tui_cert_view_of(struct cert_view *v, const struct tui_conn *c, time_t now)
 {
 	/* mid-handshake the leaf may be there but its checks not run yet */
 	int have = c->have_session && session_have_cert(&c->s) &&
@@ -391,9 +391,9 @@ cert_frame(WINDOW *w, const struct cert_view *v, const struct tui_theme *th)
 	enum tui_role role = ROLE_OK;
 	char text[CERT_SEG_MAX];
 
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	mvwaddstr(w, 0, 2, " Server certificate ");
 	if (v->ci != NULL && v->checks != NULL && checks_all_ok(v->checks) &&
 	    v->pin != PINS_MISMATCH && v->version[0] != '\0') {
@@ -407,14 +407,14 @@ cert_frame(WINDOW *w, const struct cert_view *v, const struct tui_theme *th)
 	snprintf(text, sizeof text, " %s %s ", verdict, role == ROLE_OK ? th->g.ok : th->g.fail);
 	int tw = text_width(text, strlen(text));
 	if (wd > tw + CERT_TITLE_COLS) {
-		wattrset(w, theme_attr(th, role) | A_BOLD);
+		wattrset(w, tui_theme_attr(th, role) | A_BOLD);
 		mvwaddstr(w, 0, wd - tw - 2, text);
 	}
 	wattrset(w, A_NORMAL);
 }
 
 void
-cert_draw(WINDOW *w, const struct cert_view *v, const struct tui_theme *th)
+tui_cert_draw(WINDOW *w, const struct cert_view *v, const struct tui_theme *th)
 {
 	struct cert_rows rows;
 	int h, wd, vx = 1 + TUI_LABEL_COLS;
@@ -423,18 +423,18 @@ cert_draw(WINDOW *w, const struct cert_view *v, const struct tui_theme *th)
 	werase(w);
 	if (h < 3 || wd < vx + 4)
 		return;
-	cert_rows_build(&rows, v, &th->g, wd - 1 - vx, h - 2);
-	cert_rows_fit(&rows, h - 2);
+	tui_cert_rows_build(&rows, v, &th->g, wd - 1 - vx, h - 2);
+	tui_cert_rows_fit(&rows, h - 2);
 	cert_frame(w, v, th);
 	for (int i = 0; i < rows.n; i++) {
 		const struct cert_row *r = &rows.r[i];
-		wattrset(w, theme_attr(th, ROLE_LABEL));
+		wattrset(w, tui_theme_attr(th, ROLE_LABEL));
 		mvwaddnstr(w, 1 + i, 2, r->label, TUI_LABEL_COLS - 2);
 		wmove(w, 1 + i, vx);
 		for (int s = 0; s < r->nseg; s++) {
 			int room = wd - 1 - getcurx(w);
 			const char *t = r->seg[s].text;
-			wattrset(w, theme_attr(th, r->seg[s].role));
+			wattrset(w, tui_theme_attr(th, r->seg[s].role));
 			waddnstr(w, t, (int)text_fit(t, strlen(t), room > 0 ? room : 0));
 		}
 	}

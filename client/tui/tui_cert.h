@@ -4,8 +4,8 @@
  * under CERT_WARN_DAYS), key and signature, the SHA-256 fingerprint, what
  * TLS negotiated, and one mark per check (trusted chain, name match, dates,
  * pin) with what it found. The rows are built as plain data
- * (cert_rows_build, tested without a terminal) and, when the panel is too
- * short, the least important rows go first (cert_rows_fit). Main thread.
+ * (tui_cert_rows_build, tested without a terminal) and, when the panel is too
+ * short, the least important rows go first (tui_cert_rows_fit). Main thread.
  */
 #ifndef SEAL_TUI_CERT_H
 #define SEAL_TUI_CERT_H
@@ -23,7 +23,7 @@
 /* What the panel shows, taken from the connection. */
 struct cert_view {
 	const char            *peer;       /* "host:port" */
-	enum conn_phase        phase;
+	enum tui_conn_phase        phase;
 	const char            *why;        /* the failure, when there is one */
 	const struct certinfo *ci;         /* NULL: no certificate received */
 	const struct checks   *checks;     /* with ci */
@@ -56,17 +56,17 @@ struct cert_rows {
  * panel of ROWS rows: a line per check saying what it found when that fits
  * beside every row that matters, else one row of marks and a row per
  * failure. Pure. */
-void cert_rows_build(struct cert_rows *out, const struct cert_view *v,
-                     const struct tui_glyphs *g, int value_w, int rows);
+void tui_cert_rows_build(struct cert_rows *out, const struct cert_view *v,
+                         const struct tui_glyphs *g, int value_w, int rows);
 
 /* Drops the lowest-priority rows (the last of equals first) until at most
  * AVAIL are left, keeping their order. Pure. */
-void cert_rows_fit(struct cert_rows *rows, int avail);
+void tui_cert_rows_fit(struct cert_rows *rows, int avail);
 
 /* Fills V from the connection C at NOW. */
-void cert_view_of(struct cert_view *v, const struct tui_conn *c, time_t now);
+void tui_cert_view_of(struct cert_view *v, const struct tui_conn *c, time_t now);
 
 /* Paints the panel into W (boxed). */
-void cert_draw(WINDOW *w, const struct cert_view *v, const struct tui_theme *th);
+void tui_cert_draw(WINDOW *w, const struct cert_view *v, const struct tui_theme *th);
 
 #endif

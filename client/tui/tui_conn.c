@@ -19,7 +19,7 @@
 #define CONN_NOTE_MAX 256         /* a module's note about a line it folds */
 
 static void
-conn_set_phase(struct tui_conn *c, enum conn_phase p)
+conn_set_phase(struct tui_conn *c, enum tui_conn_phase p)
 {
 	c->phase = p < CP_COUNT ? p : CP_IDLE;
 }
@@ -41,7 +41,7 @@ conn_mod_start(struct tui_conn *c, int again)
 }
 
 int
-conn_init(struct tui_conn *c, const struct conn_config *cfg)
+tui_conn_init(struct tui_conn *c, const struct tui_conn_config *cfg)
 {
 	memset(c, 0, sizeof *c);
 	c->cfg = *cfg;
@@ -49,7 +49,7 @@ conn_init(struct tui_conn *c, const struct conn_config *cfg)
 	c->wire_st = calloc(1, cfg->mod->wire->state_size);
 	c->mod_st = calloc(1, cfg->mod->state_size);
 	if (c->wire_st == NULL || c->mod_st == NULL) {
-		conn_free(c);
+		tui_conn_free(c);
 		return -1;
 	}
 	if (cfg->pins_path != NULL)
@@ -63,12 +63,12 @@ conn_init(struct tui_conn *c, const struct conn_config *cfg)
 }
 
 void
-conn_free(struct tui_conn *c)
+tui_conn_free(struct tui_conn *c)
 {
 	if (c->have_session)
 		session_close(&c->s);
 	c->have_session = 0;
-	tq_free(&c->q);
+	tui_queue_free(&c->q);
 	if (c->wire_st != NULL) {
 		explicit_bzero(c->wire_st, c->cfg.mod->wire->state_size);
 		free(c->wire_st);
@@ -83,13 +83,13 @@ conn_free(struct tui_conn *c)
 }
 
 int
-conn_is_up(const struct tui_conn *c)
+tui_conn_is_up(const struct tui_conn *c)
 {
 	return c->phase == CP_UP;
 }
 
 void
-conn_request(struct tui_conn *c)
+tui_conn_request(struct tui_conn *c)
 {
 	conn_set_phase(c, CP_CONNECTING);
 }
@@ -101,7 +101,7 @@ conn_reset(struct tui_conn *c)
 	if (c->have_session)
 		session_close(&c->s);
 	c->have_session = 0;
-	tq_clear(&c->q);
+	tui_queue_clear(&c->q);
 	c->cfg.mod->wire->init(c->wire_st);
 	conn_mod_start(c, 1);
 	c->awaiting = c->greeted = c->logging_in = c->more = 0;
@@ -118,10 +118,10 @@ conn_failed(struct tui_conn *c, int rc, const char *why)
 	snprintf(c->why, sizeof c->why, "%s", why);
 	c->exit_code = rc;
 	conn_set_phase(c, rc == EXIT_CERT ? CP_REFUSED : CP_FAILED);
-	tr_addf(c->cfg.tr, TR_ERROR, "%s", why);
-	tr_addf(c->cfg.tr, TR_NOTE, "%s", rc == EXIT_CERT ?
-	        "refused: nothing was sent. Press r to try again, q to quit" :
-	        "press r to try again, q to quit");
+	tui_transcript_addf(c->cfg.tr, TR_ERROR, "%s", why);
+	tui_transcript_addf(c->cfg.tr, TR_NOTE, "%s", rc == EXIT_CERT ?
+	                    "refused: nothing was sent. Press r to try again, q to quit" :
+	                    "press r to try again, q to quit");
 }
 
 /* The handshake's last step gave E: checks, then the pin, or a failure. */
@@ -138,16 +138,16 @@ conn_handshake(struct tui_conn *c)
 }
 
 void
-conn_begin(struct tui_conn *c)
+tui_conn_begin(struct tui_conn *c)
 {
-	char err[CONN_WHY_MAX];
+	char err[TUI_CONN_WHY_MAX];
 	int rc;
 
 	conn_reset(c);
 	c->attempts++;
-	tr_addf(c->cfg.tr, TR_NOTE, "%s %s (TLS, certificate checked against %s)",
-	        c->attempts > 1 ? "reconnecting to" : "connecting to", c->cfg.target->peer,
-	        c->cfg.target->cafile);
+	tui_transcript_addf(c->cfg.tr, TR_NOTE, "%s %s (TLS, certificate checked against %s)",
+	                    c->attempts > 1 ? "reconnecting to" : "connecting to",
+	                    c->cfg.target->peer, c->cfg.target->cafile);
 	rc = session_start(&c->s, c->cfg.ctx, c->cfg.target, err, sizeof err);
 	c->have_session = 1;
 	if (rc != EXIT_OK) {
@@ -181,8 +181,8 @@ conn_proceed(struct tui_conn *c)
 	session_line_io(&c->s, &c->io);
 	rtsp_io_session(&c->s, &c->bio);
 	c->more = 1;
-	tr_addf(c->cfg.tr, TR_NOTE, "secure channel: %s, %s; certificate verified",
-	        session_version(&c->s), session_cipher(&c->s));
+	tui_transcript_addf(c->cfg.tr, TR_NOTE, "secure channel: %s, %s; certificate verified",
+	                    session_version(&c->s), session_cipher(&c->s));
 	if (c->cfg.mod->bytes != NULL) {
 		conn_bytes_start(c);
 		return;
@@ -198,12 +198,12 @@ conn_pin_first(struct tui_conn *c, const char *fp)
 	if (pins_store(c->pins_path, c->cfg.target->peer, fp, c->pin_err,
 	               sizeof c->pin_err) == -1) {
 		c->pin = PINS_FAILED;
-		tr_addf(c->cfg.tr, TR_ERROR, "pin not stored: %s", c->pin_err);
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "pin not stored: %s", c->pin_err);
 		return;
 	}
 	c->pin = PINS_STORED;
-	tr_addf(c->cfg.tr, TR_NOTE, "first connection to %s: certificate pinned in %s",
-	        c->cfg.target->peer, c->pins_path);
+	tui_transcript_addf(c->cfg.tr, TR_NOTE, "first connection to %s: certificate pinned in %s",
+	                    c->cfg.target->peer, c->pins_path);
 }
 
 /* The pin check after the named checks passed. */
@@ -215,7 +215,7 @@ conn_check_pin(struct tui_conn *c)
 
 	if (c->pins_path[0] == '\0') {
 		c->pin = PINS_FAILED;
-		tr_addf(c->cfg.tr, TR_ERROR, "pin not checked: %s", c->pin_err);
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "pin not checked: %s", c->pin_err);
 		conn_proceed(c);
 		return;
 	}
@@ -227,7 +227,7 @@ conn_check_pin(struct tui_conn *c)
 		snprintf(c->why, sizeof c->why, "server certificate changed: %s pinned %s, now %s",
 		         c->cfg.target->peer, c->pin_old, fp);
 		conn_set_phase(c, CP_PIN_WAIT);
-		tr_addf(c->cfg.tr, TR_ERROR, "%s", c->why);
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "%s", c->why);
 		return;
 	}
 	if (r == PIN_NEW)
@@ -236,7 +236,7 @@ conn_check_pin(struct tui_conn *c)
 		c->pin = PINS_MATCH;
 	else {
 		c->pin = PINS_FAILED;
-		tr_addf(c->cfg.tr, TR_ERROR, "pin not checked: %s", c->pin_err);
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "pin not checked: %s", c->pin_err);
 	}
 	conn_proceed(c);
 }
@@ -244,7 +244,7 @@ conn_check_pin(struct tui_conn *c)
 static void
 conn_handshake_done(struct tui_conn *c, int e)
 {
-	char err[CONN_WHY_MAX];
+	char err[TUI_CONN_WHY_MAX];
 	int rc = session_handshake_end(&c->s, c->cfg.target, e, err, sizeof err);
 
 	if (rc != EXIT_OK)
@@ -254,7 +254,7 @@ conn_handshake_done(struct tui_conn *c, int e)
 }
 
 void
-conn_replace_pin(struct tui_conn *c)
+tui_conn_replace_pin(struct tui_conn *c)
 {
 	const char *fp = c->s.pv.leaf_info.fingerprint;
 
@@ -262,13 +262,14 @@ conn_replace_pin(struct tui_conn *c)
 		return;
 	if (pins_store(c->pins_path, c->cfg.target->peer, fp, c->pin_err,
 	               sizeof c->pin_err) == -1) {
-		tr_addf(c->cfg.tr, TR_ERROR, "cannot replace the pin: %s", c->pin_err);
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "cannot replace the pin: %s", c->pin_err);
 		return;
 	}
 	c->pin = PINS_REPLACED;
 	c->exit_code = EXIT_OK;
 	c->why[0] = '\0';
-	tr_addf(c->cfg.tr, TR_NOTE, "pin for %s replaced by you: now %s", c->cfg.target->peer, fp);
+	tui_transcript_addf(c->cfg.tr, TR_NOTE, "pin for %s replaced by you: now %s",
+	                    c->cfg.target->peer, fp);
 	conn_proceed(c);
 }
 
@@ -281,11 +282,11 @@ conn_lost(struct tui_conn *c, const char *why)
 	snprintf(c->why, sizeof c->why, "%s", why);
 	conn_set_phase(c, ended ? CP_ENDED : CP_LOST);
 	c->exit_code = ended ? EXIT_OK : EXIT_OTHER;
-	tq_clear(&c->q);
+	tui_queue_clear(&c->q);
 	c->awaiting = c->logging_in = c->more = 0;
-	tr_addf(c->cfg.tr, ended ? TR_NOTE : TR_ERROR, "%s: %s",
-	        ended ? "session ended" : "connection lost", why);
-	tr_addf(c->cfg.tr, TR_NOTE, "press r to reconnect, q to quit");
+	tui_transcript_addf(c->cfg.tr, ended ? TR_NOTE : TR_ERROR, "%s: %s",
+	                    ended ? "session ended" : "connection lost", why);
+	tui_transcript_addf(c->cfg.tr, TR_NOTE, "press r to reconnect, q to quit");
 }
 
 /* The next step of the automatic login, if any. */
@@ -297,29 +298,31 @@ conn_login_next(struct tui_conn *c)
 
 	if (w->auth_failure(c->wire_st) == NULL &&
 	    w->login_next(c->wire_st, c->cfg.user, c->cfg.password, line, sizeof line)) {
-		if (tq_push(&c->q, line, 0) == -1)
+		if (tui_queue_push(&c->q, line, 0) == -1)
 			c->logging_in = 0;
 		explicit_bzero(line, sizeof line);
 		return;
 	}
 	c->logging_in = 0;
 	if (w->auth_failure(c->wire_st) != NULL)
-		tr_addf(c->cfg.tr, TR_ERROR, "automatic login as %s refused: %s", c->cfg.user,
-		        w->auth_failure(c->wire_st));
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "automatic login as %s refused: %s",
+		                    c->cfg.user, w->auth_failure(c->wire_st));
 }
 
 /* A whole reply ending with LAST came in. */
 static void
 conn_reply_done(struct tui_conn *c, const char *last)
 {
-	enum reply_class cls = tr_reply_class(last);
+	enum reply_class cls = tui_transcript_reply_class(last);
 
 	c->cfg.mod->on_reply(c->mod_st, last);
 	c->awaiting = 0;
-	if ((cls == RC_WARN || cls == RC_ERR) && !(c->step_flags & TQ_SOFT) && tq_len(&c->q) > 0) {
-		tr_addf(c->cfg.tr, TR_NOTE, "stopped: %zu queued line%s not sent after this refusal",
-		        tq_len(&c->q), tq_len(&c->q) == 1 ? "" : "s");
-		tq_clear(&c->q);
+	if ((cls == RC_WARN || cls == RC_ERR) && !(c->step_flags & TQ_SOFT) &&
+	    tui_queue_len(&c->q) > 0) {
+		tui_transcript_addf(c->cfg.tr, TR_NOTE,
+		                    "stopped: %zu queued line%s not sent after this refusal",
+		                    tui_queue_len(&c->q), tui_queue_len(&c->q) == 1 ? "" : "s");
+		tui_queue_clear(&c->q);
 	}
 	if (!c->greeted) {
 		c->greeted = 1;
@@ -331,7 +334,7 @@ conn_reply_done(struct tui_conn *c, const char *last)
 	if (c->logging_in)
 		conn_login_next(c);
 	if (c->cfg.mod->follow_up != NULL && c->cfg.mod->follow_up(c->mod_st, &c->q) == -1)
-		tr_addf(c->cfg.tr, TR_ERROR, "out of memory: a command was not queued");
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "out of memory: a command was not queued");
 }
 
 /* LINE into the transcript, as the module wants it shown. */
@@ -345,9 +348,9 @@ conn_show(struct tui_conn *c, const char *line)
 	if (c->cfg.mod->on_line != NULL)
 		show = c->cfg.mod->on_line(c->mod_st, line, note, sizeof note);
 	if (note[0] != '\0')
-		tr_add(c->cfg.tr, TR_NOTE, note);
+		tui_transcript_add(c->cfg.tr, TR_NOTE, note);
 	if (show)
-		tr_add(c->cfg.tr, TR_S2C, line);
+		tui_transcript_add(c->cfg.tr, TR_S2C, line);
 }
 
 /* A bytes module: what it has whole goes to the transcript. 0, or -1
@@ -368,7 +371,7 @@ conn_take(struct tui_conn *c)
 			conn_reply_done(c, text);
 			break;
 		case RAW_NOTE:
-			tr_add(c->cfg.tr, TR_NOTE, text);
+			tui_transcript_add(c->cfg.tr, TR_NOTE, text);
 			break;
 		case RAW_ERROR:
 		default:
@@ -442,7 +445,7 @@ conn_send_line(struct tui_conn *c, const struct tq_item *it)
 	const char *shown;
 	int wait = m->wire->command(c->wire_st, it->line, &shown);
 
-	tr_add(c->cfg.tr, TR_C2S, shown);
+	tui_transcript_add(c->cfg.tr, TR_C2S, shown);
 	if (wait)
 		m->on_command(c->mod_st, shown);
 	if (c->io.send(c->io.ctx, it->line) == -1) {
@@ -459,7 +462,7 @@ conn_show_sent(struct tui_conn *c, char *text)
 	char *save = NULL;
 
 	for (char *l = strtok_r(text, "\r\n", &save); l; l = strtok_r(NULL, "\r\n", &save))
-		tr_add(c->cfg.tr, TR_C2S, l);
+		tui_transcript_add(c->cfg.tr, TR_C2S, l);
 }
 
 /* A bytes module: sends the request the queued line IT stands for. As
@@ -473,7 +476,7 @@ conn_send_request(struct tui_conn *c, const struct tq_item *it)
 
 	if (n <= 0) {
 		if (n < 0)
-			tr_addf(c->cfg.tr, TR_ERROR, "%s not sent: %s", it->line, shown);
+			tui_transcript_addf(c->cfg.tr, TR_ERROR, "%s not sent: %s", it->line, shown);
 		return 0;
 	}
 	conn_show_sent(c, shown);
@@ -488,15 +491,15 @@ conn_send_request(struct tui_conn *c, const struct tq_item *it)
 }
 
 void
-conn_pump(struct tui_conn *c)
+tui_conn_pump(struct tui_conn *c)
 {
 	struct tq_item it;
 
-	while (c->phase == CP_UP && !c->awaiting && tq_pop(&c->q, &it)) {
+	while (c->phase == CP_UP && !c->awaiting && tui_queue_pop(&c->q, &it)) {
 		int wait = c->cfg.mod->bytes != NULL ? conn_send_request(c, &it) :
 		           conn_send_line(c, &it);
 		c->step_flags = it.flags;
-		tq_item_free(&it);
+		tui_queue_item_free(&it);
 		if (wait == -1)
 			return;
 		if (wait) {
@@ -507,7 +510,7 @@ conn_pump(struct tui_conn *c)
 }
 
 int
-conn_poll_fd(const struct tui_conn *c, short *events)
+tui_conn_poll_fd(const struct tui_conn *c, short *events)
 {
 	if (c->phase == CP_HANDSHAKE) {
 		*events = c->want;
@@ -521,18 +524,18 @@ conn_poll_fd(const struct tui_conn *c, short *events)
 }
 
 void
-conn_on_ready(struct tui_conn *c)
+tui_conn_on_ready(struct tui_conn *c)
 {
 	if (c->phase == CP_HANDSHAKE)
 		conn_handshake(c);
 	if (c->phase == CP_UP) {
 		conn_drain(c);
-		conn_pump(c);
+		tui_conn_pump(c);
 	}
 }
 
 void
-conn_tick(struct tui_conn *c)
+tui_conn_tick(struct tui_conn *c)
 {
 	const struct module_bytes *b = c->cfg.mod->bytes;
 
@@ -540,7 +543,7 @@ conn_tick(struct tui_conn *c)
 		conn_handshake_done(c, SESSION_TIMED_OUT);
 	if (c->phase == CP_UP && b != NULL && b->tick != NULL &&
 	    b->tick(c->mod_st, net_now_ms(), &c->q) == -1)
-		tr_addf(c->cfg.tr, TR_ERROR, "out of memory: a command was not queued");
+		tui_transcript_addf(c->cfg.tr, TR_ERROR, "out of memory: a command was not queued");
 }
 
 /* A bytes module's goodbye: the wire's quit while in a transaction (RTSP:
@@ -561,7 +564,7 @@ conn_quit_bytes(struct tui_conn *c)
 }
 
 void
-conn_quit(struct tui_conn *c)
+tui_conn_quit(struct tui_conn *c)
 {
 	const struct client_proto *w = c->cfg.mod->wire;
 
@@ -576,7 +579,7 @@ conn_quit(struct tui_conn *c)
 }
 
 const char *
-conn_phase_text(const struct tui_conn *c)
+tui_conn_phase_text(const struct tui_conn *c)
 {
 	switch (c->phase) {
 	case CP_CONNECTING: return "connecting";

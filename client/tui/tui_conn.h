@@ -20,12 +20,12 @@
 #include "tui_queue.h"
 #include "tui_transcript.h"
 
-#define CONN_WHY_MAX 512
+#define TUI_CONN_WHY_MAX 512
 
-#define CONN_PHASES(X) \
+#define TUI_CONN_PHASES(X) \
 	X(IDLE) X(CONNECTING) X(HANDSHAKE) X(PIN_WAIT) X(UP) X(ENDED) X(LOST) X(FAILED) X(REFUSED)
-#define CONN_AS_ENUM(p) CP_##p,
-enum conn_phase { CONN_PHASES(CONN_AS_ENUM) CP_COUNT };
+#define TUI_CONN_AS_ENUM(p) CP_##p,
+enum tui_conn_phase { TUI_CONN_PHASES(TUI_CONN_AS_ENUM) CP_COUNT };
 
 enum pin_state {
 	PINS_UNCHECKED,   /* no verified certificate yet */
@@ -36,7 +36,7 @@ enum pin_state {
 	PINS_FAILED       /* the pin file could not be used (pin_err) */
 };
 
-struct conn_config {
+struct tui_conn_config {
 	WOLFSSL_CTX                 *ctx;
 	const struct session_target *target;
 	const struct tui_module     *mod;
@@ -49,17 +49,17 @@ struct conn_config {
 };
 
 struct tui_conn {
-	struct conn_config cfg;
+	struct tui_conn_config cfg;
 	char               pins_path[PINS_PATH_MAX];   /* "" when unusable */
 	struct session     s;
 	int                have_session;
 	struct line_io     io;
 	struct rtsp_io     bio;            /* a bytes module's transport */
-	enum conn_phase    phase;
+	enum tui_conn_phase    phase;
 	short              want;           /* handshake: poll events */
 	long long          deadline;       /* handshake: give up then */
 	int                exit_code;      /* what quitting now should return */
-	char               why[CONN_WHY_MAX];
+	char               why[TUI_CONN_WHY_MAX];
 	enum pin_state     pin;
 	char               pin_old[CERTINFO_TEXT];
 	char               pin_err[PINS_ERR_MAX];
@@ -75,43 +75,43 @@ struct tui_conn {
 };
 
 /* Sets C up (protocol state allocated, the pin file found). 0, or -1 when
- * out of memory. Nothing is connected yet: call conn_request(). */
-int conn_init(struct tui_conn *c, const struct conn_config *cfg);
+ * out of memory. Nothing is connected yet: call tui_conn_request(). */
+int tui_conn_init(struct tui_conn *c, const struct tui_conn_config *cfg);
 
 /* Closes the session and frees everything. */
-void conn_free(struct tui_conn *c);
+void tui_conn_free(struct tui_conn *c);
 
-/* Asks for a (re)connection; conn_begin() does it (after the caller has
+/* Asks for a (re)connection; tui_conn_begin() does it (after the caller has
  * shown "connecting"). */
-void conn_request(struct tui_conn *c);
+void tui_conn_request(struct tui_conn *c);
 
 /* Connects (at most CLIENT_CONNECT_TIMEOUT_MS) and starts the handshake. */
-void conn_begin(struct tui_conn *c);
+void tui_conn_begin(struct tui_conn *c);
 
 /* The descriptor to poll and its events, or -1 when none. */
-int conn_poll_fd(const struct tui_conn *c, short *events);
+int tui_conn_poll_fd(const struct tui_conn *c, short *events);
 
 /* The socket is ready (or might be): runs the handshake on, or reads every
  * line already there. Never blocks. */
-void conn_on_ready(struct tui_conn *c);
+void tui_conn_on_ready(struct tui_conn *c);
 
 /* Timers: gives up a handshake past its deadline. */
-void conn_tick(struct tui_conn *c);
+void tui_conn_tick(struct tui_conn *c);
 
 /* Sends queued lines while no reply is owed. */
-void conn_pump(struct tui_conn *c);
+void tui_conn_pump(struct tui_conn *c);
 
 /* The user chose to replace a mismatched pin: stores it and goes on. */
-void conn_replace_pin(struct tui_conn *c);
+void tui_conn_replace_pin(struct tui_conn *c);
 
 /* Before exit: says goodbye if a session is up (not waiting for the reply)
  * and closes it. */
-void conn_quit(struct tui_conn *c);
+void tui_conn_quit(struct tui_conn *c);
 
 /* 1 when commands can be sent. */
-int conn_is_up(const struct tui_conn *c);
+int tui_conn_is_up(const struct tui_conn *c);
 
 /* The phase in words for the status line. */
-const char *conn_phase_text(const struct tui_conn *c);
+const char *tui_conn_phase_text(const struct tui_conn *c);
 
 #endif

@@ -77,18 +77,18 @@ dlg_draw(struct tui *t, const char *title, const struct dlg_text *d, int width,
 	struct tui_rect r;
 	WINDOW *w;
 
-	layout_center(&t->geom, d->n + 4, width + 4, &r);
-	if (layout_fit(&t->win.dialog, &r) == -1)
+	tui_layout_center(&t->geom, d->n + 4, width + 4, &r);
+	if (tui_layout_fit(&t->win.dialog, &r) == -1)
 		return;
 	w = t->win.dialog;
 	werase(w);
-	wattrset(w, theme_attr(th, base));
+	wattrset(w, tui_theme_attr(th, base));
 	for (int y = 0; y < r.h; y++)
 		mvwhline(w, y, 0, ' ', r.w);
 	box(w, 0, 0);
 	mvwprintw(w, 0, 2, " %s ", title);
 	for (int i = 0; i < d->n && i + 2 < r.h - 1; i++) {
-		wattrset(w, theme_attr(th, d->role[i] == ROLE_NORMAL ? base : d->role[i]));
+		wattrset(w, tui_theme_attr(th, d->role[i] == ROLE_NORMAL ? base : d->role[i]));
 		mvwaddnstr(w, 2 + i, 2, d->line[i], (int)text_fit(d->line[i], strlen(d->line[i]),
 		                                                  r.w - 4));
 	}
@@ -166,32 +166,33 @@ draw_status_keys(const struct tui *t, struct status_info *si)
 
 	if (t->view == VIEW_PAGE)
 		k = page;
-	else if (form_is_open(&t->form))
+	else if (tui_form_is_open(&t->form))
 		k = form;
 	else if (t->conn.phase == CP_PIN_WAIT)
 		k = pin;
-	else if (!conn_is_up(&t->conn))
+	else if (!tui_conn_is_up(&t->conn))
 		k = down;
-	else if (view_status_keys(t) != NULL)
-		k = view_status_keys(t);
+	else if (tui_view_status_keys(t) != NULL)
+		k = tui_view_status_keys(t);
 	for (int i = 0; i < STATUS_KEYS_MAX && (si->keys[i] = k[i]) != NULL; i++)
 		;
 	if (k == up)
-		view_tab_key(t, si->keys, STATUS_KEYS_MAX);
+		tui_view_tab_key(t, si->keys, STATUS_KEYS_MAX);
 }
 
 static void
 draw_status(struct tui *t)
 {
 	const struct tui_conn *c = &t->conn;
-	struct status_info si = { .peer = c->cfg.target->peer, .state = conn_phase_text(c) };
+	struct status_info si = { .peer = c->cfg.target->peer, .state = tui_conn_phase_text(c) };
 	long long late = c->awaiting ? net_now_ms() - c->await_since : 0;
 
-	si.user = conn_is_up(c) ? t->cfg->mod->user(c->mod_st) : NULL;
+	si.user = tui_conn_is_up(c) ? t->cfg->mod->user(c->mod_st) : NULL;
 	si.notice = t->notice[0] ? t->notice : NULL;
-	si.waiting_s = conn_is_up(c) && late > TUI_REPLY_SLOW_MS ? (int)(late / DRAW_MS_PER_S) : 0;
+	si.waiting_s = tui_conn_is_up(c) && late > TUI_REPLY_SLOW_MS
+	               ? (int)(late / DRAW_MS_PER_S) : 0;
 	draw_status_keys(t, &si);
-	status_draw(t->win.status, &si, &t->theme);
+	tui_status_draw(t->win.status, &si, &t->theme);
 }
 
 /* The form's box: the panel and menu's place, or less for a short form. */
@@ -205,7 +206,7 @@ draw_form_fit(struct tui *t)
 		body |= t->form.f[i].spec->kind == FIELD_BODY;
 	if (!body && t->form.nf + DRAW_FORM_CHROME < r.h)
 		r.h = t->form.nf + DRAW_FORM_CHROME;
-	layout_fit(&t->win.form, &r);
+	tui_layout_fit(&t->win.form, &r);
 }
 
 /* The main screen: panel and menu (or the module's view in their place,
@@ -217,24 +218,24 @@ draw_main(struct tui *t)
 	struct cert_view cv;
 	int cy, cx;
 
-	if (view_shown(t)) {
-		view_draw(t);
+	if (tui_view_shown(t)) {
+		tui_view_draw(t);
 		wnoutrefresh(t->win.view);
 	} else {
-		cert_view_of(&cv, &t->conn, time(NULL));
-		cert_draw(t->win.cert, &cv, &t->theme);
+		tui_cert_view_of(&cv, &t->conn, time(NULL));
+		tui_cert_draw(t->win.cert, &cv, &t->theme);
 		wnoutrefresh(t->win.cert);
 	}
-	if (!view_shown(t) || view_beside_menu(t)) {
-		menu_draw(t->win.menu, &t->menu, m, m->state(t->conn.mod_st),
-		          conn_is_up(&t->conn), &t->theme);
+	if (!tui_view_shown(t) || tui_view_beside_menu(t)) {
+		tui_menu_draw(t->win.menu, &t->menu, m, m->state(t->conn.mod_st),
+		              tui_conn_is_up(&t->conn), &t->theme);
 		wnoutrefresh(t->win.menu);
 	}
-	tr_draw(t->win.transcript, &t->tr, &t->theme);
+	tui_transcript_draw(t->win.transcript, &t->tr, &t->theme);
 	wnoutrefresh(t->win.transcript);
-	if (form_is_open(&t->form)) {
+	if (tui_form_is_open(&t->form)) {
 		draw_form_fit(t);
-		form_draw(t->win.form, &t->form, &t->theme, &cy, &cx);
+		tui_form_draw(t->win.form, &t->form, &t->theme, &cy, &cx);
 		wmove(t->win.form, cy, cx);
 		wnoutrefresh(t->win.form);
 	}
@@ -254,20 +255,20 @@ draw_tiny(struct tui *t)
 }
 
 void
-tui_redraw(struct tui *t)
+tui_draw(struct tui *t)
 {
-	int form = form_is_open(&t->form) && t->view == VIEW_MAIN && t->dialog == DLG_NONE;
+	int form = tui_form_is_open(&t->form) && t->view == VIEW_MAIN && t->dialog == DLG_NONE;
 
 	wnoutrefresh(stdscr);           /* stdscr stays untouched: wget_wch never repaints it */
 	if (t->geom.tiny) {
 		draw_tiny(t);
 		return;
 	}
-	status_draw_title(t->win.title, &t->conn, t->cfg->url, &t->theme);
+	tui_status_draw_title(t->win.title, &t->conn, t->cfg->url, &t->theme);
 	draw_status(t);
 	wnoutrefresh(t->win.title);
 	if (t->view == VIEW_PAGE) {
-		pager_draw(t->win.page, &t->pager, &t->theme);
+		tui_pager_draw(t->win.page, &t->pager, &t->theme);
 		wnoutrefresh(t->win.page);
 	} else {
 		draw_main(t);

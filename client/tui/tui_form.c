@@ -19,7 +19,7 @@
 #define FORM_UTF8_MAX   4
 
 int
-form_open(struct form *fm, const struct form_spec *spec, int item)
+tui_form_open(struct form *fm, const struct form_spec *spec, int item)
 {
 	memset(fm, 0, sizeof *fm);
 	fm->spec = spec;
@@ -30,7 +30,7 @@ form_open(struct form *fm, const struct form_spec *spec, int item)
 		fm->f[i].want_col = -1;
 		fm->f[i].buf = calloc(1, spec->fields[i].max + 1);
 		if (fm->f[i].buf == NULL) {
-			form_close(fm);
+			tui_form_close(fm);
 			return -1;
 		}
 	}
@@ -38,7 +38,7 @@ form_open(struct form *fm, const struct form_spec *spec, int item)
 }
 
 void
-form_close(struct form *fm)
+tui_form_close(struct form *fm)
 {
 	for (int i = 0; i < fm->nf; i++) {
 		if (fm->f[i].buf != NULL) {
@@ -50,13 +50,13 @@ form_close(struct form *fm)
 }
 
 int
-form_is_open(const struct form *fm)
+tui_form_is_open(const struct form *fm)
 {
 	return fm->spec != NULL;
 }
 
 void
-form_set(struct form *fm, int i, const char *text)
+tui_form_set(struct form *fm, int i, const char *text)
 {
 	struct form_field *f;
 	size_t n = strlen(text);
@@ -74,13 +74,13 @@ form_set(struct form *fm, int i, const char *text)
 }
 
 const char *
-form_value(const struct form *fm, int i)
+tui_form_value(const struct form *fm, int i)
 {
 	return i >= 0 && i < fm->nf ? fm->f[i].buf : "";
 }
 
 void
-form_mask(const char *text, size_t len, char *out, size_t outlen)
+tui_form_mask(const char *text, size_t len, char *out, size_t outlen)
 {
 	size_t o = 0;
 
@@ -244,11 +244,11 @@ form_char(struct form *fm, struct form_field *f, int ch)
 }
 
 enum form_rc
-form_key(struct form *fm, int ch, int keycode)
+tui_form_key(struct form *fm, int ch, int keycode)
 {
 	struct form_field *f;
 
-	if (!form_is_open(fm) || fm->nf == 0)
+	if (!tui_form_is_open(fm) || fm->nf == 0)
 		return FORM_CANCEL;
 	f = &fm->f[fm->focus];
 	fm->err[0] = '\0';
@@ -309,13 +309,13 @@ form_draw_text(WINDOW *w, int y, int x, int vw, struct form_field *f, int focuse
 	size_t n = f->len, cur = f->cur;
 
 	if (f->spec->kind == FIELD_SECRET) {
-		form_mask(f->buf, f->cur, mask, sizeof mask);
+		tui_form_mask(f->buf, f->cur, mask, sizeof mask);
 		cur = strlen(mask);
-		form_mask(f->buf, f->len, mask, sizeof mask);
+		tui_form_mask(f->buf, f->len, mask, sizeof mask);
 		s = mask;
 		n = strlen(mask);
 	}
-	wattrset(w, theme_attr(th, ROLE_FIELD));
+	wattrset(w, tui_theme_attr(th, ROLE_FIELD));
 	mvwhline(w, y, x, ' ', vw);
 	int col = form_draw_line(w, y, x, vw, s, n, cur, &f->scroll);
 	wattrset(w, A_NORMAL);
@@ -375,39 +375,39 @@ form_draw_frame(WINDOW *w, const struct form *fm, const struct tui_theme *th)
 	int h, wd;
 
 	getmaxyx(w, h, wd);
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	mvwprintw(w, 0, 2, " %s ", fm->spec->title);
 	if (fm->err[0]) {
-		wattrset(w, theme_attr(th, ROLE_ERR));
+		wattrset(w, tui_theme_attr(th, ROLE_ERR));
 		mvwprintw(w, h - 1, 2, " %.*s ", wd - 6, fm->err);
 	} else {
-		wattrset(w, theme_attr(th, ROLE_DIM));
+		wattrset(w, tui_theme_attr(th, ROLE_DIM));
 		mvwprintw(w, h - 1, 2, " %.*s ", wd - 6, sp->kind == FIELD_BODY ?
 		          "Enter new line, Tab next field, Ctrl-D or F10 send, Esc cancel" :
 		          "Enter next/send, Tab next field, Ctrl-D or F10 send, Esc cancel");
 	}
-	wattrset(w, theme_attr(th, ROLE_DIM));
+	wattrset(w, tui_theme_attr(th, ROLE_DIM));
 	if (sp->hint != NULL)
 		mvwaddnstr(w, 1, 2, sp->hint, wd - 4);
 	wattrset(w, A_NORMAL);
 }
 
 void
-form_draw(WINDOW *w, struct form *fm, const struct tui_theme *th, int *cy, int *cx)
+tui_form_draw(WINDOW *w, struct form *fm, const struct tui_theme *th, int *cy, int *cx)
 {
 	int h, wd, lw = form_label_cols(fm), y = 2;
 
 	getmaxyx(w, h, wd);
 	werase(w);
 	*cy = *cx = 0;
-	if (!form_is_open(fm) || h < 4 || wd < lw + 6)
+	if (!tui_form_is_open(fm) || h < 4 || wd < lw + 6)
 		return;
 	form_draw_frame(w, fm, th);
 	for (int i = 0; i < fm->nf && y < h - 1; i++) {
 		const struct field_spec *sp = fm->f[i].spec;
-		wattrset(w, theme_attr(th, i == fm->focus ? ROLE_HOTKEY : ROLE_LABEL));
+		wattrset(w, tui_theme_attr(th, i == fm->focus ? ROLE_HOTKEY : ROLE_LABEL));
 		mvwaddstr(w, y, 2, sp->label);
 		wattrset(w, A_NORMAL);
 		if (sp->kind == FIELD_BODY) {

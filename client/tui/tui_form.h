@@ -2,8 +2,8 @@
  * tui_form.h: the TUI's forms: a few one-line fields (some masked) and at
  * most one multi-line body editor, from a module's struct form_spec. Each
  * field's buffer is allocated once at its full size, so a password is never
- * copied by a realloc, and form_close() wipes every buffer. The editing
- * logic is pure (tests drive it with keys); form_draw() paints it. Main
+ * copied by a realloc, and tui_form_close() wipes every buffer. The editing
+ * logic is pure (tests drive it with keys); tui_form_draw() paints it. Main
  * thread.
  */
 #ifndef SEAL_TUI_FORM_H
@@ -39,30 +39,30 @@ enum form_rc { FORM_NONE, FORM_SUBMIT, FORM_CANCEL };
 
 /* Opens a form for SPEC on behalf of ITEM. 0, or -1 when out of memory
  * (nothing left to free). */
-int form_open(struct form *fm, const struct form_spec *spec, int item);
+int tui_form_open(struct form *fm, const struct form_spec *spec, int item);
 
 /* Wipes and frees every field. Safe to call twice. */
-void form_close(struct form *fm);
+void tui_form_close(struct form *fm);
 
 /* 1 while FM holds an open form. */
-int form_is_open(const struct form *fm);
+int tui_form_is_open(const struct form *fm);
 
 /* Sets field I to TEXT (cut to its maximum), cursor at the end. */
-void form_set(struct form *fm, int i, const char *text);
+void tui_form_set(struct form *fm, int i, const char *text);
 
 /* Field I's text ("" for a bad index). */
-const char *form_value(const struct form *fm, int i);
+const char *tui_form_value(const struct form *fm, int i);
 
 /* One key: a character CH (Unicode) or, when KEYCODE, a curses KEY_*
  * code. Enter moves to the next one-line field and submits on the last;
  * Ctrl-D or F10 submit; Esc cancels; Tab and Shift-Tab move between fields. */
-enum form_rc form_key(struct form *fm, int ch, int keycode);
+enum form_rc tui_form_key(struct form *fm, int ch, int keycode);
 
 /* The text a masked field shows for LEN bytes of TEXT: one '*' per
  * character, into OUT. Pure. */
-void form_mask(const char *text, size_t len, char *out, size_t outlen);
+void tui_form_mask(const char *text, size_t len, char *out, size_t outlen);
 
 /* Paints FM into W (a boxed window) and says where the cursor goes. */
-void form_draw(WINDOW *w, struct form *fm, const struct tui_theme *th, int *cy, int *cx);
+void tui_form_draw(WINDOW *w, struct form *fm, const struct tui_theme *th, int *cy, int *cx);
 
 #endif

@@ -47,7 +47,7 @@ static int
 help_lines(struct pager *p, const char *const *l)
 {
 	for (; *l != NULL; l++)
-		if (pager_add(p, **l ? *l : " ") == -1)
+		if (tui_pager_add(p, **l ? *l : " ") == -1)
 			return -1;
 	return 0;
 }
@@ -61,15 +61,15 @@ help_menu(struct pager *p, const struct tui_module *mod, const struct tui_glyphs
 
 	snprintf(line, sizeof line, "%s commands (greyed: out of order now; still allowed, "
 	         "the server's refusal is the lesson)", mod->title);
-	rc = pager_add(p, line);
+	rc = tui_pager_add(p, line);
 	for (int i = 0; i < mod->nitems && rc == 0; i++) {
 		const struct menu_item *it = &mod->items[i];
 		int pad = HELP_LABEL_COLS - (int)strlen(it->label) - (it->form ? 1 : 0);
 		snprintf(line, sizeof line, "  %c  %s%s%*s%s", it->hotkey, it->label,
 		         it->form ? g->ellipsis : "", pad > 0 ? pad : 1, "", it->help);
-		rc = pager_add(p, line);
+		rc = tui_pager_add(p, line);
 	}
-	return rc ? rc : pager_add(p, " ");
+	return rc ? rc : tui_pager_add(p, " ");
 }
 
 /* Colors, pins and exit status. */
@@ -79,32 +79,32 @@ help_rest(struct pager *p, const struct tui_glyphs *g, const char *pins_path)
 	char line[HELP_LINE_MAX];
 	int rc = 0;
 
-	rc |= pager_add(p, "Transcript");
+	rc |= tui_pager_add(p, "Transcript");
 	snprintf(line, sizeof line, "  %s  what seal sent      %s  what the server answered",
 	         g->c2s, g->s2c);
-	rc |= pager_add(p, line);
-	rc |= pager_add(p, "  replies: 2xx and +OK green, 3xx cyan (go on), 4xx yellow (try later),"
-	                   " 5xx and -ERR red");
+	rc |= tui_pager_add(p, line);
+	rc |= tui_pager_add(p, "  replies: 2xx and +OK green, 3xx cyan (go on), "
+	                    "4xx yellow (try later), 5xx and -ERR red");
 	snprintf(line, sizeof line, "  AUTH secrets show as %s; notes from seal are marked %s",
 	         CLIENT_MASK, g->note);
-	rc |= pager_add(p, line);
-	rc |= pager_add(p, " ");
-	rc |= pager_add(p, "Certificate pins");
+	rc |= tui_pager_add(p, line);
+	rc |= tui_pager_add(p, " ");
+	rc |= tui_pager_add(p, "Certificate pins");
 	snprintf(line, sizeof line, "  %s", pins_path[0] ? pins_path : "(no pin file: set HOME)");
-	rc |= pager_add(p, line);
-	rc |= pager_add(p, "  one line per server: host:port SHA-256-fingerprint. The first trusted"
-	                   " connection stores it;");
-	rc |= pager_add(p, "  a different certificate later is refused until you press P.");
-	rc |= pager_add(p, " ");
-	rc |= pager_add(p, "Exit status");
-	rc |= pager_add(p, "  0 quit normally; 1 the connection was lost; 3 could not connect;");
-	rc |= pager_add(p, "  4 certificate rejected or changed (the reason goes to stderr)");
+	rc |= tui_pager_add(p, line);
+	rc |= tui_pager_add(p, "  one line per server: host:port SHA-256-fingerprint. "
+	                    "The first trusted connection stores it;");
+	rc |= tui_pager_add(p, "  a different certificate later is refused until you press P.");
+	rc |= tui_pager_add(p, " ");
+	rc |= tui_pager_add(p, "Exit status");
+	rc |= tui_pager_add(p, "  0 quit normally; 1 the connection was lost; 3 could not connect;");
+	rc |= tui_pager_add(p, "  4 certificate rejected or changed (the reason goes to stderr)");
 	return rc ? -1 : 0;
 }
 
 int
-help_build(struct pager *p, const struct tui_module *mod, const struct tui_glyphs *g,
-           const char *pins_path)
+tui_help_build(struct pager *p, const struct tui_module *mod, const struct tui_glyphs *g,
+               const char *pins_path)
 {
 	if (help_lines(p, help_keys) == -1 || help_menu(p, mod, g) == -1 ||
 	    (mod->view != NULL && help_lines(p, mod->view->help) == -1) ||

@@ -43,40 +43,40 @@ struct tui {
 
 /* One key from the terminal: CH is a character, or a KEY_* code when
  * KEYCODE. Returns tui_res flags. */
-unsigned tui_key(struct tui *t, int ch, int keycode);
+unsigned tui_keys_handle(struct tui *t, int ch, int keycode);
 
 /* After the connection did something: opens a form the module asks for. */
-void tui_after_io(struct tui *t);
+void tui_keys_after_io(struct tui *t);
 
 /* Recomputes the layout for the current terminal size. */
 void tui_relayout(struct tui *t);
 
 /* Paints everything from state and updates the terminal. */
-void tui_redraw(struct tui *t);
+void tui_draw(struct tui *t);
 
 /* 1 while the module's own view is on screen (asked for, available, and
  * the connection up). */
-int view_shown(const struct tui *t);
+int tui_view_shown(const struct tui *t);
 
 /* Tab and, while the view is shown, its keys. 1 when the key was taken. */
-int view_key(struct tui *t, int ch, int keycode);
+int tui_view_key(struct tui *t, int ch, int keycode);
 
 /* After the connection did something: brings the view up when the module
  * asks, opens a page it hands over. */
-void view_after_io(struct tui *t);
+void tui_view_after_io(struct tui *t);
 
 /* Paints the view into its window, sized for it (the caller refreshes it). */
-void view_draw(struct tui *t);
+void tui_view_draw(struct tui *t);
 
 /* 1 while the view is shown beside the menu (in the certificate panel's
  * place only). */
-int view_beside_menu(const struct tui *t);
+int tui_view_beside_menu(const struct tui *t);
 
 /* The keys the status line offers while the view is shown, or NULL. */
-const char *const *view_status_keys(const struct tui *t);
+const char *const *tui_view_status_keys(const struct tui *t);
 
 /* Adds the view's "Tab mailbox" to the main screen's KEYS (NULL-ended, MAX
  * slots) while the view could be shown. */
-void view_tab_key(const struct tui *t, const char **keys, int max);
+void tui_view_tab_key(const struct tui *t, const char **keys, int max);
 
 #endif

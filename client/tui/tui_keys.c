@@ -25,9 +25,9 @@ keys_notice(struct tui *t, const char *msg)
 static void
 keys_help(struct tui *t)
 {
-	pager_open(&t->pager, "Help: every key", t->theme.utf8);
-	if (help_build(&t->pager, t->cfg->mod, &t->theme.g, t->conn.pins_path) == -1) {
-		pager_close(&t->pager);
+	tui_pager_open(&t->pager, "Help: every key", t->theme.utf8);
+	if (tui_help_build(&t->pager, t->cfg->mod, &t->theme.g, t->conn.pins_path) == -1) {
+		tui_pager_close(&t->pager);
 		keys_notice(t, "out of memory");
 		return;
 	}
@@ -49,9 +49,9 @@ keys_report(struct tui *t)
 	}
 	report_print(f, &t->conn.s, t->theme.utf8);
 	fclose(f);
-	pager_open(&t->pager, "Server certificate report (seal --show-cert)", t->theme.utf8);
-	if (pager_add(&t->pager, text) == -1) {
-		pager_close(&t->pager);
+	tui_pager_open(&t->pager, "Server certificate report (seal --show-cert)", t->theme.utf8);
+	if (tui_pager_add(&t->pager, text) == -1) {
+		tui_pager_close(&t->pager);
 		keys_notice(t, "out of memory");
 	} else {
 		t->view = VIEW_PAGE;
@@ -65,7 +65,7 @@ keys_order_notice(struct tui *t, int item)
 {
 	const struct tui_module *m = t->cfg->mod;
 
-	if (!menu_in_order(m, item, m->state(t->conn.mod_st)))
+	if (!tui_menu_in_order(m, item, m->state(t->conn.mod_st)))
 		snprintf(t->notice, sizeof t->notice, "%s is out of order now: sent anyway, "
 		         "see what the server says", m->items[item].label);
 }
@@ -79,7 +79,7 @@ keys_activate(struct tui *t, int item)
 	char err[FORM_ERR_MAX];
 	const char *why;
 
-	if (!conn_is_up(&t->conn)) {
+	if (!tui_conn_is_up(&t->conn)) {
 		keys_notice(t, "not connected: press r to connect again");
 		return;
 	}
@@ -95,7 +95,7 @@ keys_activate(struct tui *t, int item)
 			keys_notice(t, err);
 		return;
 	}
-	if (form_open(&t->form, spec, item) == -1) {
+	if (tui_form_open(&t->form, spec, item) == -1) {
 		keys_notice(t, "out of memory");
 		return;
 	}
@@ -107,15 +107,15 @@ keys_activate(struct tui *t, int item)
 }
 
 void
-tui_after_io(struct tui *t)
+tui_keys_after_io(struct tui *t)
 {
 	const struct tui_module *m = t->cfg->mod;
 	int item;
 
-	view_after_io(t);
-	if (!conn_is_up(&t->conn) || (item = m->prompt(t->conn.mod_st)) == MENU_NONE)
+	tui_view_after_io(t);
+	if (!tui_conn_is_up(&t->conn) || (item = m->prompt(t->conn.mod_st)) == MENU_NONE)
 		return;
-	if (form_is_open(&t->form) || t->view != VIEW_MAIN) {
+	if (tui_form_is_open(&t->form) || t->view != VIEW_MAIN) {
 		snprintf(t->notice, sizeof t->notice, "the server waits for the message: press %c",
 		         m->items[item].hotkey);
 		return;
@@ -130,7 +130,7 @@ keys_submit(struct tui *t)
 	const struct tui_module *m = t->cfg->mod;
 	char err[FORM_ERR_MAX];
 
-	if (!conn_is_up(&t->conn)) {
+	if (!tui_conn_is_up(&t->conn)) {
 		snprintf(t->form.err, sizeof t->form.err,
 		         "not connected: Esc closes the form, then r reconnects");
 		return;
@@ -141,18 +141,18 @@ keys_submit(struct tui *t)
 		t->notice[0] = '\0';
 		return;
 	}
-	form_close(&t->form);
+	tui_form_close(&t->form);
 }
 
 static unsigned
 keys_form(struct tui *t, int ch, int keycode)
 {
-	switch (form_key(&t->form, ch, keycode)) {
+	switch (tui_form_key(&t->form, ch, keycode)) {
 	case FORM_SUBMIT:
 		keys_submit(t);
 		break;
 	case FORM_CANCEL:
-		form_close(&t->form);
+		tui_form_close(&t->form);
 		keys_notice(t, "cancelled: nothing was sent");
 		break;
 	case FORM_NONE:
@@ -174,7 +174,7 @@ keys_dialog(struct tui *t, int ch, int keycode)
 	}
 	if (d == DLG_QUIT)
 		return TUI_QUIT;
-	conn_request(&t->conn);
+	tui_conn_request(&t->conn);
 	return TUI_REDRAW;
 }
 
@@ -182,7 +182,7 @@ keys_dialog(struct tui *t, int ch, int keycode)
 static unsigned
 keys_quit(struct tui *t)
 {
-	if (conn_is_up(&t->conn) && t->cfg->mod->in_transaction(t->conn.mod_st)) {
+	if (tui_conn_is_up(&t->conn) && t->cfg->mod->in_transaction(t->conn.mod_st)) {
 		t->dialog = DLG_QUIT;
 		return TUI_REDRAW;
 	}
@@ -193,10 +193,10 @@ keys_quit(struct tui *t)
 static unsigned
 keys_reconnect(struct tui *t)
 {
-	if (conn_is_up(&t->conn))
+	if (tui_conn_is_up(&t->conn))
 		t->dialog = DLG_RECONNECT;
 	else
-		conn_request(&t->conn);
+		tui_conn_request(&t->conn);
 	return TUI_REDRAW;
 }
 
@@ -218,13 +218,13 @@ keys_global(struct tui *t, int ch, int keycode, unsigned *res)
 	else if (keycode && ch == KEY_F(KEYS_STAMPS_FKEY))
 		t->tr.stamps = !t->tr.stamps;
 	else if (keycode && ch == KEY_PPAGE)
-		tr_page_up(&t->tr, rows, width);
+		tui_transcript_page_up(&t->tr, rows, width);
 	else if (keycode && ch == KEY_NPAGE)
-		tr_page_down(&t->tr, rows, width);
+		tui_transcript_page_down(&t->tr, rows, width);
 	else if (keycode && TUI_IS_HOME(ch))
-		tr_home(&t->tr, rows, width);
+		tui_transcript_home(&t->tr, rows, width);
 	else if (keycode && TUI_IS_END(ch))
-		tr_end(&t->tr);
+		tui_transcript_end(&t->tr);
 	else
 		return 0;
 	return 1;
@@ -239,24 +239,24 @@ keys_main(struct tui *t, int ch, int keycode)
 	unsigned res;
 	int item;
 
-	if (view_key(t, ch, keycode))
+	if (tui_view_key(t, ch, keycode))
 		return TUI_REDRAW;
 	if (keys_global(t, ch, keycode, &res))
 		return res;
 	if (t->conn.phase == CP_PIN_WAIT) {
 		if (!keycode && ch == 'P')
-			conn_replace_pin(&t->conn);
+			tui_conn_replace_pin(&t->conn);
 		else
 			keys_notice(t, "certificate changed: P replaces the pin, q quits");
 		return TUI_REDRAW;
 	}
 	if (keycode && ch == KEY_UP)
-		menu_move(&t->menu, -1, m->nitems);
+		tui_menu_move(&t->menu, -1, m->nitems);
 	else if (keycode && ch == KEY_DOWN)
-		menu_move(&t->menu, 1, m->nitems);
+		tui_menu_move(&t->menu, 1, m->nitems);
 	else if ((keycode && ch == KEY_ENTER) || (!keycode && (ch == '\n' || ch == '\r')))
 		keys_activate(t, t->menu.sel);
-	else if (!keycode && (item = menu_find_hotkey(m, ch)) != MENU_NONE)
+	else if (!keycode && (item = tui_menu_find_hotkey(m, ch)) != MENU_NONE)
 		keys_activate(t, item);
 	else if (!(keycode && ch == KEY_RESIZE))
 		keys_notice(t, "no such key: press ? for help");
@@ -264,7 +264,7 @@ keys_main(struct tui *t, int ch, int keycode)
 }
 
 unsigned
-tui_key(struct tui *t, int ch, int keycode)
+tui_keys_handle(struct tui *t, int ch, int keycode)
 {
 	if (keycode && ch == KEY_RESIZE)
 		return TUI_RELAYOUT | TUI_REDRAW;
@@ -272,13 +272,13 @@ tui_key(struct tui *t, int ch, int keycode)
 	if (t->dialog != DLG_NONE)
 		return keys_dialog(t, ch, keycode);
 	if (t->view == VIEW_PAGE) {
-		if (pager_key(&t->pager, ch, keycode, t->geom.page.h - 2)) {
-			pager_close(&t->pager);
+		if (tui_pager_key(&t->pager, ch, keycode, t->geom.page.h - 2)) {
+			tui_pager_close(&t->pager);
 			t->view = VIEW_MAIN;
 		}
 		return TUI_REDRAW;
 	}
-	if (form_is_open(&t->form))
+	if (tui_form_is_open(&t->form))
 		return keys_form(t, ch, keycode);
 	return keys_main(t, ch, keycode);
 }

@@ -34,7 +34,7 @@ layout_top_rows(int middle)
 }
 
 void
-layout_center(const struct tui_geom *g, int h, int w, struct tui_rect *r)
+tui_layout_center(const struct tui_geom *g, int h, int w, struct tui_rect *r)
 {
 	int mid = g->rows - 2 > 1 ? g->rows - 2 : 1;
 
@@ -46,7 +46,7 @@ layout_center(const struct tui_geom *g, int h, int w, struct tui_rect *r)
 }
 
 void
-layout_compute(int rows, int cols, struct tui_geom *g)
+tui_layout_compute(int rows, int cols, struct tui_geom *g)
 {
 	int middle = rows - 2, top, menu_w;
 
@@ -68,19 +68,19 @@ layout_compute(int rows, int cols, struct tui_geom *g)
 	g->transcript = layout_rect(1 + top, 0, middle - top, cols);
 	g->form = layout_rect(1, 0, top, cols);
 	g->page = layout_rect(1, 0, middle, cols);
-	layout_center(g, middle, LAYOUT_DIALOG_W + LAYOUT_DIALOG_MARGIN * 2 > cols ?
-	              cols - LAYOUT_DIALOG_MARGIN * 2 : LAYOUT_DIALOG_W, &g->dialog);
+	tui_layout_center(g, middle, LAYOUT_DIALOG_W + LAYOUT_DIALOG_MARGIN * 2 > cols ?
+	                  cols - LAYOUT_DIALOG_MARGIN * 2 : LAYOUT_DIALOG_W, &g->dialog);
 }
 
 int
-layout_overlap(const struct tui_rect *a, const struct tui_rect *b)
+tui_layout_overlap(const struct tui_rect *a, const struct tui_rect *b)
 {
 	return a->x < b->x + b->w && b->x < a->x + a->w &&
 	       a->y < b->y + b->h && b->y < a->y + a->h;
 }
 
 int
-layout_fit(WINDOW **win, const struct tui_rect *r)
+tui_layout_fit(WINDOW **win, const struct tui_rect *r)
 {
 	if (*win == NULL) {
 		*win = newwin(r->h, r->w, r->y, r->x);
@@ -96,24 +96,24 @@ layout_fit(WINDOW **win, const struct tui_rect *r)
 }
 
 int
-layout_apply(struct tui_windows *w, const struct tui_geom *g)
+tui_layout_apply(struct tui_windows *w, const struct tui_geom *g)
 {
 	int rc = 0;
 
-	rc |= layout_fit(&w->title, &g->title);
-	rc |= layout_fit(&w->cert, &g->cert);
-	rc |= layout_fit(&w->menu, &g->menu);
-	rc |= layout_fit(&w->transcript, &g->transcript);
-	rc |= layout_fit(&w->status, &g->status);
-	rc |= layout_fit(&w->form, &g->form);
-	rc |= layout_fit(&w->page, &g->page);
-	rc |= layout_fit(&w->dialog, &g->dialog);
-	rc |= layout_fit(&w->view, &g->form);
+	rc |= tui_layout_fit(&w->title, &g->title);
+	rc |= tui_layout_fit(&w->cert, &g->cert);
+	rc |= tui_layout_fit(&w->menu, &g->menu);
+	rc |= tui_layout_fit(&w->transcript, &g->transcript);
+	rc |= tui_layout_fit(&w->status, &g->status);
+	rc |= tui_layout_fit(&w->form, &g->form);
+	rc |= tui_layout_fit(&w->page, &g->page);
+	rc |= tui_layout_fit(&w->dialog, &g->dialog);
+	rc |= tui_layout_fit(&w->view, &g->form);
 	return rc ? -1 : 0;
 }
 
 void
-layout_free(struct tui_windows *w)
+tui_layout_free(struct tui_windows *w)
 {
 	WINDOW **all[] = { &w->title, &w->cert, &w->menu, &w->transcript, &w->status,
 	                   &w->form, &w->page, &w->dialog, &w->view };

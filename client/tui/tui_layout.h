@@ -4,8 +4,8 @@
  * side, the transcript under them, the status line (bottom row), and the
  * overlay rectangles (a form takes the panel and menu's place so the
  * transcript stays in view; help and the report take the whole middle).
- * layout_compute() is pure arithmetic (tested at 80x24 and 160x50);
- * layout_apply() creates the windows the first time and then resizes and
+ * tui_layout_compute() is pure arithmetic (tested at 80x24 and 160x50);
+ * tui_layout_apply() creates the windows the first time and then resizes and
  * moves them (never outside the screen). Main thread.
  */
 #ifndef SEAL_TUI_LAYOUT_H
@@ -32,22 +32,22 @@ struct tui_windows {
 };
 
 /* The areas for a ROWS x COLS terminal. */
-void layout_compute(int rows, int cols, struct tui_geom *g);
+void tui_layout_compute(int rows, int cols, struct tui_geom *g);
 
 /* 1 when A and B share a cell. */
-int layout_overlap(const struct tui_rect *a, const struct tui_rect *b);
+int tui_layout_overlap(const struct tui_rect *a, const struct tui_rect *b);
 
 /* A box of H x W (cut to the middle area) centred on the middle area. */
-void layout_center(const struct tui_geom *g, int h, int w, struct tui_rect *r);
+void tui_layout_center(const struct tui_geom *g, int h, int w, struct tui_rect *r);
 
 /* Creates *WIN at R, or moves and resizes it there. 0, or -1. */
-int layout_fit(WINDOW **win, const struct tui_rect *r);
+int tui_layout_fit(WINDOW **win, const struct tui_rect *r);
 
 /* Creates or fits the windows of W to G. 0, or -1 when a window could not
  * be made. */
-int layout_apply(struct tui_windows *w, const struct tui_geom *g);
+int tui_layout_apply(struct tui_windows *w, const struct tui_geom *g);
 
 /* Deletes every window of W. */
-void layout_free(struct tui_windows *w);
+void tui_layout_free(struct tui_windows *w);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 void
-menu_move(struct tui_menu *m, int delta, int n)
+tui_menu_move(struct tui_menu *m, int delta, int n)
 {
 	if (n <= 0)
 		return;
@@ -16,7 +16,7 @@ menu_move(struct tui_menu *m, int delta, int n)
 }
 
 int
-menu_find_hotkey(const struct tui_module *mod, int key)
+tui_menu_find_hotkey(const struct tui_module *mod, int key)
 {
 	for (int i = 0; i < mod->nitems; i++)
 		if (mod->items[i].hotkey == key)
@@ -25,7 +25,7 @@ menu_find_hotkey(const struct tui_module *mod, int key)
 }
 
 int
-menu_in_order(const struct tui_module *mod, int item, unsigned state)
+tui_menu_in_order(const struct tui_module *mod, int item, unsigned state)
 {
 	return item >= 0 && item < mod->nitems && (mod->items[item].in_order & state) != 0;
 }
@@ -46,13 +46,13 @@ menu_item_draw(WINDOW *w, int y, const struct menu_item *it, int selected, int g
                const struct tui_theme *th)
 {
 	int wd = getmaxx(w);
-	attr_t base = theme_attr(th, greyed ? ROLE_DIM : ROLE_NORMAL);
+	attr_t base = tui_theme_attr(th, greyed ? ROLE_DIM : ROLE_NORMAL);
 
 	if (selected)
-		base = theme_attr(th, ROLE_SELECT);
+		base = tui_theme_attr(th, ROLE_SELECT);
 	wattrset(w, base);
 	mvwhline(w, y, 1, ' ', wd - 2);
-	wattrset(w, selected ? base : greyed ? base : theme_attr(th, ROLE_HOTKEY));
+	wattrset(w, selected ? base : greyed ? base : tui_theme_attr(th, ROLE_HOTKEY));
 	mvwprintw(w, y, 2, "%c", it->hotkey);
 	wattrset(w, base | (selected ? A_BOLD : A_NORMAL));
 	mvwaddnstr(w, y, 5, it->label, wd - 7);
@@ -62,8 +62,8 @@ menu_item_draw(WINDOW *w, int y, const struct menu_item *it, int selected, int g
 }
 
 void
-menu_draw(WINDOW *w, struct tui_menu *m, const struct tui_module *mod, unsigned state,
-          int active, const struct tui_theme *th)
+tui_menu_draw(WINDOW *w, struct tui_menu *m, const struct tui_module *mod, unsigned state,
+              int active, const struct tui_theme *th)
 {
 	int h, wd, rows;
 
@@ -73,16 +73,16 @@ menu_draw(WINDOW *w, struct tui_menu *m, const struct tui_module *mod, unsigned 
 		return;
 	rows = h - 2;
 	menu_scroll(m, rows);
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	mvwprintw(w, 0, 2, " %s commands ", mod->title);
 	wattrset(w, A_NORMAL);
 	for (int i = m->top; i < mod->nitems && i - m->top < rows; i++)
 		menu_item_draw(w, 1 + i - m->top, &mod->items[i], i == m->sel,
-		               !active || !menu_in_order(mod, i, state), th);
+		               !active || !tui_menu_in_order(mod, i, state), th);
 	if (m->top + rows < mod->nitems) {
-		wattrset(w, theme_attr(th, ROLE_DIM));
+		wattrset(w, tui_theme_attr(th, ROLE_DIM));
 		mvwaddstr(w, h - 1, wd - 8, " more ");
 		wattrset(w, A_NORMAL);
 	}

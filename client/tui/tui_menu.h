@@ -15,17 +15,17 @@ struct tui_menu {
 };
 
 /* Moves the selection by DELTA, wrapping around N items. Pure. */
-void menu_move(struct tui_menu *m, int delta, int n);
+void tui_menu_move(struct tui_menu *m, int delta, int n);
 
 /* The item whose hotkey is KEY, or MENU_NONE. Pure. */
-int menu_find_hotkey(const struct tui_module *mod, int key);
+int tui_menu_find_hotkey(const struct tui_module *mod, int key);
 
 /* 1 when ITEM is in order in STATE (a state bit). Pure. */
-int menu_in_order(const struct tui_module *mod, int item, unsigned state);
+int tui_menu_in_order(const struct tui_module *mod, int item, unsigned state);
 
 /* Paints the menu into W (boxed). ACTIVE: commands can be sent now (else
  * every item is greyed). */
-void menu_draw(WINDOW *w, struct tui_menu *m, const struct tui_module *mod, unsigned state,
-               int active, const struct tui_theme *th);
+void tui_menu_draw(WINDOW *w, struct tui_menu *m, const struct tui_module *mod, unsigned state,
+                   int active, const struct tui_theme *th);
 
 #endif

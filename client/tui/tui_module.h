@@ -192,7 +192,4 @@ struct tui_module {
 	const struct module_bytes *bytes;
 };
 
-/* The TUI module for SCHEME, or NULL when the TUI does not speak it yet. */
-const struct tui_module *tui_module_find(enum url_scheme scheme);
-
 #endif

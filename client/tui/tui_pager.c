@@ -13,9 +13,9 @@
 #define PAGER_ESC      27
 
 void
-pager_open(struct pager *p, const char *title, int utf8)
+tui_pager_open(struct pager *p, const char *title, int utf8)
 {
-	pager_close(p);
+	tui_pager_close(p);
 	p->utf8 = utf8;
 	snprintf(p->title, sizeof p->title, "%s", title);
 }
@@ -43,7 +43,7 @@ pager_line(struct pager *p, const char *s, size_t n)
 }
 
 int
-pager_add(struct pager *p, const char *text)
+tui_pager_add(struct pager *p, const char *text)
 {
 	for (;;) {
 		size_t n = strcspn(text, "\n");
@@ -58,7 +58,7 @@ pager_add(struct pager *p, const char *text)
 }
 
 void
-pager_close(struct pager *p)
+tui_pager_close(struct pager *p)
 {
 	for (int i = 0; i < p->n; i++)
 		free(p->lines[i]);
@@ -67,13 +67,13 @@ pager_close(struct pager *p)
 }
 
 int
-pager_is_open(const struct pager *p)
+tui_pager_is_open(const struct pager *p)
 {
 	return p->title[0] != '\0';
 }
 
 int
-pager_key(struct pager *p, int ch, int keycode, int rows)
+tui_pager_key(struct pager *p, int ch, int keycode, int rows)
 {
 	int last = p->n - rows > 0 ? p->n - rows : 0, page = rows > 1 ? rows - 1 : 1;
 
@@ -144,7 +144,7 @@ pager_title_draw(WINDOW *w, const struct pager *p, int width)
 }
 
 void
-pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th)
+tui_pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th)
 {
 	int h, wd, rows, y = 1;
 
@@ -155,17 +155,17 @@ pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th)
 	rows = h - 2;
 	if (p->top > p->n - rows)
 		p->top = p->n - rows > 0 ? p->n - rows : 0;
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	pager_title_draw(w, p, wd);
-	wattrset(w, theme_attr(th, ROLE_DIM));
+	wattrset(w, tui_theme_attr(th, ROLE_DIM));
 	mvwprintw(w, h - 1, 2, " line %d of %d: Up/Down/PgUp/PgDn scroll, q or Esc closes ",
 	          p->n ? p->top + 1 : 0, p->n);
 	for (int i = p->top; i < p->n && y < h - 1; i++) {
 		const char *s = p->lines[i];
 		int bold = p->headings && s[0] != ' ' && s[0] != '\0';
-		wattrset(w, bold ? theme_attr(th, ROLE_LABEL) : A_NORMAL);
+		wattrset(w, bold ? tui_theme_attr(th, ROLE_LABEL) : A_NORMAL);
 		y += pager_line_draw(w, s, y, h - 1, wd - 4);
 	}
 	wattrset(w, A_NORMAL);

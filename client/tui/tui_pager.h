@@ -22,27 +22,27 @@ struct pager {
 };
 
 /* An empty page titled TITLE. */
-void pager_open(struct pager *p, const char *title, int utf8);
+void tui_pager_open(struct pager *p, const char *title, int utf8);
 
 /* Appends TEXT, one line per '\n'. 0, or -1 when out of memory. */
-int pager_add(struct pager *p, const char *text);
+int tui_pager_add(struct pager *p, const char *text);
 
 /* Frees every line. Safe on a closed page. */
-void pager_close(struct pager *p);
+void tui_pager_close(struct pager *p);
 
 /* 1 while a page is open. */
-int pager_is_open(const struct pager *p);
+int tui_pager_is_open(const struct pager *p);
 
 /* Scroll keys for a view of ROWS lines; 1 when the key closes the page
  * (q, Esc, Enter, F1, ?). */
-int pager_key(struct pager *p, int ch, int keycode, int rows);
+int tui_pager_key(struct pager *p, int ch, int keycode, int rows);
 
 /* Paints the page into W (boxed) with a scroll position. */
-void pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th);
+void tui_pager_draw(WINDOW *w, struct pager *p, const struct tui_theme *th);
 
 /* The help page: every key of the TUI and of MOD's menu, the transcript's
  * colors, where pins live (PINS_PATH) and the exit status. 0 or -1. */
-int help_build(struct pager *p, const struct tui_module *mod, const struct tui_glyphs *g,
-               const char *pins_path);
+int tui_help_build(struct pager *p, const struct tui_module *mod, const struct tui_glyphs *g,
+                   const char *pins_path);
 
 #endif

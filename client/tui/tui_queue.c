@@ -33,7 +33,7 @@ tq_room(struct tui_queue *q)
 }
 
 int
-tq_push(struct tui_queue *q, const char *line, unsigned flags)
+tui_queue_push(struct tui_queue *q, const char *line, unsigned flags)
 {
 	size_t len = strlen(line);
 	char *copy;
@@ -47,7 +47,7 @@ tq_push(struct tui_queue *q, const char *line, unsigned flags)
 }
 
 int
-tq_pop(struct tui_queue *q, struct tq_item *it)
+tui_queue_pop(struct tui_queue *q, struct tq_item *it)
 {
 	if (q->n == 0)
 		return 0;
@@ -60,13 +60,13 @@ tq_pop(struct tui_queue *q, struct tq_item *it)
 }
 
 size_t
-tq_len(const struct tui_queue *q)
+tui_queue_len(const struct tui_queue *q)
 {
 	return q->n;
 }
 
 void
-tq_item_free(struct tq_item *it)
+tui_queue_item_free(struct tq_item *it)
 {
 	if (it->line != NULL) {
 		explicit_bzero(it->line, it->len);
@@ -77,18 +77,18 @@ tq_item_free(struct tq_item *it)
 }
 
 void
-tq_clear(struct tui_queue *q)
+tui_queue_clear(struct tui_queue *q)
 {
 	struct tq_item it;
 
-	while (tq_pop(q, &it))
-		tq_item_free(&it);
+	while (tui_queue_pop(q, &it))
+		tui_queue_item_free(&it);
 }
 
 void
-tq_free(struct tui_queue *q)
+tui_queue_free(struct tui_queue *q)
 {
-	tq_clear(q);
+	tui_queue_clear(q);
 	free(q->v);
 	memset(q, 0, sizeof *q);
 }

@@ -25,22 +25,22 @@ struct tui_queue {
 };
 
 /* Appends a copy of LINE. 0, or -1 when out of memory. */
-int tq_push(struct tui_queue *q, const char *line, unsigned flags);
+int tui_queue_push(struct tui_queue *q, const char *line, unsigned flags);
 
-/* Takes the first line into *IT (free it with tq_item_free). 1, or 0 when
- * the queue is empty. */
-int tq_pop(struct tui_queue *q, struct tq_item *it);
+/* Takes the first line into *IT (free it with tui_queue_item_free). 1, or 0
+ * when the queue is empty. */
+int tui_queue_pop(struct tui_queue *q, struct tq_item *it);
 
 /* Lines waiting. */
-size_t tq_len(const struct tui_queue *q);
+size_t tui_queue_len(const struct tui_queue *q);
 
 /* Wipes and frees one taken line. */
-void tq_item_free(struct tq_item *it);
+void tui_queue_item_free(struct tq_item *it);
 
 /* Wipes and drops every line; the queue stays usable. */
-void tq_clear(struct tui_queue *q);
+void tui_queue_clear(struct tui_queue *q);
 
-/* tq_clear and frees the storage. */
-void tq_free(struct tui_queue *q);
+/* tui_queue_clear and frees the storage. */
+void tui_queue_free(struct tui_queue *q);
 
 #endif

@@ -47,8 +47,8 @@ status_left(const struct status_info *si, const char *sep, char *out, size_t len
 }
 
 void
-status_compose(const struct status_info *si, int width, const char *sep,
-               char *left, size_t llen, char *right, size_t rlen)
+tui_status_compose(const struct status_info *si, int width, const char *sep,
+                   char *left, size_t llen, char *right, size_t rlen)
 {
 	int lw;
 
@@ -68,18 +68,18 @@ status_compose(const struct status_info *si, int width, const char *sep,
 }
 
 void
-status_draw(WINDOW *w, const struct status_info *si, const struct tui_theme *th)
+tui_status_draw(WINDOW *w, const struct status_info *si, const struct tui_theme *th)
 {
 	char left[STATUS_TEXT_MAX], right[STATUS_TEXT_MAX];
 	int wd = getmaxx(w);
 
-	status_compose(si, wd, th->g.sep, left, sizeof left, right, sizeof right);
+	tui_status_compose(si, wd, th->g.sep, left, sizeof left, right, sizeof right);
 	werase(w);
-	wattrset(w, theme_attr(th, ROLE_TITLE));
+	wattrset(w, tui_theme_attr(th, ROLE_TITLE));
 	mvwhline(w, 0, 0, ' ', wd);
-	wattrset(w, theme_attr(th, si->notice ? ROLE_TITLE_BUSY : ROLE_TITLE));
+	wattrset(w, tui_theme_attr(th, si->notice ? ROLE_TITLE_BUSY : ROLE_TITLE));
 	mvwaddstr(w, 0, 0, left);
-	wattrset(w, theme_attr(th, ROLE_TITLE));
+	wattrset(w, tui_theme_attr(th, ROLE_TITLE));
 	mvwaddstr(w, 0, wd - text_width(right, strlen(right)), right);
 	wattrset(w, A_NORMAL);
 }
@@ -120,21 +120,21 @@ status_verdict(const struct tui_conn *c, const struct tui_theme *th, char *out, 
 }
 
 void
-status_draw_title(WINDOW *w, const struct tui_conn *c, const char *url,
-                  const struct tui_theme *th)
+tui_status_draw_title(WINDOW *w, const struct tui_conn *c, const char *url,
+                      const struct tui_theme *th)
 {
 	char verdict[STATUS_TEXT_MAX];
 	int wd = getmaxx(w), room;
 	enum tui_role role = status_verdict(c, th, verdict, sizeof verdict);
 
 	werase(w);
-	wattrset(w, theme_attr(th, ROLE_TITLE));
+	wattrset(w, tui_theme_attr(th, ROLE_TITLE));
 	mvwhline(w, 0, 0, ' ', wd);
 	mvwprintw(w, 0, 0, " seal%s%s ", th->g.sep, url);
 	room = wd - getcurx(w) - 1;
 	if (room > 0) {
 		waddch(w, ' ');
-		wattrset(w, theme_attr(th, role));
+		wattrset(w, tui_theme_attr(th, role));
 		waddnstr(w, verdict, (int)text_fit(verdict, strlen(verdict), room));
 	}
 	wattrset(w, A_NORMAL);

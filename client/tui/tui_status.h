@@ -1,7 +1,7 @@
 /*
  * tui_status.h: the TUI's two bars: the title bar (the program, the URL and
  * whether the channel is encrypted and verified, refused or lost) and the
- * status line (server, user, protocol state, the keys). status_compose() is
+ * status line (server, user, protocol state, the keys). tui_status_compose() is
  * the pure part: it fits the pieces to a width, dropping keys before it
  * cuts the state. Main thread.
  */
@@ -27,14 +27,14 @@ struct status_info {
 
 /* LEFT and RIGHT parts of the status line for WIDTH columns: RIGHT holds as
  * many keys as fit after LEFT's minimum; LEFT is cut last. Pure. */
-void status_compose(const struct status_info *si, int width, const char *sep,
-                    char *left, size_t llen, char *right, size_t rlen);
+void tui_status_compose(const struct status_info *si, int width, const char *sep,
+                        char *left, size_t llen, char *right, size_t rlen);
 
 /* Paints the title bar into W for connection C with URL. */
-void status_draw_title(WINDOW *w, const struct tui_conn *c, const char *url,
-                       const struct tui_theme *th);
+void tui_status_draw_title(WINDOW *w, const struct tui_conn *c, const char *url,
+                           const struct tui_theme *th);
 
 /* Paints the status line into W. */
-void status_draw(WINDOW *w, const struct status_info *si, const struct tui_theme *th);
+void tui_status_draw(WINDOW *w, const struct status_info *si, const struct tui_theme *th);
 
 #endif

@@ -11,7 +11,7 @@
 #define THEME_DEFAULT_BG  (-1)
 
 void
-theme_glyphs(struct tui_glyphs *g, int utf8)
+tui_theme_glyphs(struct tui_glyphs *g, int utf8)
 {
 	if (utf8) {
 		*g = (struct tui_glyphs){
@@ -92,12 +92,12 @@ theme_colored(struct tui_theme *t)
 }
 
 void
-theme_init(struct tui_theme *t, int utf8)
+tui_theme_init(struct tui_theme *t, int utf8)
 {
 	for (int i = 0; i < ROLE_COUNT; i++)
 		t->attr[i] = A_NORMAL;
 	t->utf8 = utf8;
-	theme_glyphs(&t->g, utf8);
+	tui_theme_glyphs(&t->g, utf8);
 	t->colors = has_colors() && start_color() == OK;
 	if (t->colors)
 		use_default_colors();
@@ -108,7 +108,7 @@ theme_init(struct tui_theme *t, int utf8)
 }
 
 attr_t
-theme_attr(const struct tui_theme *t, enum tui_role role)
+tui_theme_attr(const struct tui_theme *t, enum tui_role role)
 {
 	return role < ROLE_COUNT ? t->attr[role] : A_NORMAL;
 }

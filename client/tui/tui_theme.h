@@ -50,12 +50,12 @@ struct tui_theme {
 };
 
 /* The glyphs for a UTF-8 locale (UTF8 != 0) or for plain ASCII. Pure. */
-void theme_glyphs(struct tui_glyphs *g, int utf8);
+void tui_theme_glyphs(struct tui_glyphs *g, int utf8);
 
 /* Sets up T after initscr: color pairs when the terminal has colors. */
-void theme_init(struct tui_theme *t, int utf8);
+void tui_theme_init(struct tui_theme *t, int utf8);
 
 /* The attribute of ROLE. */
-attr_t theme_attr(const struct tui_theme *t, enum tui_role role);
+attr_t tui_theme_attr(const struct tui_theme *t, enum tui_role role);
 
 #endif

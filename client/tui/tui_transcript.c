@@ -39,7 +39,7 @@ tr_code_class(const char *s)
 }
 
 enum reply_class
-tr_reply_class(const char *line)
+tui_transcript_reply_class(const char *line)
 {
 	if (strncmp(line, "+OK", strlen("+OK")) == 0)
 		return RC_OK;
@@ -55,7 +55,7 @@ tr_reply_class(const char *line)
 }
 
 int
-tr_init(struct transcript *t, size_t cap, int utf8)
+tui_transcript_init(struct transcript *t, size_t cap, int utf8)
 {
 	memset(t, 0, sizeof *t);
 	t->e = calloc(cap, sizeof *t->e);
@@ -68,7 +68,7 @@ tr_init(struct transcript *t, size_t cap, int utf8)
 }
 
 void
-tr_free(struct transcript *t)
+tui_transcript_free(struct transcript *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->e[(t->start + i) % t->cap].text);
@@ -77,13 +77,13 @@ tr_free(struct transcript *t)
 }
 
 const struct tr_entry *
-tr_get(const struct transcript *t, size_t i)
+tui_transcript_get(const struct transcript *t, size_t i)
 {
 	return i < t->n ? &t->e[(t->start + i) % t->cap] : NULL;
 }
 
 void
-tr_add(struct transcript *t, enum tr_dir dir, const char *text)
+tui_transcript_add(struct transcript *t, enum tr_dir dir, const char *text)
 {
 	char clean[TR_TEXT_MAX];
 	struct tr_entry *e;
@@ -103,14 +103,14 @@ tr_add(struct transcript *t, enum tr_dir dir, const char *text)
 	}
 	e = &t->e[(t->start + t->n) % t->cap];
 	e->dir = dir;
-	e->cls = dir == TR_S2C ? tr_reply_class(clean) : RC_NONE;
+	e->cls = dir == TR_S2C ? tui_transcript_reply_class(clean) : RC_NONE;
 	e->when = time(NULL);
 	e->text = copy;
 	t->n++;
 }
 
 void
-tr_addf(struct transcript *t, enum tr_dir dir, const char *fmt, ...)
+tui_transcript_addf(struct transcript *t, enum tr_dir dir, const char *fmt, ...)
 {
 	char buf[TR_TEXT_MAX];
 	va_list ap;
@@ -118,7 +118,7 @@ tr_addf(struct transcript *t, enum tr_dir dir, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	tr_add(t, dir, buf);
+	tui_transcript_add(t, dir, buf);
 }
 
 /* Columns before the text of an entry. */
@@ -129,9 +129,9 @@ tr_prefix(const struct transcript *t)
 }
 
 int
-tr_rows(const struct transcript *t, size_t i, int width)
+tui_transcript_rows(const struct transcript *t, size_t i, int width)
 {
-	const struct tr_entry *e = tr_get(t, i);
+	const struct tr_entry *e = tui_transcript_get(t, i);
 	int avail = width - tr_prefix(t), rows = 0;
 
 	if (e == NULL || avail < 1)
@@ -148,12 +148,12 @@ tr_rows(const struct transcript *t, size_t i, int width)
 }
 
 size_t
-tr_bottom_top(const struct transcript *t, int rows, int width)
+tui_transcript_bottom_top(const struct transcript *t, int rows, int width)
 {
 	int used = 0;
 
 	for (size_t i = t->n; i > 0; i--) {
-		used += tr_rows(t, i - 1, width);
+		used += tui_transcript_rows(t, i - 1, width);
 		if (used > rows)
 			return i < t->n ? i : t->n - 1;
 	}
@@ -161,14 +161,14 @@ tr_bottom_top(const struct transcript *t, int rows, int width)
 }
 
 void
-tr_page_up(struct transcript *t, int rows, int width)
+tui_transcript_page_up(struct transcript *t, int rows, int width)
 {
-	size_t cur = t->follow ? tr_bottom_top(t, rows, width) : t->top;
+	size_t cur = t->follow ? tui_transcript_bottom_top(t, rows, width) : t->top;
 	int page = rows > 1 ? rows - 1 : 1, used = 0;
 	size_t from = cur;
 
-	while (cur > 0 && used + tr_rows(t, cur - 1, width) <= page)
-		used += tr_rows(t, --cur, width);
+	while (cur > 0 && used + tui_transcript_rows(t, cur - 1, width) <= page)
+		used += tui_transcript_rows(t, --cur, width);
 	if (cur == from && cur > 0)
 		cur--;
 	t->top = cur;
@@ -176,31 +176,31 @@ tr_page_up(struct transcript *t, int rows, int width)
 }
 
 void
-tr_page_down(struct transcript *t, int rows, int width)
+tui_transcript_page_down(struct transcript *t, int rows, int width)
 {
 	int page = rows > 1 ? rows - 1 : 1, used = 0;
 	size_t cur = t->top;
 
 	if (t->follow)
 		return;
-	while (cur < t->n && used + tr_rows(t, cur, width) <= page)
-		used += tr_rows(t, cur++, width);
+	while (cur < t->n && used + tui_transcript_rows(t, cur, width) <= page)
+		used += tui_transcript_rows(t, cur++, width);
 	if (cur == t->top && cur < t->n)
 		cur++;
 	t->top = cur;
-	if (t->top >= tr_bottom_top(t, rows, width))
+	if (t->top >= tui_transcript_bottom_top(t, rows, width))
 		t->follow = 1;
 }
 
 void
-tr_home(struct transcript *t, int rows, int width)
+tui_transcript_home(struct transcript *t, int rows, int width)
 {
 	t->top = 0;
-	t->follow = tr_bottom_top(t, rows, width) == 0;
+	t->follow = tui_transcript_bottom_top(t, rows, width) == 0;
 }
 
 void
-tr_end(struct transcript *t)
+tui_transcript_end(struct transcript *t)
 {
 	t->follow = 1;
 }
@@ -248,10 +248,10 @@ tr_draw_prefix(WINDOW *w, int y, const struct transcript *t, const struct tr_ent
 		if (localtime_r(&e->when, &tm) == NULL ||
 		    strftime(stamp, sizeof stamp, "%H:%M:%S", &tm) == 0)
 			snprintf(stamp, sizeof stamp, "--:--:--");
-		wattrset(w, theme_attr(th, ROLE_DIM));
+		wattrset(w, tui_theme_attr(th, ROLE_DIM));
 		wprintw(w, "%s ", stamp);
 	}
-	wattrset(w, theme_attr(th, role));
+	wattrset(w, tui_theme_attr(th, role));
 	waddstr(w, mark);
 	wattrset(w, A_NORMAL);
 	wmove(w, y, 1 + tr_prefix(t));
@@ -262,7 +262,7 @@ static int
 tr_draw_entry(WINDOW *w, const struct transcript *t, size_t i, int y, int maxy, int width,
               const struct tui_theme *th)
 {
-	const struct tr_entry *e = tr_get(t, i);
+	const struct tr_entry *e = tui_transcript_get(t, i);
 	const char *s = e->text;
 	size_t left = strlen(s);
 	int avail = width - tr_prefix(t), rows = 0;
@@ -273,7 +273,7 @@ tr_draw_entry(WINDOW *w, const struct transcript *t, size_t i, int y, int maxy, 
 	do {
 		size_t n = text_wrap(s, left, avail);
 		wmove(w, y + rows, 1 + tr_prefix(t));
-		wattrset(w, theme_attr(th, tr_text_role(e)));
+		wattrset(w, tui_theme_attr(th, tr_text_role(e)));
 		waddnstr(w, s, (int)n);
 		s += n;
 		left -= n;
@@ -291,11 +291,11 @@ tr_draw_frame(WINDOW *w, const struct transcript *t, size_t top, size_t below,
 	int h, wd;
 
 	getmaxyx(w, h, wd);
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	mvwprintw(w, 0, 2, " Transcript ");
-	wattrset(w, theme_attr(th, ROLE_DIM));
+	wattrset(w, tui_theme_attr(th, ROLE_DIM));
 	if (top > 0)
 		wprintw(w, "%zu line%s above (PgUp, Home) ", top, top == 1 ? "" : "s");
 	if (below > 0 && wd > 40)
@@ -305,7 +305,7 @@ tr_draw_frame(WINDOW *w, const struct transcript *t, size_t top, size_t below,
 }
 
 void
-tr_draw(WINDOW *w, const struct transcript *t, const struct tui_theme *th)
+tui_transcript_draw(WINDOW *w, const struct transcript *t, const struct tui_theme *th)
 {
 	int h, wd, y = 1;
 	size_t top, i;
@@ -314,7 +314,7 @@ tr_draw(WINDOW *w, const struct transcript *t, const struct tui_theme *th)
 	werase(w);
 	if (h < 3 || wd < 3)
 		return;
-	top = t->follow ? tr_bottom_top(t, h - 2, wd - 2) : t->top;
+	top = t->follow ? tui_transcript_bottom_top(t, h - 2, wd - 2) : t->top;
 	for (i = top; i < t->n && y < h - 1; i++)
 		y += tr_draw_entry(w, t, i, y, h - 1, wd - 2, th);
 	tr_draw_frame(w, t, top, t->n - i, th);

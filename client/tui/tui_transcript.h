@@ -38,38 +38,38 @@ struct transcript {
 /* The class of a server line: "250 ok" / "+OK" 2xx-like, "354" / "+ "
  * more, "451" warn, "503" / "-ERR" error, "RTSP/1.0 200 OK" by its code;
  * anything else RC_NONE. Pure. */
-enum reply_class tr_reply_class(const char *line);
+enum reply_class tui_transcript_reply_class(const char *line);
 
 /* An empty transcript of CAP lines. 0, or -1 when out of memory. */
-int tr_init(struct transcript *t, size_t cap, int utf8);
-void tr_free(struct transcript *t);
+int tui_transcript_init(struct transcript *t, size_t cap, int utf8);
+void tui_transcript_free(struct transcript *t);
 
 /* Appends a sanitized copy of TEXT (server lines get their class). Drops
  * the oldest line when full. Out of memory: the line is lost, quietly. */
-void tr_add(struct transcript *t, enum tr_dir dir, const char *text);
+void tui_transcript_add(struct transcript *t, enum tr_dir dir, const char *text);
 
 /* Appends a note made with printf. */
-void tr_addf(struct transcript *t, enum tr_dir dir, const char *fmt, ...)
+void tui_transcript_addf(struct transcript *t, enum tr_dir dir, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Entry I (0 = oldest kept). */
-const struct tr_entry *tr_get(const struct transcript *t, size_t i);
+const struct tr_entry *tui_transcript_get(const struct transcript *t, size_t i);
 
 /* Screen rows entry I takes in a window WIDTH columns wide. */
-int tr_rows(const struct transcript *t, size_t i, int width);
+int tui_transcript_rows(const struct transcript *t, size_t i, int width);
 
 /* The first entry shown when following the newest in ROWS x WIDTH. */
-size_t tr_bottom_top(const struct transcript *t, int rows, int width);
+size_t tui_transcript_bottom_top(const struct transcript *t, int rows, int width);
 
 /* Scrolling in a view of ROWS x WIDTH: by a page, to the oldest, to the
  * newest (follow again). */
-void tr_page_up(struct transcript *t, int rows, int width);
-void tr_page_down(struct transcript *t, int rows, int width);
-void tr_home(struct transcript *t, int rows, int width);
-void tr_end(struct transcript *t);
+void tui_transcript_page_up(struct transcript *t, int rows, int width);
+void tui_transcript_page_down(struct transcript *t, int rows, int width);
+void tui_transcript_home(struct transcript *t, int rows, int width);
+void tui_transcript_end(struct transcript *t);
 
 /* Draws the transcript into W (a boxed window), titled, with a "more
  * below" note while scrolled back. */
-void tr_draw(WINDOW *w, const struct transcript *t, const struct tui_theme *th);
+void tui_transcript_draw(WINDOW *w, const struct transcript *t, const struct tui_theme *th);
 
 #endif

@@ -4,7 +4,7 @@
  * switches between it and the certificate panel (and menu), its keys come
  * first while it is shown, it comes up by itself when the module asks
  * (after a login), and a page it hands over (a retrieved message) opens
- * in the pager. Key handlers change state; view_draw() alone paints.
+ * in the pager. Key handlers change state; tui_view_draw() alone paints.
  * Main thread.
  */
 #include "tui_int.h"
@@ -15,11 +15,11 @@
 #define VIEW_TAB_AT 2             /* the tab key's place among the main keys */
 
 int
-view_shown(const struct tui *t)
+tui_view_shown(const struct tui *t)
 {
 	const struct module_view *v = t->cfg->mod->view;
 
-	return v != NULL && t->modview && conn_is_up(&t->conn) && v->available(t->conn.mod_st);
+	return v != NULL && t->modview && tui_conn_is_up(&t->conn) && v->available(t->conn.mod_st);
 }
 
 /* Tab: the view, or back to the menu. */
@@ -28,9 +28,9 @@ view_toggle(struct tui *t)
 {
 	const struct module_view *v = t->cfg->mod->view;
 
-	if (view_shown(t)) {
+	if (tui_view_shown(t)) {
 		t->modview = 0;
-	} else if (!conn_is_up(&t->conn) || !v->available(t->conn.mod_st)) {
+	} else if (!tui_conn_is_up(&t->conn) || !v->available(t->conn.mod_st)) {
 		snprintf(t->notice, sizeof t->notice, "%s", v->absent);
 	} else {
 		t->modview = 1;
@@ -38,7 +38,7 @@ view_toggle(struct tui *t)
 }
 
 int
-view_key(struct tui *t, int ch, int keycode)
+tui_view_key(struct tui *t, int ch, int keycode)
 {
 	const struct module_view *v = t->cfg->mod->view;
 	char notice[TUI_NOTICE_MAX] = "";
@@ -50,7 +50,7 @@ view_key(struct tui *t, int ch, int keycode)
 		view_toggle(t);
 		return 1;
 	}
-	if (!view_shown(t))
+	if (!tui_view_shown(t))
 		return 0;
 	used = v->key(t->conn.mod_st, ch, keycode, t->geom.form.h, &t->conn.q, notice,
 	              sizeof notice);
@@ -60,21 +60,21 @@ view_key(struct tui *t, int ch, int keycode)
 }
 
 void
-view_after_io(struct tui *t)
+tui_view_after_io(struct tui *t)
 {
 	const struct module_view *v = t->cfg->mod->view;
 	const char *title, *text;
 
-	if (v == NULL || !conn_is_up(&t->conn))
+	if (v == NULL || !tui_conn_is_up(&t->conn))
 		return;
 	if (v->raise(t->conn.mod_st))
 		t->modview = 1;
-	if (t->view != VIEW_MAIN || form_is_open(&t->form) || t->dialog != DLG_NONE ||
+	if (t->view != VIEW_MAIN || tui_form_is_open(&t->form) || t->dialog != DLG_NONE ||
 	    !v->page(t->conn.mod_st, &title, &text))
 		return;
-	pager_open(&t->pager, title, t->theme.utf8);
-	if (pager_add(&t->pager, text) == -1) {
-		pager_close(&t->pager);
+	tui_pager_open(&t->pager, title, t->theme.utf8);
+	if (tui_pager_add(&t->pager, text) == -1) {
+		tui_pager_close(&t->pager);
 		snprintf(t->notice, sizeof t->notice, "out of memory: the message cannot be shown");
 		return;
 	}
@@ -82,34 +82,35 @@ view_after_io(struct tui *t)
 }
 
 void
-view_draw(struct tui *t)
+tui_view_draw(struct tui *t)
 {
 	const struct module_view *v = t->cfg->mod->view;
 
-	if (layout_fit(&t->win.view, v->beside_menu ? &t->geom.cert : &t->geom.form) == -1)
+	if (tui_layout_fit(&t->win.view, v->beside_menu ? &t->geom.cert : &t->geom.form) == -1)
 		return;
 	v->draw(t->win.view, t->conn.mod_st, &t->theme);
 }
 
 int
-view_beside_menu(const struct tui *t)
+tui_view_beside_menu(const struct tui *t)
 {
-	return view_shown(t) && t->cfg->mod->view->beside_menu;
+	return tui_view_shown(t) && t->cfg->mod->view->beside_menu;
 }
 
 const char *const *
-view_status_keys(const struct tui *t)
+tui_view_status_keys(const struct tui *t)
 {
-	return view_shown(t) ? t->cfg->mod->view->keys : NULL;
+	return tui_view_shown(t) ? t->cfg->mod->view->keys : NULL;
 }
 
 void
-view_tab_key(const struct tui *t, const char **keys, int max)
+tui_view_tab_key(const struct tui *t, const char **keys, int max)
 {
 	const struct module_view *v = t->cfg->mod->view;
 	int n = 0;
 
-	if (v == NULL || view_shown(t) || !conn_is_up(&t->conn) || !v->available(t->conn.mod_st))
+	if (v == NULL || tui_view_shown(t) || !tui_conn_is_up(&t->conn) ||
+	    !v->available(t->conn.mod_st))
 		return;
 	while (n < max && keys[n] != NULL)
 		n++;

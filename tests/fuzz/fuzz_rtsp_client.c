@@ -62,8 +62,8 @@ on_response(struct rtsp_fuzz *f, const struct rtsp_response *r)
 	FUZZ_CHECK(r->nlines >= 1 && r->nlines <= RTSP_RX_LINES_MAX, "response line count");
 	FUZZ_CHECK(strlen(r->body) == r->body_len || memchr(r->body, '\0', r->body_len) != NULL,
 	           "body length wrong");
-	rtsp_response_header(r, "Session");
-	rtsp_response_header(r, "Content-Base");
+	rtsp_rx_response_header(r, "Session");
+	rtsp_rx_response_header(r, "Content-Base");
 	rtsp_client_response(&f->cl, r, err, sizeof err);
 	FUZZ_CHECK(f->cl.ch_rtp >= 0 && f->cl.ch_rtp <= UINT8_MAX && f->cl.ch_rtcp >= 0 &&
 	           f->cl.ch_rtcp <= UINT8_MAX, "channels out of range");

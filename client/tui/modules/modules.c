@@ -1,7 +1,7 @@
 /*
- * modules.c: which TUI module serves which URL scheme.
+ * modules.c: which TUI module serves which URL scheme (see modules.h).
  */
-#include "tui_module.h"
+#include "modules.h"
 #include "pop3_menu.h"
 #include "rtsp_menu.h"
 #include "smtp_menu.h"
@@ -16,7 +16,7 @@ static const struct {
 };
 
 const struct tui_module *
-tui_module_find(enum url_scheme scheme)
+modules_find(enum url_scheme scheme)
 {
 	for (size_t i = 0; i < sizeof tui_modules / sizeof tui_modules[0]; i++)
 		if (tui_modules[i].scheme == scheme)

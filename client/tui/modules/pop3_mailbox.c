@@ -22,7 +22,7 @@
 #define MB_DECIMAL      10
 
 void
-mb_free(struct mailbox *mb)
+pop3_mailbox_free(struct mailbox *mb)
 {
 	free(mb->e);
 	memset(mb, 0, sizeof *mb);
@@ -113,7 +113,7 @@ mb_insert(struct mailbox *mb, size_t i, unsigned long num)
 }
 
 struct mb_entry *
-mb_get(struct mailbox *mb, unsigned long num, int create)
+pop3_mailbox_get(struct mailbox *mb, unsigned long num, int create)
 {
 	size_t i;
 
@@ -127,7 +127,7 @@ mb_get(struct mailbox *mb, unsigned long num, int create)
 }
 
 void
-mb_list_begin(struct mailbox *mb)
+pop3_mailbox_list_begin(struct mailbox *mb)
 {
 	mb->cut = 0;
 }
@@ -157,7 +157,7 @@ mb_list_entry(struct mailbox *mb, unsigned long num)
 }
 
 void
-mb_list_end(struct mailbox *mb)
+pop3_mailbox_list_end(struct mailbox *mb)
 {
 	mb_settle(mb);
 }
@@ -179,7 +179,7 @@ mb_number(const char **s, unsigned long long *v)
 }
 
 int
-mb_list_line(struct mailbox *mb, const char *line)
+pop3_mailbox_list_line(struct mailbox *mb, const char *line)
 {
 	unsigned long long num, size;
 	struct mb_entry *e;
@@ -198,9 +198,9 @@ mb_list_line(struct mailbox *mb, const char *line)
 }
 
 void
-mb_mark(struct mailbox *mb, unsigned long num)
+pop3_mailbox_mark(struct mailbox *mb, unsigned long num)
 {
-	struct mb_entry *e = mb_get(mb, num, 1);
+	struct mb_entry *e = pop3_mailbox_get(mb, num, 1);
 
 	if (e == NULL) {
 		mb->marked_out += mb->n >= TUI_POP3_LIST_MAX;   /* QUIT still deletes it */
@@ -212,7 +212,7 @@ mb_mark(struct mailbox *mb, unsigned long num)
 }
 
 void
-mb_unmark_all(struct mailbox *mb)
+pop3_mailbox_unmark_all(struct mailbox *mb)
 {
 	for (size_t i = 0; i < mb->n; i++)
 		mb->e[i].marked = 0;
@@ -222,7 +222,7 @@ mb_unmark_all(struct mailbox *mb)
 }
 
 void
-mb_refetch_failed(struct mailbox *mb)
+pop3_mailbox_refetch_failed(struct mailbox *mb)
 {
 	for (size_t i = 0; i < mb->n; i++)
 		if (mb->e[i].hdr == MB_HDR_FAILED)
@@ -231,19 +231,19 @@ mb_refetch_failed(struct mailbox *mb)
 }
 
 size_t
-mb_marked(const struct mailbox *mb)
+pop3_mailbox_marked(const struct mailbox *mb)
 {
 	return mb->nmarked + mb->marked_out;
 }
 
 size_t
-mb_count(const struct mailbox *mb)
+pop3_mailbox_count(const struct mailbox *mb)
 {
 	return mb->n;
 }
 
 unsigned long long
-mb_octets(const struct mailbox *mb)
+pop3_mailbox_octets(const struct mailbox *mb)
 {
 	unsigned long long n = 0;
 
@@ -253,7 +253,7 @@ mb_octets(const struct mailbox *mb)
 }
 
 struct mb_entry *
-mb_next_unfetched(struct mailbox *mb)
+pop3_mailbox_next_unfetched(struct mailbox *mb)
 {
 	mb_settle(mb);
 	for (size_t i = mb->fetch_from; i < mb->n; i++) {
@@ -267,7 +267,7 @@ mb_next_unfetched(struct mailbox *mb)
 }
 
 struct mb_entry *
-mb_selected(struct mailbox *mb)
+pop3_mailbox_selected(struct mailbox *mb)
 {
 	if (mb->n == 0)
 		return NULL;
@@ -277,7 +277,7 @@ mb_selected(struct mailbox *mb)
 }
 
 void
-mb_move(struct mailbox *mb, long delta)
+pop3_mailbox_move(struct mailbox *mb, long delta)
 {
 	if (mb->n == 0) {
 		mb->sel = 0;
@@ -290,7 +290,7 @@ mb_move(struct mailbox *mb, long delta)
 }
 
 void
-mb_scroll(struct mailbox *mb, int rows)
+pop3_mailbox_scroll(struct mailbox *mb, int rows)
 {
 	size_t r = rows > 0 ? (size_t)rows : 1;
 
@@ -307,7 +307,7 @@ mb_scroll(struct mailbox *mb, int rows)
 }
 
 int
-mb_list_rows(int height, int info)
+pop3_mailbox_list_rows(int height, int info)
 {
 	int rows = height - MB_LIST_ROWS_CHROME - (info ? 1 : 0);
 
@@ -315,7 +315,7 @@ mb_list_rows(int height, int info)
 }
 
 void
-mb_size_text(unsigned long long size, char *out, size_t len)
+pop3_mailbox_size_text(unsigned long long size, char *out, size_t len)
 {
 	static const char units[] = "KMGT";
 	unsigned long long tenths;
@@ -335,7 +335,7 @@ mb_size_text(unsigned long long size, char *out, size_t len)
 }
 
 void
-mb_text_reset(struct mb_text *t)
+pop3_mailbox_text_reset(struct mb_text *t)
 {
 	t->len = t->lines = t->dropped = 0;
 	if (t->buf != NULL)
@@ -361,7 +361,7 @@ mb_text_room(struct mb_text *t, size_t n)
 }
 
 int
-mb_text_line(struct mb_text *t, const char *line)
+pop3_mailbox_text_line(struct mb_text *t, const char *line)
 {
 	size_t n = strlen(line);
 
@@ -382,7 +382,7 @@ mb_text_line(struct mb_text *t, const char *line)
 }
 
 void
-mb_text_free(struct mb_text *t)
+pop3_mailbox_text_free(struct mb_text *t)
 {
 	free(t->buf);
 	memset(t, 0, sizeof *t);

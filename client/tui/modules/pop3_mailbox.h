@@ -6,7 +6,8 @@
  * at most TUI_POP3_LIST_MAX messages (a LIST past it is cut and counted),
  * the text of one message collected for the viewer (un-stuffed lines, cut
  * at TUI_POP3_VIEW_MAX bytes), and the drawing of the list. Everything but
- * mb_draw() is pure; the mailbox owns its arrays (mb_free). Main thread.
+ * pop3_mailbox_draw() is pure; the mailbox owns its arrays
+ * (pop3_mailbox_free). Main thread.
  */
 #ifndef SEAL_POP3_MAILBOX_H
 #define SEAL_POP3_MAILBOX_H
@@ -31,7 +32,7 @@ struct mb_entry {
 
 struct mailbox {
 	struct mb_entry *e;               /* ascending numbers up to e[sorted], then LIST
-	                                     lines that came out of order (mb_list_end) */
+	                                     lines that came out of order (pop3_mailbox_list_end) */
 	size_t           n, cap;
 	size_t           sorted;          /* entries in order, no number twice */
 	size_t           cut;             /* lines of the last LIST past TUI_POP3_LIST_MAX */
@@ -50,7 +51,7 @@ struct mb_text {
 	size_t lines, dropped;            /* lines kept; lines past TUI_POP3_VIEW_MAX */
 };
 
-/* What mb_draw() writes around the list. */
+/* What pop3_mailbox_draw() writes around the list. */
 struct mb_look {
 	const char   *title;              /* in the top border */
 	const char   *empty;              /* instead of the list when it is empty */
@@ -60,76 +61,76 @@ struct mb_look {
 };
 
 /* Frees the entries; MB is empty and usable again. */
-void mb_free(struct mailbox *mb);
+void pop3_mailbox_free(struct mailbox *mb);
 
 /* The entry of message NUM; when CREATE and it is missing, a new one in
  * number order (not past TUI_POP3_LIST_MAX entries). NULL when missing
  * (or the list is full, or out of memory). The pointer is valid until the
  * next entry is created. */
-struct mb_entry *mb_get(struct mailbox *mb, unsigned long num, int create);
+struct mb_entry *pop3_mailbox_get(struct mailbox *mb, unsigned long num, int create);
 
 /* A LIST reply begins: its cut count starts again. */
-void mb_list_begin(struct mailbox *mb);
+void pop3_mailbox_list_begin(struct mailbox *mb);
 
 /* One line of a LIST reply, "NUM SIZE": 0 with the entry's size set (or,
  * past TUI_POP3_LIST_MAX entries, the line counted in cut), or -1 when
  * LINE is not such a line (or out of memory). A number in order is an
- * append, one out of order waits for mb_list_end: O(1) a line. */
-int mb_list_line(struct mailbox *mb, const char *line);
+ * append, one out of order waits for pop3_mailbox_list_end: O(1) a line. */
+int pop3_mailbox_list_line(struct mailbox *mb, const char *line);
 
 /* The LIST reply ended: entries that came out of order are sorted in (the
  * same message stays selected), a number listed twice kept once. */
-void mb_list_end(struct mailbox *mb);
+void pop3_mailbox_list_end(struct mailbox *mb);
 
 /* DELE NUM answered +OK: marks it (creating the entry when unknown; a
  * full list only counts it). */
-void mb_mark(struct mailbox *mb, unsigned long num);
+void pop3_mailbox_mark(struct mailbox *mb, unsigned long num);
 
 /* RSET answered +OK: every mark goes. */
-void mb_unmark_all(struct mailbox *mb);
+void pop3_mailbox_unmark_all(struct mailbox *mb);
 
 /* Headers that TOP could not get (MB_HDR_FAILED) are to fetch again. */
-void mb_refetch_failed(struct mailbox *mb);
+void pop3_mailbox_refetch_failed(struct mailbox *mb);
 
 /* Messages marked (counted, O(1)); entries known; their octets (those
  * LIST sized). */
-size_t mb_marked(const struct mailbox *mb);
-size_t mb_count(const struct mailbox *mb);
-unsigned long long mb_octets(const struct mailbox *mb);
+size_t pop3_mailbox_marked(const struct mailbox *mb);
+size_t pop3_mailbox_count(const struct mailbox *mb);
+unsigned long long pop3_mailbox_octets(const struct mailbox *mb);
 
 /* The first entry whose headers are still to fetch (not marked: the
  * server refuses TOP for those), or NULL. Set hdr to something else than
  * MB_HDR_NONE before asking again: the search goes on from there. */
-struct mb_entry *mb_next_unfetched(struct mailbox *mb);
+struct mb_entry *pop3_mailbox_next_unfetched(struct mailbox *mb);
 
 /* The selected entry, or NULL when the list is empty. */
-struct mb_entry *mb_selected(struct mailbox *mb);
+struct mb_entry *pop3_mailbox_selected(struct mailbox *mb);
 
 /* Moves the selection by DELTA entries, stopping at either end. */
-void mb_move(struct mailbox *mb, long delta);
+void pop3_mailbox_move(struct mailbox *mb, long delta);
 
 /* Keeps the selection inside a list of ROWS rows (sets top). */
-void mb_scroll(struct mailbox *mb, int rows);
+void pop3_mailbox_scroll(struct mailbox *mb, int rows);
 
 /* Rows left for entries in a window HEIGHT rows tall, with an info row
  * when INFO. At least 1. */
-int mb_list_rows(int height, int info);
+int pop3_mailbox_list_rows(int height, int info);
 
 /* SIZE in octets as at most 5 columns: "512", "1.5K", "23K", "4.0M". */
-void mb_size_text(unsigned long long size, char *out, size_t len);
+void pop3_mailbox_size_text(unsigned long long size, char *out, size_t len);
 
 /* Empties T for a new message (keeps its buffer). */
-void mb_text_reset(struct mb_text *t);
+void pop3_mailbox_text_reset(struct mb_text *t);
 
 /* Appends one un-stuffed line; past TUI_POP3_VIEW_MAX bytes it is only
  * counted. 0, or -1 when out of memory (the line is counted as dropped). */
-int mb_text_line(struct mb_text *t, const char *line);
+int pop3_mailbox_text_line(struct mb_text *t, const char *line);
 
 /* Frees T's buffer. */
-void mb_text_free(struct mb_text *t);
+void pop3_mailbox_text_free(struct mb_text *t);
 
 /* Paints MB into W (boxed) with LOOK's texts; scrolls to the selection. */
-void mb_draw(WINDOW *w, struct mailbox *mb, const struct mb_look *look,
-             const struct tui_theme *th);
+void pop3_mailbox_draw(WINDOW *w, struct mailbox *mb, const struct mb_look *look,
+                       const struct tui_theme *th);
 
 #endif

@@ -89,7 +89,7 @@ mbd_cell(WINDOW *w, int y, int x, const char *s, int cols, int right,
 static void
 mbd_headings(WINDOW *w, const struct mbd_cols *c, const struct tui_theme *th)
 {
-	wattrset(w, theme_attr(th, ROLE_LABEL));
+	wattrset(w, tui_theme_attr(th, ROLE_LABEL));
 	mbd_cell(w, 1, c->num, "#", c->num_w, 1, th);
 	mbd_cell(w, 1, c->size, "Size", MBD_SIZE_COLS, 1, th);
 	mbd_cell(w, 1, c->from, "From", c->from_w, 0, th);
@@ -105,7 +105,8 @@ mbd_texts(const struct mb_entry *e, WINDOW *w, int y, const struct mbd_cols *c,
 	const char *from = e->sum.from, *subject = e->sum.subject;
 
 	if (e->hdr != MB_HDR_OK) {
-		wattrset(w, base == theme_attr(th, ROLE_SELECT) ? base : theme_attr(th, ROLE_DIM));
+		wattrset(w, base == tui_theme_attr(th, ROLE_SELECT) ? base
+		                                                    : tui_theme_attr(th, ROLE_DIM));
 		from = e->hdr == MB_HDR_NONE ? th->g.ellipsis : "?";
 		subject = e->marked ? "(marked before its headers came)" :
 		          e->hdr == MB_HDR_NONE ? th->g.ellipsis : "(headers refused)";
@@ -120,19 +121,20 @@ static void
 mbd_row(WINDOW *w, int y, const struct mb_entry *e, int selected, const struct mbd_cols *c,
         const struct tui_theme *th)
 {
-	attr_t base = theme_attr(th, selected ? ROLE_SELECT : e->marked ? ROLE_DIM : ROLE_NORMAL);
+	attr_t base = tui_theme_attr(th, selected ? ROLE_SELECT
+	                                          : e->marked ? ROLE_DIM : ROLE_NORMAL);
 	char num[MB_SIZE_TEXT], size[MB_SIZE_TEXT];
 
 	wattrset(w, base);
 	mvwhline(w, y, 1, ' ', getmaxx(w) - 2);
 	if (e->marked) {
-		wattrset(w, selected ? base | A_BOLD : theme_attr(th, ROLE_ERR));
+		wattrset(w, selected ? base | A_BOLD : tui_theme_attr(th, ROLE_ERR));
 		mvwaddstr(w, y, c->mark, "D");
 		wattrset(w, base);
 	}
 	snprintf(num, sizeof num, "%lu", e->num);
 	mbd_cell(w, y, c->num, num, c->num_w, 1, th);
-	mb_size_text(e->size, size, sizeof size);
+	pop3_mailbox_size_text(e->size, size, sizeof size);
 	mbd_cell(w, y, c->size, e->sized ? size : "?", MBD_SIZE_COLS, 1, th);
 	mbd_texts(e, w, y, c, base, th);
 	wattrset(w, A_NORMAL);
@@ -147,22 +149,23 @@ mbd_frame(WINDOW *w, const struct mailbox *mb, const struct mb_look *look, int r
 	char pos[MBD_POS_MAX];
 
 	getmaxyx(w, h, wd);
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	mbd_cell(w, 0, 2, look->title, wd - 4, 0, th);
 	pos[0] = '\0';
 	if (mb->n > (size_t)rows)
 		snprintf(pos, sizeof pos, " %zu-%zu of %zu ", mb->top + 1,
 		         mb->top + (size_t)rows < mb->n ? mb->top + (size_t)rows : mb->n, mb->n);
-	wattrset(w, theme_attr(th, ROLE_DIM));
+	wattrset(w, tui_theme_attr(th, ROLE_DIM));
 	mbd_cell(w, h - 1, 2, look->keys, wd - 4 - (int)strlen(pos), 0, th);
 	mbd_cell(w, h - 1, wd - 2 - (int)strlen(pos), pos, (int)strlen(pos), 0, th);
 	wattrset(w, A_NORMAL);
 }
 
 void
-mb_draw(WINDOW *w, struct mailbox *mb, const struct mb_look *look, const struct tui_theme *th)
+pop3_mailbox_draw(WINDOW *w, struct mailbox *mb, const struct mb_look *look,
+                  const struct tui_theme *th)
 {
 	int h, wd, rows;
 	struct mbd_cols c;
@@ -171,19 +174,19 @@ mb_draw(WINDOW *w, struct mailbox *mb, const struct mb_look *look, const struct 
 	werase(w);
 	if (h < MBD_MIN_H || wd < MBD_MIN_W)
 		return;
-	rows = mb_list_rows(h, look->info != NULL);
-	mb_scroll(mb, rows);
+	rows = pop3_mailbox_list_rows(h, look->info != NULL);
+	pop3_mailbox_scroll(mb, rows);
 	mbd_columns(mb, wd, &c);
 	mbd_frame(w, mb, look, rows, th);
 	mbd_headings(w, &c, th);
 	for (size_t i = mb->top; i < mb->n && i - mb->top < (size_t)rows; i++)
 		mbd_row(w, MBD_FIRST_ROW + (int)(i - mb->top), &mb->e[i], i == mb->sel, &c, th);
 	if (mb->n == 0 && look->empty != NULL) {
-		wattrset(w, theme_attr(th, ROLE_DIM));
+		wattrset(w, tui_theme_attr(th, ROLE_DIM));
 		mbd_cell(w, MBD_FIRST_ROW, c.from, look->empty, wd - c.from - 2, 0, th);
 	}
 	if (look->info != NULL) {
-		wattrset(w, theme_attr(th, look->info_role));
+		wattrset(w, tui_theme_attr(th, look->info_role));
 		mvwhline(w, h - 2, 1, ' ', wd - 2);
 		mbd_cell(w, h - 2, 2, look->info, wd - 4, 0, th);
 	}

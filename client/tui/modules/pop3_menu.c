@@ -105,8 +105,9 @@ pop3_menu_state_id(enum pop3_menu_state s)
 static void
 pm_name_update(struct pop3_menu *m)
 {
-	size_t marked = mb_marked(&m->mb);
-	size_t count = m->mb.listed ? mb_count(&m->mb) + m->mb.cut : m->stat_count + marked;
+	size_t marked = pop3_mailbox_marked(&m->mb);
+	size_t count = m->mb.listed ? pop3_mailbox_count(&m->mb) + m->mb.cut
+	                            : m->stat_count + marked;
 	char marks[POP3_MENU_TEXT_MAX] = "";
 
 	snprintf(m->question, sizeof m->question, "%zu message%s marked for deletion: quitting "
@@ -138,8 +139,8 @@ pm_fini(void *st)
 {
 	struct pop3_menu *m = st;
 
-	mb_free(&m->mb);
-	mb_text_free(&m->text);
+	pop3_mailbox_free(&m->mb);
+	pop3_mailbox_text_free(&m->text);
 }
 
 /* Verb and numeric arguments of the command line SHOWN into C. */
@@ -218,10 +219,10 @@ pm_status_line(struct pop3_menu *m, const char *line)
 	m->body_lines = 0;
 	mailhdr_start(&m->hdr);
 	if (pm_is(m, "LIST", 0) && m->cmd.nargs == 0)
-		mb_list_begin(&m->mb);
+		pop3_mailbox_list_begin(&m->mb);
 	if (pm_is_message(m) && !m->cmd.fetch) {
 		m->page_ready = 0;              /* a page not taken yet gives way */
-		mb_text_reset(&m->text);
+		pop3_mailbox_text_reset(&m->text);
 	}
 }
 
@@ -234,11 +235,11 @@ pm_body_line(struct pop3_menu *m, const char *line)
 	pop3_client_unstuff(line, &text);
 	m->body_lines++;
 	if (pm_is(m, "LIST", 0) && m->cmd.nargs == 0) {
-		mb_list_line(&m->mb, text);
+		pop3_mailbox_list_line(&m->mb, text);
 	} else if (pm_is_message(m)) {
 		mailhdr_line(&m->hdr, text);
 		if (!m->cmd.fetch)
-			mb_text_line(&m->text, text);
+			pop3_mailbox_text_line(&m->text, text);
 	}
 }
 
@@ -250,12 +251,12 @@ pm_page_title(struct pop3_menu *m, const struct mb_entry *e)
 	const char *subject = e != NULL ? e->sum.subject : "";
 
 	if (m->mb.listed)
-		snprintf(of, sizeof of, " of %zu", mb_count(&m->mb));
+		snprintf(of, sizeof of, " of %zu", pop3_mailbox_count(&m->mb));
 	if (pm_is(m, "TOP", 2)) {
 		snprintf(what, sizeof what, ", TOP: headers and %lu line%s", m->cmd.lines,
 		         m->cmd.lines == 1 ? "" : "s");
 	} else if (e != NULL && e->sized) {
-		mb_size_text(e->size, size, sizeof size);
+		pop3_mailbox_size_text(e->size, size, sizeof size);
 		snprintf(what, sizeof what, ", %s octets", size);
 	}
 	snprintf(m->page_title, sizeof m->page_title, "Message %lu%s%s: %s", m->cmd.num, of, what,
@@ -267,7 +268,7 @@ pm_page_title(struct pop3_menu *m, const struct mb_entry *e)
 static void
 pm_message_done(struct pop3_menu *m)
 {
-	struct mb_entry *e = mb_get(&m->mb, m->cmd.num, 1);
+	struct mb_entry *e = pop3_mailbox_get(&m->mb, m->cmd.num, 1);
 
 	if (e != NULL) {
 		mailhdr_summary(&m->hdr, &e->sum);
@@ -280,7 +281,7 @@ pm_message_done(struct pop3_menu *m)
 		snprintf(note, sizeof note, "[seal: %zu more lines not shown: the viewer keeps the "
 		         "first %d MiB of a message]", m->text.dropped, TUI_POP3_VIEW_MAX / PM_MIB);
 		m->text.dropped = 0;
-		mb_text_line(&m->text, note);
+		pop3_mailbox_text_line(&m->text, note);
 	}
 	pm_page_title(m, e);
 	m->page_ready = 1;
@@ -295,7 +296,7 @@ pm_body_end(struct pop3_menu *m, char *note, size_t notelen)
 	m->in_body = 0;
 	if (pm_is(m, "LIST", 0) && m->cmd.nargs == 0) {
 		m->mb.listed = 1;
-		mb_list_end(&m->mb);
+		pop3_mailbox_list_end(&m->mb);
 		if (m->mb.cut > 0) {            /* said once, with the LIST */
 			snprintf(note, notelen, "(%zu more lines not shown here; the mailbox list "
 			         "keeps %d messages: %zu more are not listed)", hidden,
@@ -353,15 +354,15 @@ pm_apply_txn(struct pop3_menu *m, const char *last)
 	struct mb_entry *e;
 
 	if (pm_is(m, "DELE", 1)) {
-		mb_mark(&m->mb, m->cmd.num);
+		pop3_mailbox_mark(&m->mb, m->cmd.num);
 	} else if (pm_is(m, "RSET", 0)) {
-		mb_unmark_all(&m->mb);
-		mb_refetch_failed(&m->mb);          /* a TOP refused as deleted: again */
+		pop3_mailbox_unmark_all(&m->mb);
+		pop3_mailbox_refetch_failed(&m->mb);          /* a TOP refused as deleted: again */
 	} else if (pm_is(m, "STAT", 0)) {
 		const char *text;
 		pop3_client_status(last, &text);
 		m->stat_known = sscanf(text, "%lu", &m->stat_count) == 1;
-	} else if (pm_is(m, "LIST", 1) && (e = mb_get(&m->mb, m->cmd.num, 1)) != NULL) {
+	} else if (pm_is(m, "LIST", 1) && (e = pop3_mailbox_get(&m->mb, m->cmd.num, 1)) != NULL) {
 		const char *text;
 		pop3_client_status(last, &text);
 		e->sized = sscanf(text, "%*u %llu", &e->size) == 1;
@@ -390,7 +391,7 @@ pm_apply(struct pop3_menu *m, const char *last)
 		pm_apply_txn(m, last);
 	}
 	if (!ok && m->cmd.fetch && pm_is_message(m)) {
-		struct mb_entry *e = mb_get(&m->mb, m->cmd.num, 0);
+		struct mb_entry *e = pop3_mailbox_get(&m->mb, m->cmd.num, 0);
 		if (e != NULL)
 			e->hdr = MB_HDR_FAILED;         /* not asked again */
 	}
@@ -425,7 +426,7 @@ pm_next_fetch(struct pop3_menu *m)
 		snprintf(m->fetch_line, sizeof m->fetch_line, "LIST");
 		return 1;
 	}
-	if (!m->mb.listed || (e = mb_next_unfetched(&m->mb)) == NULL)
+	if (!m->mb.listed || (e = pop3_mailbox_next_unfetched(&m->mb)) == NULL)
 		return 0;
 	snprintf(m->fetch_line, sizeof m->fetch_line, "TOP %lu 0", e->num);
 	return 1;
@@ -439,13 +440,13 @@ pm_follow_up(void *st, struct tui_queue *q)
 	if (m->st != PM_TRANSACTION || m->fetch_sent)
 		return 0;
 	if (m->fetch_line[0] != '\0') {
-		if (tq_len(q) > 0)
+		if (tui_queue_len(q) > 0)
 			return 0;                   /* still queued */
 		/* else dropped with the queue after a refusal: queue it again */
 	} else if (!pm_next_fetch(m)) {
 		return 0;
 	}
-	return tq_push(q, m->fetch_line, TQ_SOFT);
+	return tui_queue_push(q, m->fetch_line, TQ_SOFT);
 }
 
 static void
@@ -481,7 +482,7 @@ pm_in_transaction(const void *st)
 {
 	const struct pop3_menu *m = st;
 
-	return m->st == PM_TRANSACTION && mb_marked(&m->mb) > 0;
+	return m->st == PM_TRANSACTION && pop3_mailbox_marked(&m->mb) > 0;
 }
 
 static const char *
@@ -512,16 +513,16 @@ pm_prefill(const void *st, int item, const struct tui_facts *facts, struct form 
 	char num[PM_NUM_MAX + 1];
 
 	if ((item == PMI_LOGIN || item == PMI_AUTH) && facts->user != NULL) {
-		form_set(f, 0, facts->user);
+		tui_form_set(f, 0, facts->user);
 		f->focus = 1;
 	}
 	if ((item == PMI_RETR || item == PMI_TOP || item == PMI_DELE) && m->mb.sel < m->mb.n) {
 		snprintf(num, sizeof num, "%lu", m->mb.e[m->mb.sel].num);
-		form_set(f, 0, num);
+		tui_form_set(f, 0, num);
 	}
 	if (item == PMI_TOP) {
 		snprintf(num, sizeof num, "%d", TUI_POP3_TOP_LINES);
-		form_set(f, 1, num);
+		tui_form_set(f, 1, num);
 	}
 }
 
@@ -531,7 +532,7 @@ static int
 pm_number(const struct form *f, int i, int optional, unsigned long *v, char *err,
           size_t errlen)
 {
-	const char *s = form_value(f, i);
+	const char *s = tui_form_value(f, i);
 	size_t n;
 
 	s += strspn(s, " ");
@@ -561,7 +562,7 @@ pm_build_num(const struct form *f, const char *verb, int optional, struct tui_qu
 		snprintf(line, sizeof line, "%s", verb);
 	else
 		snprintf(line, sizeof line, "%s %lu", verb, n);
-	return tq_push(q, line, 0);
+	return tui_queue_push(q, line, 0);
 }
 
 static int
@@ -573,14 +574,14 @@ pm_build_top(const struct form *f, struct tui_queue *q, char *err, size_t errlen
 	if (pm_number(f, 0, 0, &n, err, errlen) == -1 || pm_number(f, 1, 0, &lines, err, errlen) == -1)
 		return -1;
 	snprintf(line, sizeof line, "TOP %lu %lu", n, lines);
-	return tq_push(q, line, 0);
+	return tui_queue_push(q, line, 0);
 }
 
 /* User name of field 0: 0, or -1 with a reason. */
 static int
 pm_check_user(const struct form *f, char *err, size_t errlen)
 {
-	const char *user = form_value(f, 0);
+	const char *user = tui_form_value(f, 0);
 
 	if (user[0] == '\0' || strchr(user, ' ') != NULL) {
 		snprintf(err, errlen, "User: give a user name (no spaces)");
@@ -599,12 +600,12 @@ pm_build_login(struct pop3_menu *m, const struct form *f, struct tui_queue *q, c
 
 	if (pm_check_user(f, err, errlen) == -1)
 		return -1;
-	snprintf(line, sizeof line, "USER %s", form_value(f, 0));
-	rc = tq_push(q, line, 0);
-	snprintf(line, sizeof line, "PASS %s", form_value(f, 1));
-	rc = rc ? rc : tq_push(q, line, 0);
+	snprintf(line, sizeof line, "USER %s", tui_form_value(f, 0));
+	rc = tui_queue_push(q, line, 0);
+	snprintf(line, sizeof line, "PASS %s", tui_form_value(f, 1));
+	rc = rc ? rc : tui_queue_push(q, line, 0);
 	explicit_bzero(line, sizeof line);
-	snprintf(m->pending, sizeof m->pending, "%s", form_value(f, 0));
+	snprintf(m->pending, sizeof m->pending, "%s", tui_form_value(f, 0));
 	return rc;
 }
 
@@ -618,13 +619,14 @@ pm_build_auth(struct pop3_menu *m, const struct form *f, struct tui_queue *q, ch
 
 	if (pm_check_user(f, err, errlen) == -1)
 		return -1;
-	if (smtp_client_auth_plain(form_value(f, 0), form_value(f, 1), line, sizeof line) == -1) {
+	if (smtp_client_auth_plain(tui_form_value(f, 0), tui_form_value(f, 1),
+	                           line, sizeof line) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		return -1;
 	}
-	rc = tq_push(q, line, 0);
+	rc = tui_queue_push(q, line, 0);
 	explicit_bzero(line, sizeof line);
-	snprintf(m->pending, sizeof m->pending, "%s", form_value(f, 0));
+	snprintf(m->pending, sizeof m->pending, "%s", tui_form_value(f, 0));
 	return rc;
 }
 
@@ -633,9 +635,9 @@ pm_build_auth(struct pop3_menu *m, const struct form *f, struct tui_queue *q, ch
 static int
 pm_build_mailbox(struct pop3_menu *m, struct tui_queue *q)
 {
-	mb_refetch_failed(&m->mb);
+	pop3_mailbox_refetch_failed(&m->mb);
 	m->raise = 1;
-	return tq_push(q, "LIST", 0);
+	return tui_queue_push(q, "LIST", 0);
 }
 
 static int
@@ -656,7 +658,7 @@ pm_build(void *st, int item, const struct form *f, struct tui_queue *q, char *er
 	default:
 		if (item < 0 || item >= PMI_COUNT)
 			return -1;
-		return tq_push(q, pm_items[item].label, 0);
+		return tui_queue_push(q, pm_items[item].label, 0);
 	}
 }
 

@@ -73,6 +73,6 @@ extern const struct module_view pop3_menu_view;
 const char *pop3_menu_state_id(enum pop3_menu_state s);
 
 /* What the mailbox view draws around the list now (texts kept in M). */
-void pop3_menu_look(struct pop3_menu *m, struct mb_look *look);
+void pop3_menu_view_look(struct pop3_menu *m, struct mb_look *look);
 
 #endif

@@ -35,7 +35,7 @@ static const char *const pmv_help[] = {
 static void
 pmv_title(struct pop3_menu *m)
 {
-	size_t n = mb_count(&m->mb), left = 0;
+	size_t n = pop3_mailbox_count(&m->mb), left = 0;
 	char size[MB_SIZE_TEXT], fetch[POP3_MENU_TEXT_MAX] = "", cut[POP3_MENU_TEXT_MAX] = "";
 
 	if (!m->mb.listed) {
@@ -48,15 +48,15 @@ pmv_title(struct pop3_menu *m)
 		snprintf(fetch, sizeof fetch, ", reading headers (%zu to go)", left);
 	if (m->mb.cut > 0)
 		snprintf(cut, sizeof cut, " (list cut: %zu more not shown)", m->mb.cut);
-	mb_size_text(mb_octets(&m->mb), size, sizeof size);
+	pop3_mailbox_size_text(pop3_mailbox_octets(&m->mb), size, sizeof size);
 	snprintf(m->view_title, sizeof m->view_title, " Mailbox of %s: %zu message%s%s, %s "
 	         "octets%s ", m->user, n, n == 1 ? "" : "s", cut, size, fetch);
 }
 
 void
-pop3_menu_look(struct pop3_menu *m, struct mb_look *look)
+pop3_menu_view_look(struct pop3_menu *m, struct mb_look *look)
 {
-	size_t marked = mb_marked(&m->mb);
+	size_t marked = pop3_mailbox_marked(&m->mb);
 
 	pmv_title(m);
 	look->title = m->view_title;
@@ -102,17 +102,17 @@ pmv_move(struct pop3_menu *m, int key, int rows)
 	long page = rows > 1 ? rows - 1 : 1;
 
 	if (key == KEY_UP)
-		mb_move(&m->mb, -1);
+		pop3_mailbox_move(&m->mb, -1);
 	else if (key == KEY_DOWN)
-		mb_move(&m->mb, 1);
+		pop3_mailbox_move(&m->mb, 1);
 	else if (key == KEY_PPAGE)
-		mb_move(&m->mb, -page);
+		pop3_mailbox_move(&m->mb, -page);
 	else if (key == KEY_NPAGE)
-		mb_move(&m->mb, page);
+		pop3_mailbox_move(&m->mb, page);
 	else if (TUI_IS_HOME(key))
-		mb_move(&m->mb, -(long)m->mb.n);
+		pop3_mailbox_move(&m->mb, -(long)m->mb.n);
 	else if (TUI_IS_END(key))
-		mb_move(&m->mb, (long)m->mb.n);
+		pop3_mailbox_move(&m->mb, (long)m->mb.n);
 	else
 		return 0;
 	return 1;
@@ -122,7 +122,7 @@ pmv_move(struct pop3_menu *m, int key, int rows)
 static void
 pmv_open(struct pop3_menu *m, struct tui_queue *q, char *notice, size_t nlen)
 {
-	struct mb_entry *e = mb_selected(&m->mb);
+	struct mb_entry *e = pop3_mailbox_selected(&m->mb);
 	char line[PMV_LINE_MAX];
 
 	if (e == NULL) {
@@ -132,7 +132,7 @@ pmv_open(struct pop3_menu *m, struct tui_queue *q, char *notice, size_t nlen)
 		         "retrieve it (RSET unmarks all)", e->num);
 	} else {
 		snprintf(line, sizeof line, "RETR %lu", e->num);
-		if (tq_push(q, line, 0) == -1)
+		if (tui_queue_push(q, line, 0) == -1)
 			snprintf(notice, nlen, "out of memory");
 	}
 }
@@ -141,7 +141,7 @@ pmv_open(struct pop3_menu *m, struct tui_queue *q, char *notice, size_t nlen)
 static void
 pmv_delete(struct pop3_menu *m, struct tui_queue *q, char *notice, size_t nlen)
 {
-	struct mb_entry *e = mb_selected(&m->mb);
+	struct mb_entry *e = pop3_mailbox_selected(&m->mb);
 	char line[PMV_LINE_MAX];
 
 	if (e == NULL) {
@@ -150,7 +150,7 @@ pmv_delete(struct pop3_menu *m, struct tui_queue *q, char *notice, size_t nlen)
 		m->mb.confirm_rset = 1;
 	} else {
 		snprintf(line, sizeof line, "DELE %lu", e->num);
-		if (tq_push(q, line, 0) == -1)
+		if (tui_queue_push(q, line, 0) == -1)
 			snprintf(notice, nlen, "out of memory");
 	}
 }
@@ -160,10 +160,10 @@ static void
 pmv_confirm(struct pop3_menu *m, int ch, int keycode, struct tui_queue *q, char *notice,
             size_t nlen)
 {
-	size_t marked = mb_marked(&m->mb);
+	size_t marked = pop3_mailbox_marked(&m->mb);
 
 	m->mb.confirm_rset = 0;
-	if (!keycode && (ch == 'y' || ch == 'Y') && tq_push(q, "RSET", 0) == 0)
+	if (!keycode && (ch == 'y' || ch == 'Y') && tui_queue_push(q, "RSET", 0) == 0)
 		snprintf(notice, nlen, "RSET sent: it unmarks every message marked for deletion");
 	else
 		snprintf(notice, nlen, "kept: %zu message%s still marked for deletion", marked,
@@ -181,8 +181,8 @@ pmv_key(void *st, int ch, int keycode, int height, struct tui_queue *q, char *no
 		pmv_confirm(m, ch, keycode, q, notice, nlen);
 		return 1;
 	}
-	pop3_menu_look(m, &look);
-	if (keycode && pmv_move(m, ch, mb_list_rows(height, look.info != NULL)))
+	pop3_menu_view_look(m, &look);
+	if (keycode && pmv_move(m, ch, pop3_mailbox_list_rows(height, look.info != NULL)))
 		return 1;
 	if ((keycode && ch == KEY_ENTER) || (!keycode && (ch == '\n' || ch == '\r'))) {
 		pmv_open(m, q, notice, nlen);
@@ -201,8 +201,8 @@ pmv_draw(WINDOW *w, void *st, const struct tui_theme *th)
 	struct pop3_menu *m = st;
 	struct mb_look look;
 
-	pop3_menu_look(m, &look);
-	mb_draw(w, &m->mb, &look, th);
+	pop3_menu_view_look(m, &look);
+	pop3_mailbox_draw(w, &m->mb, &look, th);
 }
 
 static int

@@ -98,7 +98,7 @@ rtsp_menu_name_update(struct rtsp_menu *m)
 	enum rtsp_menu_state st = rtsp_menu_state_of(m);
 	char at[RTSP_MENU_TEXT_MAX];
 
-	rtsp_menu_clock(rtsp_menu_position_ms(m), at, sizeof at);
+	rtsp_menu_meter_clock(rtsp_menu_position_ms(m), at, sizeof at);
 	if (st == RM_READY && m->cl.rtp.packets > 0)
 		snprintf(m->name, sizeof m->name, "READY, paused at %s", at);
 	else if (st == RM_ENDED)
@@ -122,7 +122,7 @@ rm_init(void *st)
 	rtsp_client_init(&m->cl, "");
 	rtsp_rx_init(&m->rx);
 	for (int k = 0; k < RTSP_CLIENT_CHANNELS; k++)
-		m->shown.level_db10[k] = rtsp_menu_db10(0);
+		m->shown.level_db10[k] = rtsp_menu_meter_db10(0);
 	rtsp_menu_name_update(m);
 }
 
@@ -224,7 +224,7 @@ rm_prefill(const void *st, int item, const struct tui_facts *facts, struct form 
 	const char *user = m->pending[0] ? m->pending : facts->user;
 
 	if (item == RMI_LOGIN && user != NULL && user[0] != '\0') {
-		form_set(f, 0, user);
+		tui_form_set(f, 0, user);
 		f->focus = 1;
 	}
 }
@@ -235,19 +235,19 @@ static int
 rm_build_login(struct rtsp_menu *m, const struct form *f, struct tui_queue *q, char *err,
                size_t errlen)
 {
-	const char *user = form_value(f, 0);
+	const char *user = tui_form_value(f, 0);
 	int rc;
 
 	if (user[0] == '\0' || strpbrk(user, ": ") != NULL) {
 		snprintf(err, errlen, "User: give a user name (no ':' or spaces)");
 		return -1;
 	}
-	if (rtsp_client_set_login(&m->cl, user, form_value(f, 1)) == -1) {
+	if (rtsp_client_set_login(&m->cl, user, tui_form_value(f, 1)) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		return -1;
 	}
 	snprintf(m->pending, sizeof m->pending, "%s", user);
-	rc = tq_push(q, m->retry[0] ? m->retry : rm_items[RMI_DESCRIBE].label, 0);
+	rc = tui_queue_push(q, m->retry[0] ? m->retry : rm_items[RMI_DESCRIBE].label, 0);
 	m->retry[0] = '\0';
 	return rc;
 }
@@ -262,7 +262,7 @@ rm_build(void *st, int item, const struct form *f, struct tui_queue *q, char *er
 		return rm_build_login(m, f, q, err, errlen);
 	if (item < 0 || item >= RMI_COUNT)
 		return -1;
-	return tq_push(q, rm_items[item].label, 0);
+	return tui_queue_push(q, rm_items[item].label, 0);
 }
 
 static int
@@ -365,5 +365,5 @@ const struct tui_module rtsp_menu_module = {
 	.quit_question  = rm_quit_question,
 	.view           = &rtsp_menu_view,
 	.configure      = rm_configure,
-	.bytes          = &rtsp_menu_bytes,
+	.bytes          = &rtsp_menu_io_bytes,
 };

@@ -85,7 +85,7 @@ struct rtsp_menu {
 
 extern const struct tui_module rtsp_menu_module;
 extern const struct module_view rtsp_menu_view;
-extern const struct module_bytes rtsp_menu_bytes;   /* rtsp_menu_io.c */
+extern const struct module_bytes rtsp_menu_io_bytes;   /* rtsp_menu_io.c */
 
 /* The name of state S ("PLAYING"), for tests. */
 const char *rtsp_menu_state_id(enum rtsp_menu_state s);
@@ -107,7 +107,7 @@ const char *rtsp_menu_stream_name(const struct rtsp_menu *m);
 
 /* PEAK (0..32767) in tenths of dBFS, from -TUI_RTSP_METER_FLOOR_DB * 10
  * (silence and anything quieter) to 0 (full scale). */
-int rtsp_menu_db10(int peak);
+int rtsp_menu_meter_db10(int peak);
 
 /* Eighths of a cell lit in a meter CELLS wide for DB10. */
 int rtsp_menu_meter_eighths(int db10, int cells);
@@ -115,16 +115,16 @@ int rtsp_menu_meter_eighths(int db10, int cells);
 /* The dB (tenths) the meter shows ELAPSED_MS after it showed SHOWN, a
  * new peak PEAK having come: the peak when higher, else falling at
  * TUI_RTSP_METER_FALL_DB_S, never under the floor. */
-int rtsp_menu_fall(int shown, int peak, long long elapsed_ms);
+int rtsp_menu_meter_fall(int shown, int peak, long long elapsed_ms);
 
 /* Eighths of a cell lit in a progress bar CELLS wide at POS of LEN (0 when
  * LEN is unknown, full past the end). */
-int rtsp_menu_bar_eighths(uint64_t pos, uint64_t len, int cells);
+int rtsp_menu_meter_bar_eighths(uint64_t pos, uint64_t len, int cells);
 
 /* MS as "m:ss.t" ("1:02.3") into OUT. */
-void rtsp_menu_clock(uint64_t ms, char *out, size_t len);
+void rtsp_menu_meter_clock(uint64_t ms, char *out, size_t len);
 
 /* BYTES as "812 B", "210.4 kB", "12.3 MB" into OUT. */
-void rtsp_menu_size(uint64_t bytes, char *out, size_t len);
+void rtsp_menu_meter_size(uint64_t bytes, char *out, size_t len);
 
 #endif

@@ -156,9 +156,10 @@ rm_wav_close(struct rtsp_menu *m)
 		rm_out_note(m, "--output: %s", err);
 		return;
 	}
-	rtsp_menu_size(m->wav.data_bytes, size, sizeof size);
-	rtsp_menu_clock(m->wav.rate && frame ? m->wav.data_bytes / frame * MS_PER_S / m->wav.rate
-	                                     : 0, len, sizeof len);
+	rtsp_menu_meter_size(m->wav.data_bytes, size, sizeof size);
+	rtsp_menu_meter_clock(m->wav.rate && frame
+	                      ? m->wav.data_bytes / frame * MS_PER_S / m->wav.rate : 0,
+	                      len, sizeof len);
 	rm_out_note(m, "%s written: %s of audio, %s", m->output, len, size);
 }
 
@@ -195,7 +196,7 @@ rm_ok(struct rtsp_menu *m, const char *method, const struct rtsp_response *r)
 		rm_wav_open(m);
 	} else if (strcmp(method, "PLAY") == 0) {
 		start = rtsp_menu_position_ms(m);
-		rm_npt_start(rtsp_response_header(r, "Range"), &start);
+		rm_npt_start(rtsp_rx_response_header(r, "Range"), &start);
 		m->pos_base_ms = start;
 		m->pos_frames0 = m->cl.rtp.frames;
 		m->cl.rtp.bye = 0;
@@ -256,7 +257,7 @@ rm_bye_note(struct rtsp_menu *m)
 {
 	char at[RTSP_MENU_TEXT_MAX];
 
-	rtsp_menu_clock(rtsp_menu_position_ms(m), at, sizeof at);
+	rtsp_menu_meter_clock(rtsp_menu_position_ms(m), at, sizeof at);
 	snprintf(m->note, sizeof m->note, "RTCP BYE: the server ended the stream at %s "
 	         "(%llu packets, %llu lost, %llu reordered)", at,
 	         (unsigned long long)m->cl.rtp.packets, (unsigned long long)m->cl.rtp.lost,
@@ -370,9 +371,9 @@ rm_refresh(struct rtsp_menu *m, long long now)
 	long long dt = now - m->refreshed_ms;
 
 	for (int k = 0; k < RTSP_CLIENT_CHANNELS; k++) {
-		int peak = rtsp_menu_db10(m->hold[k]);
+		int peak = rtsp_menu_meter_db10(m->hold[k]);
 		int *shown = &m->shown.level_db10[k];
-		*shown = playing ? rtsp_menu_fall(*shown, peak, dt) : rtsp_menu_db10(0);
+		*shown = playing ? rtsp_menu_meter_fall(*shown, peak, dt) : rtsp_menu_meter_db10(0);
 		m->hold[k] = 0;
 	}
 	m->shown.pos_ms = rtsp_menu_position_ms(m);
@@ -397,13 +398,13 @@ rm_tick(void *st, long long now, struct tui_queue *q)
 	}
 	if (m->changed || now - m->refreshed_ms >= TUI_RTSP_REFRESH_MS)
 		rm_refresh(m, now);
-	if (m->cl.session[0] == '\0' || now - m->last_request_ms < keep || tq_len(q) > 0)
+	if (m->cl.session[0] == '\0' || now - m->last_request_ms < keep || tui_queue_len(q) > 0)
 		return 0;
 	m->last_request_ms = now;
-	return tq_push(q, "GET_PARAMETER", TQ_SOFT);
+	return tui_queue_push(q, "GET_PARAMETER", TQ_SOFT);
 }
 
-const struct module_bytes rtsp_menu_bytes = {
+const struct module_bytes rtsp_menu_io_bytes = {
 	.request = rm_request,
 	.input   = rm_input,
 	.next    = rm_next,

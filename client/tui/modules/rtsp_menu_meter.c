@@ -42,7 +42,7 @@ meter_log2(uint32_t v)
 }
 
 int
-rtsp_menu_db10(int peak)
+rtsp_menu_meter_db10(int peak)
 {
 	int floor10 = -TUI_RTSP_METER_FLOOR_DB * METER_TENTHS;
 
@@ -69,7 +69,7 @@ rtsp_menu_meter_eighths(int db10, int cells)
 }
 
 int
-rtsp_menu_fall(int shown, int peak, long long elapsed_ms)
+rtsp_menu_meter_fall(int shown, int peak, long long elapsed_ms)
 {
 	int floor10 = -TUI_RTSP_METER_FLOOR_DB * METER_TENTHS;
 	long long down;
@@ -85,7 +85,7 @@ rtsp_menu_fall(int shown, int peak, long long elapsed_ms)
 }
 
 int
-rtsp_menu_bar_eighths(uint64_t pos, uint64_t len, int cells)
+rtsp_menu_meter_bar_eighths(uint64_t pos, uint64_t len, int cells)
 {
 	if (cells <= 0 || len == 0)
 		return 0;
@@ -95,7 +95,7 @@ rtsp_menu_bar_eighths(uint64_t pos, uint64_t len, int cells)
 }
 
 void
-rtsp_menu_clock(uint64_t ms, char *out, size_t len)
+rtsp_menu_meter_clock(uint64_t ms, char *out, size_t len)
 {
 	unsigned long long s = ms / MS_PER_S;
 
@@ -104,7 +104,7 @@ rtsp_menu_clock(uint64_t ms, char *out, size_t len)
 }
 
 void
-rtsp_menu_size(uint64_t bytes, char *out, size_t len)
+rtsp_menu_meter_size(uint64_t bytes, char *out, size_t len)
 {
 	static const char *const units[] = { "kB", "MB", "GB", "TB" };
 	unsigned long long v = bytes;

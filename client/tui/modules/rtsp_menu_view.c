@@ -81,9 +81,9 @@ static void
 rmv_pair(WINDOW *w, int y, const char *label, const char *value, enum tui_role role,
          const struct tui_theme *th)
 {
-	wattrset(w, theme_attr(th, ROLE_LABEL));
+	wattrset(w, tui_theme_attr(th, ROLE_LABEL));
 	rmv_text(w, y, 2, label, RMV_LABEL_W, th);
-	wattrset(w, theme_attr(th, role));
+	wattrset(w, tui_theme_attr(th, role));
 	rmv_text(w, y, 2 + RMV_LABEL_W, value, getmaxx(w) - RMV_EDGES - RMV_LABEL_W, th);
 	wattrset(w, A_NORMAL);
 }
@@ -100,7 +100,7 @@ rmv_blocks(WINDOW *w, int y, int x, int cells, int eighths, enum tui_role fill,
 	for (int i = 0; i < cells; i++) {
 		int lit = eighths - i * RMV_EIGHTHS;
 		enum tui_role role = role_of != NULL ? role_of(i, cells) : fill;
-		wattrset(w, theme_attr(th, lit <= 0 ? ROLE_DIM : role));
+		wattrset(w, tui_theme_attr(th, lit <= 0 ? ROLE_DIM : role));
 		waddstr(w, lit >= RMV_EIGHTHS ? b->full : b->part[lit > 0 ? lit : 0]);
 	}
 	wattrset(w, A_NORMAL);
@@ -130,7 +130,7 @@ rmv_row_stream(WINDOW *w, int y, const struct rtsp_menu *m, const struct tui_the
 		         th);
 		return;
 	}
-	rtsp_menu_clock(m->cl.duration_ms, len, sizeof len);
+	rtsp_menu_meter_clock(m->cl.duration_ms, len, sizeof len);
 	snprintf(v, sizeof v, "L16, %u Hz, %s, %s", m->cl.rate, m->cl.channels == 1 ? "mono" :
 	         "stereo", m->cl.duration_ms ? len : "length unknown");
 	rmv_pair(w, y, "Stream", v, ROLE_NORMAL, th);
@@ -159,12 +159,12 @@ rmv_row_position(WINDOW *w, int y, const struct rtsp_menu *m, const struct tui_t
 	enum tui_role fill = rtsp_menu_state_of(m) == RM_PLAYING ? ROLE_OK : ROLE_MORE;
 
 	rmv_pair(w, y, "Position", "", ROLE_NORMAL, th);
-	rtsp_menu_clock(m->shown.pos_ms, at, sizeof at);
-	rtsp_menu_clock(dur, len, sizeof len);
+	rtsp_menu_meter_clock(m->shown.pos_ms, at, sizeof at);
+	rtsp_menu_meter_clock(dur, len, sizeof len);
 	rmv_blocks(w, y, 2 + RMV_LABEL_W, cells,
-	           rtsp_menu_bar_eighths(m->shown.pos_ms, dur, cells), fill, NULL, th);
+	           rtsp_menu_meter_bar_eighths(m->shown.pos_ms, dur, cells), fill, NULL, th);
 	snprintf(v, sizeof v, " %s / %s", at, dur ? len : "?");
-	wattrset(w, theme_attr(th, ROLE_NORMAL) | A_BOLD);
+	wattrset(w, tui_theme_attr(th, ROLE_NORMAL) | A_BOLD);
 	rmv_text(w, y, 2 + RMV_LABEL_W + cells, v, RMV_CLOCK_W, th);
 	wattrset(w, A_NORMAL);
 }
@@ -182,7 +182,7 @@ rmv_row_counts(WINDOW *w, int y, int lost, const struct rtsp_menu *m,
 		rmv_pair(w, y, "Lost", v, s->lost || s->reordered ? ROLE_WARN : ROLE_NORMAL, th);
 		return;
 	}
-	rtsp_menu_size(s->bytes, size, sizeof size);
+	rtsp_menu_meter_size(s->bytes, size, sizeof size);
 	snprintf(v, sizeof v, "%llu packet%s, %s of audio", (unsigned long long)s->packets,
 	         s->packets == 1 ? "" : "s", size);
 	rmv_pair(w, y, "Received", v, ROLE_NORMAL, th);
@@ -201,13 +201,13 @@ rmv_row_level(WINDOW *w, int y, int k, const struct rtsp_menu *m, const struct t
 	         ROLE_NORMAL, th);
 	rmv_blocks(w, y, 2 + RMV_LABEL_W, cells, rtsp_menu_meter_eighths(db10, cells), ROLE_OK,
 	           rmv_meter_role, th);
-	if (db10 <= rtsp_menu_db10(0))
+	if (db10 <= rtsp_menu_meter_db10(0))
 		snprintf(num, sizeof num, "silent");
 	else
 		snprintf(num, sizeof num, "%s%d.%d dB", below > 0 ? "-" : "", below / RMV_TENTHS,
 		         below % RMV_TENTHS);
 	snprintf(v, sizeof v, " %*s", RMV_DB_W - 1, num);
-	wattrset(w, theme_attr(th, db10 <= rtsp_menu_db10(0) ? ROLE_DIM : ROLE_NORMAL));
+	wattrset(w, tui_theme_attr(th, db10 <= rtsp_menu_meter_db10(0) ? ROLE_DIM : ROLE_NORMAL));
 	rmv_text(w, y, 2 + RMV_LABEL_W + cells, v, RMV_DB_W, th);
 	wattrset(w, A_NORMAL);
 }
@@ -240,7 +240,7 @@ rmv_row_output(WINDOW *w, int y, const struct rtsp_menu *m, const struct tui_the
 		         th);
 		return;
 	}
-	rtsp_menu_size(m->shown.wav_bytes, size, sizeof size);
+	rtsp_menu_meter_size(m->shown.wav_bytes, size, sizeof size);
 	if (m->wav.f != NULL)
 		snprintf(what, sizeof what, ": writing, %s", size);
 	else if (m->shown.wav_bytes > 0)
@@ -305,7 +305,7 @@ rmv_badge(WINDOW *w, const struct rtsp_menu *m, const struct tui_theme *th)
 	const char *s = (th->utf8 ? utf8 : ascii)[st];
 	int x = getmaxx(w) - RMV_EDGES - text_width(s, strlen(s));
 
-	wattrset(w, theme_attr(th, roles[st]) | A_BOLD);
+	wattrset(w, tui_theme_attr(th, roles[st]) | A_BOLD);
 	mvwprintw(w, 0, x, " %s ", s);
 	wattrset(w, A_NORMAL);
 }
@@ -317,13 +317,13 @@ rmv_frame(WINDOW *w, const struct rtsp_menu *m, const struct tui_theme *th)
 	char title[RMV_TEXT_MAX];
 	int wd = getmaxx(w);
 
-	wattrset(w, theme_attr(th, ROLE_BORDER));
+	wattrset(w, tui_theme_attr(th, ROLE_BORDER));
 	box(w, 0, 0);
 	snprintf(title, sizeof title, " Stream %s ", rtsp_menu_stream_name(m));
-	wattrset(w, theme_attr(th, ROLE_HEADING));
+	wattrset(w, tui_theme_attr(th, ROLE_HEADING));
 	rmv_text(w, 0, 2, title, wd / 2, th);
 	rmv_badge(w, m, th);
-	wattrset(w, theme_attr(th, ROLE_DIM));
+	wattrset(w, tui_theme_attr(th, ROLE_DIM));
 	rmv_text(w, getmaxy(w) - 1, 2, " Space play/pause  Tab certificate ", wd - 4, th);
 	wattrset(w, A_NORMAL);
 }
@@ -371,7 +371,7 @@ rmv_key(void *st, int ch, int keycode, int height, struct tui_queue *q, char *no
 	(void)height;
 	if (keycode || ch != ' ')
 		return 0;
-	if (tq_push(q, rtsp_menu_state_of(m) == RM_PLAYING ? "PAUSE" : "PLAY", 0) == -1)
+	if (tui_queue_push(q, rtsp_menu_state_of(m) == RM_PLAYING ? "PAUSE" : "PLAY", 0) == -1)
 		snprintf(notice, nlen, "out of memory");
 	return 1;
 }

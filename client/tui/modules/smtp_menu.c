@@ -294,12 +294,12 @@ sm_prefill(const void *st, int item, const struct tui_facts *facts, struct form 
 
 	sm_address_of(st, facts, addr, sizeof addr);
 	if (item == SMI_EHLO) {
-		form_set(f, 0, CLIENT_EHLO_NAME);
+		tui_form_set(f, 0, CLIENT_EHLO_NAME);
 	} else if (item == SMI_AUTH && facts->user != NULL) {
-		form_set(f, 0, facts->user);
+		tui_form_set(f, 0, facts->user);
 		f->focus = 1;
 	} else if ((item == SMI_MAIL || item == SMI_COMPOSE) && addr[0] != '\0') {
-		form_set(f, 0, addr);
+		tui_form_set(f, 0, addr);
 		f->focus = item == SMI_COMPOSE;
 	}
 }
@@ -332,14 +332,14 @@ sm_push_path(const struct form *f, const char *prefix, struct tui_queue *q, char
              size_t errlen)
 {
 	char addr[SMTP_MAX_ADDRESS + 1], line[PROTO_LINE_MAX];
-	const char *v = form_value(f, 0);
+	const char *v = tui_form_value(f, 0);
 
 	if (sm_addr(v, strlen(v), addr, sizeof addr) == -1) {
 		snprintf(err, errlen, "address too long");
 		return -1;
 	}
 	snprintf(line, sizeof line, "%s<%s>", prefix, addr);
-	return tq_push(q, line, 0);
+	return tui_queue_push(q, line, 0);
 }
 
 static int
@@ -347,18 +347,18 @@ sm_build_auth(struct smtp_menu *m, const struct form *f, struct tui_queue *q, ch
               size_t errlen)
 {
 	char line[PROTO_LINE_MAX];
-	const char *user = form_value(f, 0);
+	const char *user = tui_form_value(f, 0);
 	int rc;
 
 	if (user[0] == '\0') {
 		snprintf(err, errlen, "User: give a user name");
 		return -1;
 	}
-	if (smtp_client_auth_plain(user, form_value(f, 1), line, sizeof line) == -1) {
+	if (smtp_client_auth_plain(user, tui_form_value(f, 1), line, sizeof line) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		return -1;
 	}
-	rc = tq_push(q, line, 0);
+	rc = tui_queue_push(q, line, 0);
 	explicit_bzero(line, sizeof line);
 	snprintf(m->pending, sizeof m->pending, "%s", user);
 	return rc;
@@ -381,11 +381,11 @@ sm_push_text(const char *body, struct tui_queue *q, int end)
 			take--;
 		snprintf(line, sizeof line, "%s%.*s", body[pos] == '.' ? "." : "", (int)take,
 		         body + pos);
-		rc = tq_push(q, line, 0);
+		rc = tui_queue_push(q, line, 0);
 		pos += l + 1;
 	}
 	if (rc == 0 && end)
-		rc = tq_push(q, ".", 0);
+		rc = tui_queue_push(q, ".", 0);
 	return rc;
 }
 
@@ -475,7 +475,7 @@ sm_push_rcpts(const char *to, struct tui_queue *q, char *hdr, size_t hlen)
 		size_t l = strcspn(p, SM_RCPT_SEPS);
 		if (l > 0 && sm_addr(p, l, addr, sizeof addr) == 0) {
 			snprintf(line, sizeof line, "RCPT TO:<%s>", addr);
-			rc = tq_push(q, line, TQ_SOFT);
+			rc = tui_queue_push(q, line, TQ_SOFT);
 			sm_to_append(hdr, hlen, addr);
 		}
 		p += l + strspn(p + l, SM_RCPT_SEPS);
@@ -493,7 +493,7 @@ sm_push_lines(const char *text, struct tui_queue *q)
 	for (const char *p = text; *p && rc == 0;) {
 		size_t l = strcspn(p, "\n");
 		snprintf(line, sizeof line, "%.*s", (int)l, p);
-		rc = tq_push(q, line, 0);
+		rc = tui_queue_push(q, line, 0);
 		p += l + (p[l] == '\n');
 	}
 	return rc;
@@ -508,16 +508,16 @@ sm_push_headers(const char *from, const char *to_hdr, const char *subject, struc
 
 	sm_date(date, sizeof date);
 	snprintf(line, sizeof line, "From: %s", from);
-	rc = tq_push(q, line, 0);
+	rc = tui_queue_push(q, line, 0);
 	rc = rc ? rc : sm_push_lines(to_hdr, q);
 	sm_subject(subject, line, sizeof line);
-	rc = rc ? rc : tq_push(q, line, 0);
+	rc = rc ? rc : tui_queue_push(q, line, 0);
 	snprintf(line, sizeof line, "Date: %s", date);
-	rc = rc ? rc : tq_push(q, line, 0);
-	rc = rc ? rc : tq_push(q, "MIME-Version: 1.0", 0);
-	rc = rc ? rc : tq_push(q, "Content-Type: text/plain; charset=utf-8", 0);
-	rc = rc ? rc : tq_push(q, "Content-Transfer-Encoding: 8bit", 0);
-	return rc ? rc : tq_push(q, "", 0);
+	rc = rc ? rc : tui_queue_push(q, line, 0);
+	rc = rc ? rc : tui_queue_push(q, "MIME-Version: 1.0", 0);
+	rc = rc ? rc : tui_queue_push(q, "Content-Type: text/plain; charset=utf-8", 0);
+	rc = rc ? rc : tui_queue_push(q, "Content-Transfer-Encoding: 8bit", 0);
+	return rc ? rc : tui_queue_push(q, "", 0);
 }
 
 static int
@@ -525,21 +525,21 @@ sm_build_compose(struct smtp_menu *m, const struct form *f, struct tui_queue *q,
                  size_t errlen)
 {
 	char from[SMTP_MAX_ADDRESS + 1], line[PROTO_LINE_MAX], to_hdr[PROTO_LINE_MAX * 4];
-	const char *v = form_value(f, 0);
+	const char *v = tui_form_value(f, 0);
 	int rc;
 
 	if (sm_addr(v, strlen(v), from, sizeof from) == -1 || from[0] == '\0') {
 		snprintf(err, errlen, "From: give the sender's address");
 		return -1;
 	}
-	if (sm_rcpt_count(form_value(f, 1), err, errlen) == -1)
+	if (sm_rcpt_count(tui_form_value(f, 1), err, errlen) == -1)
 		return -1;
 	snprintf(line, sizeof line, "MAIL FROM:<%s>", from);
-	rc = tq_push(q, line, 0);
-	rc = rc ? rc : sm_push_rcpts(form_value(f, 1), q, to_hdr, sizeof to_hdr);
-	rc = rc ? rc : tq_push(q, "DATA", 0);
-	rc = rc ? rc : sm_push_headers(from, to_hdr, form_value(f, 2), q);
-	rc = rc ? rc : sm_push_text(form_value(f, 3), q, 1);
+	rc = tui_queue_push(q, line, 0);
+	rc = rc ? rc : sm_push_rcpts(tui_form_value(f, 1), q, to_hdr, sizeof to_hdr);
+	rc = rc ? rc : tui_queue_push(q, "DATA", 0);
+	rc = rc ? rc : sm_push_headers(from, to_hdr, tui_form_value(f, 2), q);
+	rc = rc ? rc : sm_push_text(tui_form_value(f, 3), q, 1);
 	if (rc == 0)
 		m->composing = 1;
 	return rc;
@@ -558,17 +558,17 @@ sm_build(void *st, int item, const struct form *f, struct tui_queue *q, char *er
 	case SMI_MAIL: return sm_push_path(f, "MAIL FROM:", q, err, errlen);
 	case SMI_RCPT: return sm_push_path(f, "RCPT TO:", q, err, errlen);
 	case SMI_EHLO:
-		snprintf(line, sizeof line, "EHLO %s", form_value(f, 0)[0] ? form_value(f, 0) :
-		         CLIENT_EHLO_NAME);
-		return tq_push(q, line, 0);
+		snprintf(line, sizeof line, "EHLO %s",
+		         tui_form_value(f, 0)[0] ? tui_form_value(f, 0) : CLIENT_EHLO_NAME);
+		return tui_queue_push(q, line, 0);
 	case SMI_DATA:
 		if (f != NULL)
-			return sm_push_text(form_value(f, 0), q, 1);
-		return tq_push(q, "DATA", 0);
+			return sm_push_text(tui_form_value(f, 0), q, 1);
+		return tui_queue_push(q, "DATA", 0);
 	default:
 		if (item < 0 || item >= SMI_COUNT)
 			return -1;
-		return tq_push(q, sm_items[item].label, 0);
+		return tui_queue_push(q, sm_items[item].label, 0);
 	}
 }
 
