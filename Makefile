@@ -6,7 +6,8 @@
 #   make test       deps, build, unit + integration tests, again with Debian's wolfSSL,
 #                   and again under ASan+UBSan; the fuzz harnesses over their corpora
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (default 60; FUZZ=names)
-#   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources
+#   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources,
+#                   and tools/check-layout.sh (names and includes of client/, load/)
 #   make bench      benchmarks (never part of make test)
 # BUILD=dir and SAN=address,undefined build an instrumented copy elsewhere.
 
@@ -165,11 +166,14 @@ tsan: deps
 
 # Static analysis, a stage of make test: cppcheck (warning, performance,
 # portability) and clang-tidy's clang-analyzer-* checks (less the Annex K
-# "use memcpy_s" advice) over common/ server/ client/ load/, one test per tool;
-# the last line is 'lint: N passed, N failed'. Findings in $(BUILD)/lint/.
+# "use memcpy_s" advice) over common/ server/ client/ load/, one test per tool,
+# and tools/check-layout.sh (file prefixes of client/ and load/ symbols, the
+# include direction of the client's folders, every header in one unit) on
+# the objects; the last line is 'lint: N passed, N failed'. Findings in
+# $(BUILD)/lint/.
 LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c client/*/*.c client/*/*/*.c load/*.c)
 LINT_TIDY := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
-lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a)
+lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a) $(CLIENT_OBJS) $(LOAD_OBJS)
 	$(Q)mkdir -p $(BUILD)/lint; pass=0; fail=0; \
 	if cppcheck --quiet --enable=warning,performance,portability --std=c11 --inline-suppr \
 	    --error-exitcode=1 -j2 -D_GNU_SOURCE -Icommon $(INC_ALL) $(LINT_SRCS) \
@@ -183,6 +187,10 @@ lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a)
 	then fail=$$((fail + 1)); grep 'warning:\|error:' $(BUILD)/lint/clang-tidy.txt; \
 	    echo "FAIL - clang-tidy (clang-analyzer-*)"; \
 	else pass=$$((pass + 1)); echo "ok - clang-tidy (clang-analyzer-*)"; fi; \
+	if CC="$(CC)" CPPFLAGS="$(CPPFLAGS)" sh tools/check-layout.sh $(BUILD) \
+	    >$(BUILD)/lint/layout.txt 2>&1; \
+	then pass=$$((pass + 1)); echo "ok - layout (tools/check-layout.sh)"; \
+	else fail=$$((fail + 1)); cat $(BUILD)/lint/layout.txt; echo "FAIL - layout (tools/check-layout.sh)"; fi; \
 	echo "lint: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 bench: deps all
