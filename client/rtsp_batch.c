@@ -8,6 +8,7 @@
 #include "rtsp_batch.h"
 #include "defaults.h"
 #include "net.h"
+#include "net_defaults.h"
 #include "report.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "defaults.h"
+#include "load_defaults.h"
 #include "options.h"
 
 /* The modes; aead is a measurement in memory (one handshake to learn the

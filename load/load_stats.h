@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "defaults.h"
+#include "load_defaults.h"
 #include "tls.h"
 #include "log.h"
 

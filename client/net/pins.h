@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "certinfo.h"
-#include "defaults.h"
+#include "net_defaults.h"
 
 #define PINS_PATH_MAX 4096
 #define PINS_ERR_MAX  512

@@ -13,6 +13,8 @@
 #include "keylog.h"
 #include "lineio.h"
 #include "linebuf.h"
+#include "net_defaults.h"
+#include "proto_defaults.h"
 #include "tls.h"
 #include "verify.h"
 

@@ -1,7 +1,7 @@
 /*
  * mailhdr.c: From, Subject and Date of a message for the mailbox list
  * (see mailhdr.h). Decoding works on bounded copies: a field is cut at
- * TUI_MAIL_HEADER_MAX bytes before anything else is done to it, and
+ * MAILHDR_HEADER_MAX bytes before anything else is done to it, and
  * whatever comes out goes through text_sanitize(). Pure; any thread.
  */
 #include "mailhdr.h"
@@ -211,7 +211,7 @@ mh_q_decode(const char *s, size_t n, unsigned char *out, size_t outlen)
 static int
 mh_word_decode(const struct mh_word *w, struct mh_out *o)
 {
-	unsigned char bytes[TUI_MAIL_HEADER_MAX];
+	unsigned char bytes[MAILHDR_HEADER_MAX];
 	size_t n = sizeof bytes;
 	enum mh_charset cs = mh_charset_of(w);
 
@@ -262,7 +262,7 @@ mh_squeeze(char *s)
 void
 mailhdr_decode(const char *in, char *out, size_t outlen)
 {
-	char tmp[TUI_MAIL_HEADER_MAX * 2];          /* ISO-8859-1 may double */
+	char tmp[MAILHDR_HEADER_MAX * 2];          /* ISO-8859-1 may double */
 	struct mh_out o = { tmp, 0, sizeof tmp };
 	int after_word = 0;
 
@@ -307,7 +307,7 @@ mh_unquote(const char *s, size_t n, char *out, size_t outlen)
 void
 mailhdr_from(const char *raw, char *out, size_t outlen)
 {
-	char part[TUI_MAIL_HEADER_MAX];
+	char part[MAILHDR_HEADER_MAX];
 	const char *lt = strrchr(raw, '<');
 	const char *gt = lt != NULL ? strchr(lt, '>') : NULL;
 
@@ -382,7 +382,7 @@ mh_date_valid(const struct mh_date *d)
 int
 mailhdr_date(const char *raw, char *out, size_t outlen)
 {
-	char buf[TUI_MAIL_HEADER_MAX], *save = NULL;
+	char buf[MAILHDR_HEADER_MAX], *save = NULL;
 	struct mh_date d = { .day = 0, .mon = 0, .year = -1, .hour = -1, .min = -1 };
 
 	snprintf(buf, sizeof buf, "%s", raw);

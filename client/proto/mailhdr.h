@@ -12,15 +12,15 @@
 
 #include <stddef.h>
 
-#include "defaults.h"
+#include "proto_defaults.h"
 
 enum mailhdr_field { MAILHDR_FROM, MAILHDR_SUBJECT, MAILHDR_DATE, MAILHDR_FIELDS };
 
 /* The list's view of one message. Empty strings when a field is missing. */
 struct mail_summary {
-	char from[TUI_MAIL_FROM_MAX];
-	char subject[TUI_MAIL_SUBJECT_MAX];
-	char date[TUI_MAIL_DATE_MAX];
+	char from[MAILHDR_FROM_MAX];
+	char subject[MAILHDR_SUBJECT_MAX];
+	char date[MAILHDR_DATE_MAX];
 	int  date_parsed;                  /* date is "YYYY-MM-DD HH:MM" */
 };
 
@@ -30,7 +30,7 @@ struct mailhdr {
 	int    field;                      /* the field being unfolded, or -1 */
 	int    seen[MAILHDR_FIELDS];       /* the first of each counts */
 	size_t len[MAILHDR_FIELDS];
-	char   raw[MAILHDR_FIELDS][TUI_MAIL_HEADER_MAX];   /* unfolded, cut to fit */
+	char   raw[MAILHDR_FIELDS][MAILHDR_HEADER_MAX];   /* unfolded, cut to fit */
 };
 
 /* Starts reading a new header section. */

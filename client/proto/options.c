@@ -4,6 +4,7 @@
  * getopt keeps global state.
  */
 #include "options.h"
+#include "defaults.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "defaults.h"
+#include "proto_defaults.h"
 
 #define URL_PORT_MAX  sizeof "65535"
 

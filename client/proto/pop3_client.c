@@ -4,7 +4,7 @@
  * its only writers. Pure string work, no I/O; one thread per connection.
  */
 #include "pop3_client.h"
-#include "defaults.h"
+#include "proto_defaults.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  */
 #include "rtsp_client.h"
 #include "b64.h"
+#include "defaults.h"
 #include "rtp.h"
 
 #include <ctype.h>

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "defaults.h"
+#include "proto_defaults.h"
 #include "rtsp_rx.h"
 
 #define RTSP_CLIENT_URL_MAX    (CLIENT_HOST_MAX + CLIENT_PATH_MAX + 32)

@@ -5,6 +5,7 @@
  * past RTSP_CLIENT_RESPONSE_MAX is an error rather than a growing buffer.
  */
 #include "rtsp_rx.h"
+#include "proto_defaults.h"
 #include "rtp.h"
 
 #include <ctype.h>

@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "defaults.h"
 
 #define RTSP_RX_LINES_MAX 64     /* status line and headers of one response */
 

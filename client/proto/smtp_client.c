@@ -6,6 +6,7 @@
 #include "smtp_client.h"
 #include "b64.h"
 #include "defaults.h"
+#include "proto_defaults.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  */
 #include "tui_cert.h"
 #include "text.h"
+#include "tui_defaults.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,6 +11,7 @@
  */
 #include "tui_conn.h"
 #include "net.h"
+#include "tui_defaults.h"
 
 #include <poll.h>
 #include <stdlib.h>

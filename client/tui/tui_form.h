@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "defaults.h"
+#include "tui_defaults.h"
 #include "tui_module.h"
 #include "tui_theme.h"
 

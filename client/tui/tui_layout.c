@@ -5,7 +5,7 @@
  * window outside the screen. Main thread.
  */
 #include "tui_layout.h"
-#include "defaults.h"
+#include "tui_defaults.h"
 
 #define LAYOUT_MENU_SHARE   3          /* the menu takes at most 1/3 of the width */
 #define LAYOUT_DIALOG_MARGIN 2

@@ -11,6 +11,7 @@
  */
 #include "fuzzlib.h"
 #include "defaults.h"
+#include "proto_defaults.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
 

@@ -3,6 +3,7 @@
  * pages where they belong), what counts as too small, and the certificate
  * panel's rows: fingerprint wrapping, the days-left warning, the check
  * marks and the reasons kept when the panel is short. */
+#include "tui_defaults.h"
 #include "unit.h"
 #include "tui_cert.h"
 #include "tui_layout.h"

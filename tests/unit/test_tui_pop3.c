@@ -23,7 +23,7 @@ static void
 summary_of(const char *text, struct mail_summary *s)
 {
 	struct mailhdr h;
-	char line[TUI_MAIL_HEADER_MAX * 2];
+	char line[MAILHDR_HEADER_MAX * 2];
 
 	mailhdr_start(&h);
 	for (const char *p = text; *p != '\0';) {
@@ -65,7 +65,7 @@ UNIT_TEST(tui_pop3_header_plain_and_folded)
 UNIT_TEST(tui_pop3_header_rfc2047)
 {
 	struct mail_summary s;
-	char out[TUI_MAIL_SUBJECT_MAX];
+	char out[MAILHDR_SUBJECT_MAX];
 
 	summary_of("From: =?UTF-8?B?Sm9zw6kgR2FyY8OtYQ==?= <jose@x>\n"
 	           "Subject: =?utf-8?q?Caf=C3=A9_tonight?=\n =?UTF-8?Q?_and_more?= !\n\n", &s);
@@ -85,7 +85,7 @@ UNIT_TEST(tui_pop3_header_rfc2047)
 UNIT_TEST(tui_pop3_header_hostile_text_is_made_safe)
 {
 	struct mail_summary s;
-	char out[TUI_MAIL_SUBJECT_MAX], big[TUI_MAIL_HEADER_MAX * 3];
+	char out[MAILHDR_SUBJECT_MAX], big[MAILHDR_HEADER_MAX * 3];
 
 	/* an escape sequence, raw and encoded, a bell, broken UTF-8 */
 	summary_of("Subject: \x1b[31mred\x07 \xff\xc3\n\n", &s);

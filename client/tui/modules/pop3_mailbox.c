@@ -7,7 +7,7 @@
  * thread.
  */
 #include "pop3_mailbox.h"
-#include "defaults.h"
+#include "tui_defaults.h"
 
 #include <errno.h>
 #include <stdio.h>

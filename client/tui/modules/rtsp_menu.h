@@ -24,6 +24,7 @@
 #include "defaults.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
+#include "tui_defaults.h"
 #include "tui_module.h"
 #include "wav_writer.h"
 

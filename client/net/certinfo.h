@@ -3,8 +3,8 @@
  * WOLFSSL_X509 into plain strings, and the text report that `seal --show-cert`
  * prints (the TUI shows the same fields). Pure functions; any thread.
  */
-#ifndef SEALED_CERTINFO_H
-#define SEALED_CERTINFO_H
+#ifndef SEAL_CERTINFO_H
+#define SEAL_CERTINFO_H
 
 #include <stdio.h>
 #include <time.h>

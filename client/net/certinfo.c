@@ -5,7 +5,7 @@
  * of `seal --show-cert`. No state, no logging: any thread may call it.
  */
 #include "certinfo.h"
-#include "defaults.h"
+#include "net_defaults.h"
 
 #include <errno.h>
 #include <stdarg.h>
