@@ -6,7 +6,8 @@
 #   make test       deps, build, unit + integration tests, again with Debian's wolfSSL,
 #                   and again under ASan+UBSan; the fuzz harnesses over their corpora
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (default 60; FUZZ=names)
-#   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources
+#   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources,
+#                   and tools/check-layout.sh (names and includes of client/, load/)
 #   make bench      benchmarks (never part of make test)
 # BUILD=dir and SAN=address,undefined build an instrumented copy elsewhere.
 
@@ -39,32 +40,68 @@ else
 $(error WOLFSSL must be tuned or system, not '$(WOLFSSL)')
 endif
 
-COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
-SERVER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
-CLIENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out client/load%.c,$(wildcard client/*.c)))
-UNIT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
-LOAD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/load*.c))
-SERVER_LIB  := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
-CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
+# One folder, one set of objects, each from its folder's wildcard. The
+# client's folders depend one way only; each folder's objects are compiled
+# with the include paths of the folders it may use and no others, so an
+# include against the grain does not compile:
+#   client/proto         protocol logic, no sockets, no curses: common/
+#   client/net           sockets, TLS, certificates: proto/
+#   client/tui           the screen: net/, proto/
+#   client/tui/modules   the SMTP, POP3 and RTSP screens: tui/, net/, proto/
+#   client/              seal's main and batch mode: all of the above
+#   load/                seal-load: client/net, client/proto
+# client/proto and client/net make libsealclient.a, which seal, seal-load,
+# the unit tests (and, built by clang, the fuzz harnesses) link.
+COMMON_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+SERVER_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
+PROTO_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/proto/*.c))
+NET_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/net/*.c))
+TUI_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/tui/*.c))
+MODULES_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/tui/modules/*.c))
+SEAL_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/*.c))
+LOAD_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard load/*.c))
+UNIT_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
+CLIENT_OBJS  := $(PROTO_OBJS) $(NET_OBJS) $(TUI_OBJS) $(MODULES_OBJS) $(SEAL_OBJS)
+SERVER_LIB   := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
+CLIENT_A     := $(BUILD)/lib/libsealclient.a
+
+INC_PROTO    := -Iclient/proto
+INC_NET      := $(INC_PROTO) -Iclient/net
+INC_TUI      := $(INC_NET) -Iclient/tui
+INC_MODULES  := $(INC_TUI) -Iclient/tui/modules
+INC_SEAL     := $(INC_MODULES) -Iclient
+INC_LOAD     := $(INC_NET) -Iload
+INC_ALL      := -Iserver $(INC_SEAL) -Iload
 
 .PHONY: all deps certs run test unit integration tsan bench clean distclean walkthrough fuzz lint
 all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
-$(UNIT_OBJS): CPPFLAGS += -Iserver -Iclient
+$(PROTO_OBJS):   CPPFLAGS += $(INC_PROTO)
+$(NET_OBJS):     CPPFLAGS += $(INC_NET)
+$(TUI_OBJS):     CPPFLAGS += $(INC_TUI)
+$(MODULES_OBJS): CPPFLAGS += $(INC_MODULES)
+$(SEAL_OBJS):    CPPFLAGS += $(INC_SEAL)
+$(LOAD_OBJS):    CPPFLAGS += $(INC_LOAD)
+$(UNIT_OBJS):    CPPFLAGS += -Iserver $(INC_SEAL)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+$(CLIENT_A): $(PROTO_OBJS) $(NET_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
 $(BINDIR)/sealed: $(COMMON_OBJS) $(SERVER_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt
 
-$(BINDIR)/seal: $(COMMON_OBJS) $(CLIENT_OBJS)
+$(BINDIR)/seal: $(SEAL_OBJS) $(TUI_OBJS) $(MODULES_OBJS) $(CLIENT_A) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lncursesw
 
-$(BINDIR)/unit-tests: $(UNIT_OBJS) $(COMMON_OBJS) $(SERVER_LIB) $(CLIENT_LIB)
+$(BINDIR)/unit-tests: $(UNIT_OBJS) $(SERVER_LIB) $(filter-out $(BUILD)/client/main.o,$(SEAL_OBJS)) \
+                      $(TUI_OBJS) $(MODULES_OBJS) $(CLIENT_A) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt -lncursesw
 
@@ -77,7 +114,7 @@ endif
 # Every object depends on a stamp naming the wolfSSL flavour (and the tuned
 # build's version and configure line): it changes only when they do.
 WOLFSSL_STAMP := $(BUILD)/.wolfssl-flavour
-$(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(UNIT_OBJS): $(WOLFSSL_STAMP)
+$(COMMON_OBJS) $(SERVER_OBJS) $(CLIENT_OBJS) $(LOAD_OBJS) $(UNIT_OBJS): $(WOLFSSL_STAMP)
 $(WOLFSSL_STAMP): $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a) FORCE
 	@mkdir -p $(@D)
 	@{ echo "WOLFSSL=$(WOLFSSL)"; $(if $(filter tuned,$(WOLFSSL)),cat $(WOLFSSL_DIR)/.stamp;) } >$@.tmp; \
@@ -129,24 +166,31 @@ tsan: deps
 
 # Static analysis, a stage of make test: cppcheck (warning, performance,
 # portability) and clang-tidy's clang-analyzer-* checks (less the Annex K
-# "use memcpy_s" advice) over common/ server/ client/, one test per tool;
-# the last line is 'lint: N passed, N failed'. Findings in $(BUILD)/lint/.
-LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c)
+# "use memcpy_s" advice) over common/ server/ client/ load/, one test per tool,
+# and tools/check-layout.sh (file prefixes of client/ and load/ symbols, the
+# include direction of the client's folders, every header in one unit) on
+# the objects; the last line is 'lint: N passed, N failed'. Findings in
+# $(BUILD)/lint/.
+LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c client/*/*.c client/*/*/*.c load/*.c)
 LINT_TIDY := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
-lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a)
+lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a) $(CLIENT_OBJS) $(LOAD_OBJS)
 	$(Q)mkdir -p $(BUILD)/lint; pass=0; fail=0; \
 	if cppcheck --quiet --enable=warning,performance,portability --std=c11 --inline-suppr \
-	    --error-exitcode=1 -j2 -D_GNU_SOURCE -Icommon -Iserver -Iclient $(LINT_SRCS) \
+	    --error-exitcode=1 -j2 -D_GNU_SOURCE -Icommon $(INC_ALL) $(LINT_SRCS) \
 	    >$(BUILD)/lint/cppcheck.txt 2>&1; \
 	then pass=$$((pass + 1)); echo "ok - cppcheck"; \
 	else fail=$$((fail + 1)); cat $(BUILD)/lint/cppcheck.txt; echo "FAIL - cppcheck"; fi; \
 	printf '%s\n' $(LINT_SRCS) | xargs -P "$$(nproc)" -I{} clang-tidy --quiet \
-	    -checks='$(LINT_TIDY)' {} -- -std=c11 $(CPPFLAGS) -Iserver -Iclient \
+	    -checks='$(LINT_TIDY)' {} -- -std=c11 $(CPPFLAGS) $(INC_ALL) \
 	    >$(BUILD)/lint/clang-tidy.txt 2>/dev/null; \
 	if grep -q 'warning:\|error:' $(BUILD)/lint/clang-tidy.txt; \
 	then fail=$$((fail + 1)); grep 'warning:\|error:' $(BUILD)/lint/clang-tidy.txt; \
 	    echo "FAIL - clang-tidy (clang-analyzer-*)"; \
 	else pass=$$((pass + 1)); echo "ok - clang-tidy (clang-analyzer-*)"; fi; \
+	if CC="$(CC)" CPPFLAGS="$(CPPFLAGS)" sh tools/check-layout.sh $(BUILD) \
+	    >$(BUILD)/lint/layout.txt 2>&1; \
+	then pass=$$((pass + 1)); echo "ok - layout (tools/check-layout.sh)"; \
+	else fail=$$((fail + 1)); cat $(BUILD)/lint/layout.txt; echo "FAIL - layout (tools/check-layout.sh)"; fi; \
 	echo "lint: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 bench: deps all
@@ -169,14 +213,12 @@ clean:
 distclean:
 	rm -rf build bin
 
-# seal-load, the load generator: client/load*.c with seal's URL parser and
-# its RTSP client logic (no I/O in those: seal-load drives them itself).
-$(BINDIR)/seal-load: $(COMMON_OBJS) $(LOAD_OBJS) $(BUILD)/client/options.o \
-                     $(BUILD)/client/rtsp_client.o $(BUILD)/client/rtsp_rx.o \
-                     $(BUILD)/client/rtsp_sdp.o $(BUILD)/client/text.o
+# seal-load, the load generator: load/*.c with seal's URL parser and its
+# RTSP client logic from libsealclient.a (no I/O in those: seal-load drives
+# them itself).
+$(BINDIR)/seal-load: $(LOAD_OBJS) $(CLIENT_A) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS)
-$(LOAD_OBJS): $(WOLFSSL_STAMP)
--include $(LOAD_OBJS:.o=.d)
 
--include $(COMMON_OBJS:.o=.d) $(SERVER_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(COMMON_OBJS:.o=.d) $(SERVER_OBJS:.o=.d) $(CLIENT_OBJS:.o=.d) $(LOAD_OBJS:.o=.d) \
+         $(UNIT_OBJS:.o=.d)

@@ -9,8 +9,11 @@
 #include "batch.h"
 #include "defaults.h"
 #include "keylog.h"
+#include "modules.h"
+#include "net_defaults.h"
 #include "options.h"
 #include "proto.h"
+#include "proto_defaults.h"
 #include "report.h"
 #include "rtsp_batch.h"
 #include "session.h"
@@ -108,7 +111,7 @@ main_setup(struct seal_run *r)
 		fprintf(stderr, "seal: %s\n", err);
 		return EXIT_USAGE;
 	}
-	url_hostport(&o->url, r->peer, sizeof r->peer);
+	options_url_hostport(&o->url, r->peer, sizeof r->peer);
 	r->target = (struct session_target){
 		.host = o->url.host, .port = o->url.port, .peer = r->peer,
 		.expect = o->expect_cn ? o->expect_cn : o->url.host,
@@ -146,7 +149,7 @@ main_show_cert(struct seal_run *r)
 static int
 main_batch(struct seal_run *r)
 {
-	const struct client_proto *p = client_proto_find(r->o->url.scheme);
+	const struct client_proto *p = proto_find(r->o->url.scheme);
 	struct batch_config cfg = {
 		.proto = p, .user = r->o->user, .password = r->pass, .peer = r->peer,
 		.reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS, .utf8 = r->utf8,
@@ -161,7 +164,7 @@ main_batch(struct seal_run *r)
 		                       r->utf8);
 	if (p == NULL) {
 		fprintf(stderr, "seal: batch mode does not speak %s:// yet (try --show-cert)\n",
-		        url_scheme_name(r->o->url.scheme));
+		        options_url_scheme_name(r->o->url.scheme));
 		return EXIT_OTHER;
 	}
 	rc = session_open(&s, r->ctx, &r->target, err, sizeof err);
@@ -181,13 +184,13 @@ main_batch(struct seal_run *r)
 static int
 main_tui(struct seal_run *r)
 {
-	const struct tui_module *m = tui_module_find(r->o->url.scheme);
+	const struct tui_module *m = modules_find(r->o->url.scheme);
 	char url[SESSION_PEER_MAX + sizeof "rtsps://" + CLIENT_PATH_MAX], err[MAIN_ERR_MAX];
 	int rc;
 
 	if (m == NULL)
 		return main_batch(r);
-	snprintf(url, sizeof url, "%s://%s%s", url_scheme_name(r->o->url.scheme), r->peer,
+	snprintf(url, sizeof url, "%s://%s%s", options_url_scheme_name(r->o->url.scheme), r->peer,
 	         r->o->url.path);      /* the path: rtsps only */
 	struct tui_config cfg = {
 		.ctx = r->ctx, .target = &r->target, .mod = m, .url = url,

@@ -8,6 +8,7 @@
 #include "rtsp_batch.h"
 #include "defaults.h"
 #include "net.h"
+#include "net_defaults.h"
 #include "report.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
@@ -319,7 +320,7 @@ rtsp_batch_main(WOLFSSL_CTX *ctx, const struct session_target *t, const struct s
 	struct session s;
 	struct rtsp_io io;
 
-	url_hostport(&o->url, hostport, sizeof hostport);
+	options_url_hostport(&o->url, hostport, sizeof hostport);
 	snprintf(url, sizeof url, "rtsps://%s%s", hostport, o->url.path);
 	struct rtsp_batch_config cfg = {
 		.url = url, .peer = t->peer, .user = o->user, .password = password,

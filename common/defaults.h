@@ -1,7 +1,10 @@
 /*
- * defaults.h: every limit, timeout and default of sealed and seal, in one place.
- * Change a number here, never at its point of use. Shared by server and client;
- * holds only constants.
+ * defaults.h: every limit, timeout and default of sealed, and those its
+ * programs share (ports, paths, user name and password sizes, seal's exit
+ * codes). Change a number here, never at its point of use. seal's own are in
+ * client/proto/proto_defaults.h, client/net/net_defaults.h and
+ * client/tui/tui_defaults.h, seal-load's in load/load_defaults.h. Holds only
+ * constants.
  */
 #ifndef SEALED_DEFAULTS_H
 #define SEALED_DEFAULTS_H
@@ -123,96 +126,6 @@
 #define RTSP_WAV_HEADER_MAX        65536       /* bytes searched for the fmt and data chunks */
 #define RTSP_PT_DYNAMIC            96          /* RTP payload type of L16 at rates without a static one */
 #define RTSP_CNAME                 "sealed"    /* RTCP SDES CNAME */
-#define RTSP_CLIENT_RESPONSE_MAX   65536       /* seal: a response's head and body */
-#define RTSP_CLIENT_USER_AGENT     "seal"
-
-/* --- Client -------------------------------------------------------------- */
-#define CLIENT_CONNECT_TIMEOUT_MS  10000
-#define CLIENT_REPLY_TIMEOUT_MS    30000
-#define CERT_WARN_DAYS             30
-#define CLIENT_HANDSHAKE_TIMEOUT_MS 10000      /* TLS handshake after connect */
-#define CLIENT_HOST_MAX            256         /* URL host, NUL included */
-#define CLIENT_PATH_MAX            1024        /* rtsps URL path, NUL included */
-#define CLIENT_REPLY_LINE_MAX      65536       /* longest server line seal accepts */
-#define CLIENT_EHLO_NAME           "seal"      /* batch auto-login: EHLO seal */
-#define CLIENT_MASK                "********"  /* stands for secrets in the transcript */
-
-/* --- Load generator (seal-load) ----------------------------------------- */
-#define LOAD_DEFAULT_CLIENTS       16          /* -c */
-#define LOAD_DEFAULT_DURATION_S    10          /* -d when neither -d nor -n is given */
-#define LOAD_DEFAULT_MSG_SIZE      1024        /* -s: body bytes, headers not counted */
-#define LOAD_DEFAULT_THREADS       1           /* --threads: event loops */
-#define LOAD_MAX_CLIENTS           100000
-#define LOAD_MAX_THREADS           64
-#define LOAD_MAX_DURATION_S        86400       /* -d and --ramp */
-#define LOAD_MAX_MSG_SIZE          DEFAULT_MAX_MESSAGE_SIZE
-#define LOAD_STEP_TIMEOUT_MS       10000       /* connect, handshake, or one reply */
-#define LOAD_MAX_OPENING           256         /* idle: sessions being opened at once, per thread */
-#define LOAD_TICK_MS               100         /* timeout sweep; retry after a failure */
-#define LOAD_MONITOR_MS            50          /* main thread: deadline and progress checks */
-#define LOAD_LIVE_INTERVAL_MS      1000        /* live line on a terminal */
-#define LOAD_FD_RESERVE            64          /* descriptors besides one per client */
-#define LOAD_REPLY_LINE_MAX        4096        /* longest server line accepted */
-#define LOAD_READ_CHUNK            4096        /* one wolfSSL_read */
-#define LOAD_WRITE_CHUNK           16384       /* one wolfSSL_write: a full TLS record */
-#define LOAD_CMD_MAX               512         /* a command line or the message headers */
-#define LOAD_BODY_LINE             78          /* generated body line, CRLF included */
-#define LOAD_EHLO_NAME             "seal-load"
-#define LOAD_EPOLL_EVENTS          256         /* events taken per epoll_wait */
-#define LOAD_ERR_MAX               256         /* the first failure of each kind, kept as text */
-#define LOAD_BAR_WIDTH             20          /* live line progress bar */
-#define LOAD_BULK_READ             16384       /* pop3, rtsp: one wolfSSL_read, a whole TLS record */
-#define LOAD_SEND_MAX              4096        /* pop3, rtsp: one request, built per client */
-#define LOAD_DRIVER_READS          64          /* pop3, rtsp: reads per event before other clients
-                                                  of the thread get a turn */
-#define LOAD_USER_NUMBER           "%d"        /* pop3, rtsp: in --user, stands for the client number */
-#define LOAD_RTSP_SHORT_MS         RTSP_PACKET_MS /* rtsp: audio missing at the BYE beyond this fails */
-#define LOAD_AEAD_RECORD           16384       /* aead: bytes sealed at a time, a full TLS record */
-#define LOAD_AEAD_DEFAULT_BYTES    (1024L * 1024 * 1024) /* aead: sealed when -s is not given */
-#define LOAD_AEAD_MAX_BYTES        (1L << 40)  /* aead: largest -s */
-
-/* --- TUI (seal on a terminal) ------------------------------------------ */
-#define TUI_MIN_COLS               80          /* the layout is made for this and more */
-#define TUI_MIN_ROWS               24
-#define TUI_TINY_COLS              40          /* below either: only a "too small" note */
-#define TUI_TINY_ROWS              10
-#define TUI_TOP_MIN_ROWS           12          /* certificate panel and menu, borders included */
-#define TUI_TOP_MAX_ROWS           16
-#define TUI_TRANSCRIPT_MIN_ROWS    5           /* borders included */
-#define TUI_MENU_COLS              22          /* command menu width, borders included */
-#define TUI_LABEL_COLS             9           /* certificate panel: border, "Subject" and a gap */
-#define TUI_TRANSCRIPT_LINES       2000        /* kept for scrolling; the oldest go first */
-#define TUI_TICK_MS                250         /* longest poll: resize, clock, timers */
-#define TUI_FRAME_MS               50          /* a turn without keys redraws at most 20 times a second */
-#define TUI_ESC_DELAY_MS           25          /* wait after ESC for a key sequence */
-#define TUI_FIELD_MAX              256         /* one-line form field, bytes */
-#define TUI_BODY_MAX               65536       /* the message body editor, bytes */
-#define TUI_FORM_FIELDS_MAX        6
-#define TUI_RCPT_MAX               100         /* Compose: recipients (server: SMTP_MAX_RECIPIENTS) */
-#define TUI_REPLY_SLOW_MS          5000        /* "waiting for a reply" shows its age after this */
-#define TUI_DRAIN_LINES            256         /* server lines taken per turn of the loop */
-#define TUI_POP3_SHOWN_LINES       12          /* POP3: lines of a multi-line reply in the transcript */
-#define TUI_POP3_TOP_LINES         10          /* POP3: the TOP form's default body lines */
-#define TUI_POP3_VIEW_MAX          (4 * 1024 * 1024)   /* bytes of a message the viewer keeps */
-#define TUI_POP3_LIST_MAX          100000      /* POP3: messages the mailbox list keeps; a LIST
-                                                  past it is cut, and the list says so */
-#define TUI_MAIL_HEADER_MAX        1024        /* an unfolded From, Subject or Date, bytes */
-#define TUI_MAIL_FROM_MAX          128         /* the mailbox list's From, bytes */
-#define TUI_MAIL_SUBJECT_MAX       256         /* its Subject, bytes */
-#define TUI_MAIL_DATE_MAX          40          /* its Date, bytes */
-#define TUI_REQUEST_MAX            8192        /* a bytes module's request (RTSP), bytes */
-#define TUI_DRAIN_READS            16          /* reads per turn of the loop for a bytes module */
-#define TUI_RTSP_REFRESH_MS        66          /* RTSP player: numbers and meters at most 15 times a second */
-#define TUI_RTSP_METER_FLOOR_DB    48          /* level meters span -48 dBFS .. 0 */
-#define TUI_RTSP_METER_FALL_DB_S   30          /* a meter falls this many dB a second after a peak */
-#define TUI_RTSP_METER_WARN_DB     12          /* meter cells above -12 dBFS drawn as a warning */
-#define TUI_RTSP_METER_HOT_DB      3           /* and above -3 dBFS as hot */
-#define TUI_RTSP_BODY_LINES        24          /* lines of a response body in the transcript */
-#define PINS_DIR_NAME              "seal"      /* $XDG_CONFIG_HOME/seal, else ~/.config/seal */
-#define PINS_FILE_NAME             "known_servers"
-#define PINS_LINE_MAX              1024
-#define PINS_DIR_MODE              0700
-#define PINS_FILE_MODE             0600
 
 /* --- Exit codes of seal (CONTRACT.md) --------------------------------- */
 #define EXIT_OK                    0

@@ -8,8 +8,8 @@
 #include "fuzzlib.h"
 
 #include "batch.h"
-#include "defaults.h"
 #include "linebuf.h"
+#include "net_defaults.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * client_dialogue.h: runs seal's batch dialogue (client/batch.c) with a
  * client protocol table (SMTP or POP3) against a fuzzed server: the server's
  * bytes come through a fake struct line_io that splits them into lines as
- * session.c does (client/linebuf, CLIENT_REPLY_LINE_MAX), the user's script
+ * session.c does (common/linebuf, CLIENT_REPLY_LINE_MAX), the user's script
  * is one of a few fixed ones. Shared by fuzz_smtp_reply.c and
  * fuzz_pop3_reply.c. One thread.
  */

@@ -1,5 +1,5 @@
 /*
- * fuzz_pins.c: seal's known_servers file (client/pins.c): the input is the
+ * fuzz_pins.c: seal's known_servers file (client/net/pins.c): the input is the
  * file. Each of its lines goes to pins_parse_line(); then pins_check() for
  * a server, pins_store() of a new fingerprint for it (the atomic rewrite),
  * and pins_check() again. Checks that a parsed entry has a "host:port" and

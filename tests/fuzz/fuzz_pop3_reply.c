@@ -1,5 +1,5 @@
 /*
- * fuzz_pop3_reply.c: seal's POP3 client (client/pop3_client.c, through
+ * fuzz_pop3_reply.c: seal's POP3 client (client/proto/pop3_client.c, through
  * client/batch.c) reading responses from a fuzzed server: status lines,
  * the multi-line responses of CAPA, LIST, UIDL, RETR, TOP and AUTH up to
  * the lone ".", the "+ " continuation of AUTH PLAIN (the next line is a

@@ -1,7 +1,7 @@
 /*
  * fuzz_rtp.c: one interleaved packet as seal receives it: common/rtp.c's
  * RTP parser and RTCP walk (rtp_parse, rtp_is_rtcp, rtcp_has_bye), then
- * client/rtsp_client.c's handling of it on a playing stream (sequence
+ * client/proto/rtsp_client.c's handling of it on a playing stream (sequence
  * tracking, L16 to little-endian PCM, the peak level, BYE). The first byte
  * is the channel, the rest the packet. Checks that the payload lies inside
  * the packet.

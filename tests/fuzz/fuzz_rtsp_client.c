@@ -1,8 +1,8 @@
 /*
  * fuzz_rtsp_client.c: seal's RTSP client reading a fuzzed server's byte
- * stream: client/rtsp_rx.c takes it apart into responses (status line,
+ * stream: client/proto/rtsp_rx.c takes it apart into responses (status line,
  * headers, Content-Length body) and interleaved frames, in pieces of
- * varying size as reads deliver them; client/rtsp_client.c applies each
+ * varying size as reads deliver them; client/proto/rtsp_client.c applies each
  * response to the request it answers (OPTIONS, DESCRIBE with its SDP,
  * SETUP's Transport and Session, PLAY, PAUSE, GET_PARAMETER, TEARDOWN, in
  * the order rtsp_batch.c sends them) and each frame to the stream (RTP
@@ -11,6 +11,7 @@
  */
 #include "fuzzlib.h"
 #include "defaults.h"
+#include "proto_defaults.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
 
@@ -62,8 +63,8 @@ on_response(struct rtsp_fuzz *f, const struct rtsp_response *r)
 	FUZZ_CHECK(r->nlines >= 1 && r->nlines <= RTSP_RX_LINES_MAX, "response line count");
 	FUZZ_CHECK(strlen(r->body) == r->body_len || memchr(r->body, '\0', r->body_len) != NULL,
 	           "body length wrong");
-	rtsp_response_header(r, "Session");
-	rtsp_response_header(r, "Content-Base");
+	rtsp_rx_response_header(r, "Session");
+	rtsp_rx_response_header(r, "Content-Base");
 	rtsp_client_response(&f->cl, r, err, sizeof err);
 	FUZZ_CHECK(f->cl.ch_rtp >= 0 && f->cl.ch_rtp <= UINT8_MAX && f->cl.ch_rtcp >= 0 &&
 	           f->cl.ch_rtcp <= UINT8_MAX, "channels out of range");

@@ -1,5 +1,5 @@
 /*
- * fuzz_smtp_reply.c: seal's SMTP client (client/smtp_client.c, through
+ * fuzz_smtp_reply.c: seal's SMTP client (client/proto/smtp_client.c, through
  * client/batch.c) reading replies from a fuzzed server: multi-line replies
  * ("250-" ... "250 "), the 334 challenges of AUTH (the next line is a
  * secret), DATA's 354 and the login's refusal. The first input byte picks a

@@ -11,19 +11,19 @@ UNIT_TEST(client_url_defaults_per_scheme)
 	struct seal_url u;
 	char err[256];
 
-	CHECK_INT(url_parse(&u, "smtps://localhost", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "smtps://localhost", err, sizeof err), 0);
 	CHECK_INT(u.scheme, URL_SMTPS);
 	CHECK_STR(u.host, "localhost");
 	CHECK_STR(u.port, "8465");
 	CHECK(strcmp(u.path, "") == 0);
-	CHECK_INT(url_parse(&u, "POP3S://mail.test/", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "POP3S://mail.test/", err, sizeof err), 0);
 	CHECK_INT(u.scheme, URL_POP3S);
 	CHECK_STR(u.port, "8995");
-	CHECK_INT(url_parse(&u, "rtsps://127.0.0.1/media/a.wav", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "rtsps://127.0.0.1/media/a.wav", err, sizeof err), 0);
 	CHECK_INT(u.scheme, URL_RTSPS);
 	CHECK_STR(u.port, "8322");
 	CHECK(strcmp(u.path, "/media/a.wav") == 0);
-	CHECK_INT(url_parse(&u, "rtsps://h", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "rtsps://h", err, sizeof err), 0);
 	CHECK(strcmp(u.path, "/") == 0);
 }
 
@@ -32,19 +32,19 @@ UNIT_TEST(client_url_ports_and_ipv6)
 	struct seal_url u;
 	char err[256], hp[300];
 
-	CHECK_INT(url_parse(&u, "smtps://localhost:2525", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "smtps://localhost:2525", err, sizeof err), 0);
 	CHECK_STR(u.port, "2525");
-	url_hostport(&u, hp, sizeof hp);
+	options_url_hostport(&u, hp, sizeof hp);
 	CHECK_STR(hp, "localhost:2525");
-	CHECK_INT(url_parse(&u, "pop3s://[::1]:995", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "pop3s://[::1]:995", err, sizeof err), 0);
 	CHECK_STR(u.host, "::1");
 	CHECK_STR(u.port, "995");
 	CHECK_INT(u.host_is_v6, 1);
-	url_hostport(&u, hp, sizeof hp);
+	options_url_hostport(&u, hp, sizeof hp);
 	CHECK_STR(hp, "[::1]:995");
-	CHECK_INT(url_parse(&u, "smtps://[fe80::1]", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "smtps://[fe80::1]", err, sizeof err), 0);
 	CHECK_STR(u.port, "8465");
-	CHECK_INT(url_parse(&u, "smtps://h:65535", err, sizeof err), 0);
+	CHECK_INT(options_url_parse(&u, "smtps://h:65535", err, sizeof err), 0);
 }
 
 /* URL S is refused with a reason containing WANT. */
@@ -54,7 +54,7 @@ url_bad(const char *s, const char *want)
 	struct seal_url u;
 	char err[256] = "", msg[400];
 
-	if (url_parse(&u, s, err, sizeof err) != -1 || strstr(err, want) == NULL) {
+	if (options_url_parse(&u, s, err, sizeof err) != -1 || strstr(err, want) == NULL) {
 		snprintf(msg, sizeof msg, "url %s: got \"%s\", want -1 and \"%s\"", s, err, want);
 		unit_fail(__FILE__, __LINE__, msg);
 	}

@@ -1,5 +1,5 @@
 /*
- * test_client_text.c: the one filter for a server's bytes (client/text.c):
+ * test_client_text.c: the one filter for a server's bytes (client/proto/text.c):
  * C0 controls, DEL and C1 controls (a raw byte or UTF-8 encoded) become a
  * visible '?', valid UTF-8 stays, and the stream writers keep line ends
  * and write long text whole.

@@ -86,9 +86,9 @@ UNIT_TEST(fuzz_rtsp_refused_sdp_after_a_good_one_leaves_none)
 	char err[256];
 
 	rtsp_client_init(&cl, "rtsps://h/tone.wav");
-	CHECK_INT(rtsp_client_sdp(&cl, SDP_MONO, err, sizeof err), 0);
+	CHECK_INT(rtsp_sdp_read(&cl, SDP_MONO, err, sizeof err), 0);
 	CHECK(cl.have_sdp && cl.rate == 8000 && cl.channels == 1);
-	CHECK_INT(rtsp_client_sdp(&cl, SDP_3CH, err, sizeof err), -1);
+	CHECK_INT(rtsp_sdp_read(&cl, SDP_3CH, err, sizeof err), -1);
 	CHECK(!cl.have_sdp);
 	CHECK(strstr(err, "3 channels") != NULL);
 }

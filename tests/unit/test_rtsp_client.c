@@ -59,8 +59,8 @@ UNIT_TEST(rtsp_rx_splits_responses_and_frames_fed_bytewise)
 				CHECK_INT(ev.resp.code, 200);
 				CHECK_STR(ev.resp.reason, "OK");
 				CHECK_STR(ev.resp.body, "hello");
-				CHECK_STR(rtsp_response_header(&ev.resp, "session"), "x;timeout=9");
-				CHECK(rtsp_response_header(&ev.resp, "Transport") == NULL);
+				CHECK_STR(rtsp_rx_response_header(&ev.resp, "session"), "x;timeout=9");
+				CHECK(rtsp_rx_response_header(&ev.resp, "Transport") == NULL);
 			} else if (n == 2) {
 				CHECK_INT(ev.channel, 1);
 				CHECK_INT(ev.len, 3);
@@ -106,23 +106,23 @@ UNIT_TEST(rtsp_client_sdp_dynamic_static_and_refusals)
 
 	rtsp_client_init(&c, URL);
 	strcpy(c.base, URL "/");
-	CHECK_INT(rtsp_client_sdp(&c, "v=0\r\na=range:npt=0-2.500\r\nm=audio 0 RTP/AVP 96\r\n"
-	                          "a=rtpmap:96 L16/48000/1\r\na=control:trackID=0\r\n", err, sizeof err), 0);
+	CHECK_INT(rtsp_sdp_read(&c, "v=0\r\na=range:npt=0-2.500\r\nm=audio 0 RTP/AVP 96\r\n"
+	                        "a=rtpmap:96 L16/48000/1\r\na=control:trackID=0\r\n", err, sizeof err), 0);
 	CHECK_INT(c.rate, 48000);
 	CHECK_INT(c.channels, 1);
 	CHECK_INT(c.duration_ms, 2500);
 	CHECK_STR(c.track, URL "/trackID=0");
-	CHECK_INT(rtsp_client_sdp(&c, "m=audio 0 RTP/AVP 10\na=control:rtsp://x/y\n", err, sizeof err), 0);
+	CHECK_INT(rtsp_sdp_read(&c, "m=audio 0 RTP/AVP 10\na=control:rtsp://x/y\n", err, sizeof err), 0);
 	CHECK_INT(c.rate, 44100);
 	CHECK_INT(c.channels, 2);
 	CHECK_STR(c.track, "rtsp://x/y");
-	CHECK_INT(rtsp_client_sdp(&c, "m=video 0 RTP/AVP 96\n", err, sizeof err), -1);
+	CHECK_INT(rtsp_sdp_read(&c, "m=video 0 RTP/AVP 96\n", err, sizeof err), -1);
 	CHECK(strstr(err, "no audio") != NULL);
-	CHECK_INT(rtsp_client_sdp(&c, "m=audio 0 RTP/AVP 97\na=rtpmap:97 opus/48000/2\n", err,
-	                          sizeof err), -1);
+	CHECK_INT(rtsp_sdp_read(&c, "m=audio 0 RTP/AVP 97\na=rtpmap:97 opus/48000/2\n", err,
+	                        sizeof err), -1);
 	CHECK(strstr(err, "opus") != NULL);
-	CHECK_INT(rtsp_client_sdp(&c, "m=audio 0 RTP/AVP 96\na=rtpmap:96 L16/8000/6\n", err,
-	                          sizeof err), -1);
+	CHECK_INT(rtsp_sdp_read(&c, "m=audio 0 RTP/AVP 96\na=rtpmap:96 L16/8000/6\n", err,
+	                        sizeof err), -1);
 }
 
 /* An RTP packet with SEQ carrying one stereo frame (L=0x0102, R=-2). */

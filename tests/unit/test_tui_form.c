@@ -21,7 +21,7 @@ type(struct form *f, const char *s)
 	enum form_rc rc = FORM_NONE;
 
 	for (; *s && rc == FORM_NONE; s++)
-		rc = form_key(f, (unsigned char)*s, 0);
+		rc = tui_form_key(f, (unsigned char)*s, 0);
 	return rc;
 }
 
@@ -29,77 +29,77 @@ UNIT_TEST(tui_form_typing_and_moving)
 {
 	struct form f;
 
-	CHECK_INT(form_open(&f, &spec, 4), 0);
-	CHECK(form_is_open(&f));
+	CHECK_INT(tui_form_open(&f, &spec, 4), 0);
+	CHECK(tui_form_is_open(&f));
 	CHECK_INT(f.item, 4);
 	type(&f, "alxce");
-	form_key(&f, KEY_LEFT, 1);
-	form_key(&f, KEY_LEFT, 1);
-	form_key(&f, KEY_BACKSPACE, 1);                 /* the x */
-	form_key(&f, 'i', 0);
-	CHECK_STR(form_value(&f, 0), "alice");
-	form_key(&f, KEY_HOME, 1);
-	form_key(&f, KEY_DC, 1);
-	CHECK_STR(form_value(&f, 0), "lice");
-	form_key(&f, KEY_END, 1);
+	tui_form_key(&f, KEY_LEFT, 1);
+	tui_form_key(&f, KEY_LEFT, 1);
+	tui_form_key(&f, KEY_BACKSPACE, 1);                 /* the x */
+	tui_form_key(&f, 'i', 0);
+	CHECK_STR(tui_form_value(&f, 0), "alice");
+	tui_form_key(&f, KEY_HOME, 1);
+	tui_form_key(&f, KEY_DC, 1);
+	CHECK_STR(tui_form_value(&f, 0), "lice");
+	tui_form_key(&f, KEY_END, 1);
 	type(&f, "12345");                              /* max 8 bytes */
-	CHECK_STR(form_value(&f, 0), "lice1234");
+	CHECK_STR(tui_form_value(&f, 0), "lice1234");
 	CHECK(f.err[0] != '\0');
-	form_key(&f, 0x15, 0);                          /* Ctrl-U */
-	CHECK_STR(form_value(&f, 0), "");
-	form_key(&f, 0xe9, 0);                          /* é as one character */
-	CHECK_STR(form_value(&f, 0), "\xc3\xa9");
-	form_key(&f, 127, 0);
-	CHECK_STR(form_value(&f, 0), "");
-	form_close(&f);
-	CHECK(!form_is_open(&f));
-	form_close(&f);                                 /* twice is fine */
+	tui_form_key(&f, 0x15, 0);                          /* Ctrl-U */
+	CHECK_STR(tui_form_value(&f, 0), "");
+	tui_form_key(&f, 0xe9, 0);                          /* é as one character */
+	CHECK_STR(tui_form_value(&f, 0), "\xc3\xa9");
+	tui_form_key(&f, 127, 0);
+	CHECK_STR(tui_form_value(&f, 0), "");
+	tui_form_close(&f);
+	CHECK(!tui_form_is_open(&f));
+	tui_form_close(&f);                                 /* twice is fine */
 }
 
 UNIT_TEST(tui_form_fields_enter_tab_esc)
 {
 	struct form f;
 
-	CHECK_INT(form_open(&f, &spec2, 0), 0);
+	CHECK_INT(tui_form_open(&f, &spec2, 0), 0);
 	CHECK_INT(type(&f, "bob\n"), FORM_NONE);
 	CHECK_INT(f.focus, 1);
 	CHECK_INT(type(&f, "s3cret\n"), FORM_SUBMIT);   /* Enter on the last field */
-	CHECK_STR(form_value(&f, 1), "s3cret");
-	form_key(&f, '\t', 0);
+	CHECK_STR(tui_form_value(&f, 1), "s3cret");
+	tui_form_key(&f, '\t', 0);
 	CHECK_INT(f.focus, 0);
-	form_key(&f, KEY_BTAB, 1);
+	tui_form_key(&f, KEY_BTAB, 1);
 	CHECK_INT(f.focus, 1);
-	CHECK_INT(form_key(&f, 4, 0), FORM_SUBMIT);     /* Ctrl-D */
-	CHECK_INT(form_key(&f, KEY_F(10), 1), FORM_SUBMIT);
-	CHECK_INT(form_key(&f, 27, 0), FORM_CANCEL);
-	form_close(&f);
+	CHECK_INT(tui_form_key(&f, 4, 0), FORM_SUBMIT);     /* Ctrl-D */
+	CHECK_INT(tui_form_key(&f, KEY_F(10), 1), FORM_SUBMIT);
+	CHECK_INT(tui_form_key(&f, 27, 0), FORM_CANCEL);
+	tui_form_close(&f);
 }
 
 UNIT_TEST(tui_form_body_lines_and_columns)
 {
 	struct form f;
 
-	CHECK_INT(form_open(&f, &spec, 0), 0);
+	CHECK_INT(tui_form_open(&f, &spec, 0), 0);
 	f.focus = 2;
 	CHECK_INT(type(&f, "first line\nsecond\n"), FORM_NONE);
-	form_key(&f, 0x2713, 0);                        /* ✓, a character of 3 bytes */
+	tui_form_key(&f, 0x2713, 0);                        /* ✓, a character of 3 bytes */
 	type(&f, " third");
-	CHECK_STR(form_value(&f, 2), "first line\nsecond\n\xe2\x9c\x93 third");
-	form_key(&f, KEY_UP, 1);                        /* column 7 of "second": its end */
-	form_key(&f, 'X', 0);
-	CHECK_STR(form_value(&f, 2), "first line\nsecondX\n\xe2\x9c\x93 third");
-	form_key(&f, KEY_UP, 1);
-	form_key(&f, KEY_HOME, 1);
-	form_key(&f, '>', 0);
-	CHECK_STR(form_value(&f, 2), ">first line\nsecondX\n\xe2\x9c\x93 third");
-	form_key(&f, KEY_DOWN, 1);
-	form_key(&f, KEY_DOWN, 1);                      /* column 1: after the ✓ */
-	form_key(&f, KEY_BACKSPACE, 1);
-	CHECK_STR(form_value(&f, 2), ">first line\nsecondX\n third");
-	form_key(&f, KEY_END, 1);
+	CHECK_STR(tui_form_value(&f, 2), "first line\nsecond\n\xe2\x9c\x93 third");
+	tui_form_key(&f, KEY_UP, 1);                        /* column 7 of "second": its end */
+	tui_form_key(&f, 'X', 0);
+	CHECK_STR(tui_form_value(&f, 2), "first line\nsecondX\n\xe2\x9c\x93 third");
+	tui_form_key(&f, KEY_UP, 1);
+	tui_form_key(&f, KEY_HOME, 1);
+	tui_form_key(&f, '>', 0);
+	CHECK_STR(tui_form_value(&f, 2), ">first line\nsecondX\n\xe2\x9c\x93 third");
+	tui_form_key(&f, KEY_DOWN, 1);
+	tui_form_key(&f, KEY_DOWN, 1);                      /* column 1: after the ✓ */
+	tui_form_key(&f, KEY_BACKSPACE, 1);
+	CHECK_STR(tui_form_value(&f, 2), ">first line\nsecondX\n third");
+	tui_form_key(&f, KEY_END, 1);
 	CHECK_INT(type(&f, "\n"), FORM_NONE);           /* Enter is a new line here */
-	CHECK_STR(form_value(&f, 2), ">first line\nsecondX\n third\n");
-	form_close(&f);
+	CHECK_STR(tui_form_value(&f, 2), ">first line\nsecondX\n third\n");
+	tui_form_close(&f);
 }
 
 UNIT_TEST(tui_form_mask_and_set)
@@ -107,16 +107,16 @@ UNIT_TEST(tui_form_mask_and_set)
 	struct form f;
 	char mask[32];
 
-	form_mask("p\xc3\xa4ss", 5, mask, sizeof mask);
+	tui_form_mask("p\xc3\xa4ss", 5, mask, sizeof mask);
 	CHECK_STR(mask, "****");                        /* one star a character */
-	form_mask("secret", 6, mask, 4);
+	tui_form_mask("secret", 6, mask, 4);
 	CHECK_STR(mask, "***");
-	CHECK_INT(form_open(&f, &spec, 0), 0);
-	form_set(&f, 0, "much-too-long-name");
-	CHECK_STR(form_value(&f, 0), "much-too");
+	CHECK_INT(tui_form_open(&f, &spec, 0), 0);
+	tui_form_set(&f, 0, "much-too-long-name");
+	CHECK_STR(tui_form_value(&f, 0), "much-too");
 	CHECK_INT(f.f[0].cur, 8);
-	CHECK_STR(form_value(&f, 9), "");
-	form_close(&f);
+	CHECK_STR(tui_form_value(&f, 9), "");
+	tui_form_close(&f);
 }
 
 UNIT_TEST(tui_status_fits_width)
@@ -127,18 +127,18 @@ UNIT_TEST(tui_status_fits_width)
 	};
 	char left[STATUS_TEXT_MAX], right[STATUS_TEXT_MAX];
 
-	status_compose(&si, 160, " | ", left, sizeof left, right, sizeof right);
+	tui_status_compose(&si, 160, " | ", left, sizeof left, right, sizeof right);
 	CHECK_STR(left, " localhost:8465 | alice | authenticated, in transaction");
 	CHECK_STR(right, "F1/? help  q quit  Enter run  v certificate  r reconnect  ");
-	status_compose(&si, 80, " | ", left, sizeof left, right, sizeof right);
+	tui_status_compose(&si, 80, " | ", left, sizeof left, right, sizeof right);
 	CHECK_STR(right, "F1/? help  q quit  ");
 	CHECK((int)(strlen(left) + strlen(right)) <= 80);
 	si.user = NULL;
 	si.waiting_s = 7;
-	status_compose(&si, 30, " | ", left, sizeof left, right, sizeof right);
+	tui_status_compose(&si, 30, " | ", left, sizeof left, right, sizeof right);
 	CHECK_STR(right, "");
 	CHECK_STR(left, " localhost:8465 | not logged i");
 	si.notice = "cancelled: nothing was sent";
-	status_compose(&si, 80, " | ", left, sizeof left, right, sizeof right);
+	tui_status_compose(&si, 80, " | ", left, sizeof left, right, sizeof right);
 	CHECK_STR(left, " cancelled: nothing was sent");
 }

@@ -3,6 +3,7 @@
  * pages where they belong), what counts as too small, and the certificate
  * panel's rows: fingerprint wrapping, the days-left warning, the check
  * marks and the reasons kept when the panel is short. */
+#include "tui_defaults.h"
 #include "unit.h"
 #include "tui_cert.h"
 #include "tui_layout.h"
@@ -23,7 +24,7 @@ check_geometry(int rows, int cols)
 	struct tui_geom g;
 	const struct tui_rect *main_areas[5];
 
-	layout_compute(rows, cols, &g);
+	tui_layout_compute(rows, cols, &g);
 	main_areas[0] = &g.title;
 	main_areas[1] = &g.cert;
 	main_areas[2] = &g.menu;
@@ -33,7 +34,7 @@ check_geometry(int rows, int cols)
 	for (int i = 0; i < 5; i++) {
 		CHECK(inside(main_areas[i], rows, cols));
 		for (int j = i + 1; j < 5; j++)
-			CHECK(!layout_overlap(main_areas[i], main_areas[j]));
+			CHECK(!tui_layout_overlap(main_areas[i], main_areas[j]));
 	}
 	CHECK_INT(g.title.y, 0);
 	CHECK_INT(g.status.y, rows - 1);
@@ -41,9 +42,9 @@ check_geometry(int rows, int cols)
 	CHECK(g.cert.h >= TUI_TOP_MIN_ROWS && g.cert.h <= TUI_TOP_MAX_ROWS);
 	CHECK(g.transcript.h >= TUI_TRANSCRIPT_MIN_ROWS);
 	CHECK_INT(g.title.h + g.cert.h + g.transcript.h + g.status.h, rows);
-	CHECK(!layout_overlap(&g.form, &g.transcript));      /* replies stay visible */
+	CHECK(!tui_layout_overlap(&g.form, &g.transcript));      /* replies stay visible */
 	CHECK(inside(&g.page, rows, cols) && inside(&g.dialog, rows, cols));
-	CHECK(!layout_overlap(&g.page, &g.status) && !layout_overlap(&g.page, &g.title));
+	CHECK(!tui_layout_overlap(&g.page, &g.status) && !tui_layout_overlap(&g.page, &g.title));
 }
 
 UNIT_TEST(tui_layout_80x24_100x30_160x50)
@@ -53,11 +54,11 @@ UNIT_TEST(tui_layout_80x24_100x30_160x50)
 	check_geometry(24, 80);
 	check_geometry(30, 100);
 	check_geometry(50, 160);
-	layout_compute(24, 80, &g);
+	tui_layout_compute(24, 80, &g);
 	CHECK_INT(g.cert.h, TUI_TOP_MIN_ROWS);
 	CHECK_INT(g.menu.w, TUI_MENU_COLS);
 	CHECK_INT(g.transcript.h, 10);
-	layout_compute(50, 160, &g);
+	tui_layout_compute(50, 160, &g);
 	CHECK_INT(g.cert.h, TUI_TOP_MAX_ROWS);
 	CHECK_INT(g.transcript.h, 32);
 }
@@ -67,19 +68,19 @@ UNIT_TEST(tui_layout_tiny_and_centering)
 	struct tui_geom g;
 	struct tui_rect r;
 
-	layout_compute(8, 100, &g);
+	tui_layout_compute(8, 100, &g);
 	CHECK(g.tiny);
-	layout_compute(30, 30, &g);
+	tui_layout_compute(30, 30, &g);
 	CHECK(g.tiny);
-	layout_compute(16, 60, &g);              /* small but usable */
+	tui_layout_compute(16, 60, &g);              /* small but usable */
 	CHECK(!g.tiny);
 	CHECK(g.transcript.h >= TUI_TRANSCRIPT_MIN_ROWS);
 	CHECK(inside(&g.cert, 16, 60) && inside(&g.menu, 16, 60));
-	layout_compute(24, 80, &g);
-	layout_center(&g, 100, 200, &r);         /* cut to the middle area */
+	tui_layout_compute(24, 80, &g);
+	tui_layout_center(&g, 100, 200, &r);         /* cut to the middle area */
 	CHECK(inside(&r, 23, 80));
 	CHECK_INT(r.y, 1);
-	layout_center(&g, 6, 40, &r);
+	tui_layout_center(&g, 6, 40, &r);
 	CHECK_INT(r.x, 20);
 	CHECK_INT(r.y, 1 + (22 - 6) / 2);
 }
@@ -151,10 +152,10 @@ UNIT_TEST(tui_cert_rows_at_80_columns)
 	struct cert_rows r;
 	struct tui_glyphs g;
 
-	theme_glyphs(&g, 1);
+	tui_theme_glyphs(&g, 1);
 	fake_cert(&ci, &ck, 365);
 	fake_view(&v, &ci, &ck);
-	cert_rows_build(&r, &v, &g, 47, 10);              /* the panel at 80x24 */
+	tui_cert_rows_build(&r, &v, &g, 47, 10);              /* the panel at 80x24 */
 	CHECK(strstr(row(&r, "Subject")->seg[0].text, "Sealed Lab") != NULL);
 	CHECK(strstr(row(&r, "Issuer")->seg[0].text, "self-signed") != NULL);
 	const struct cert_row *fp = row(&r, "SHA-256");
@@ -165,7 +166,7 @@ UNIT_TEST(tui_cert_rows_at_80_columns)
 	CHECK_INT(ch->nseg, 4);
 	CHECK_STR(ch->seg[0].text, "\u2713 trusted chain");
 	CHECK(strstr(ch->seg[3].text, "\u2713 pin") != NULL);
-	cert_rows_fit(&r, 10);                            /* the panel at 80x24 */
+	tui_cert_rows_fit(&r, 10);                            /* the panel at 80x24 */
 	CHECK_INT(r.n, 10);
 	CHECK(has(&r, "Checks") && has(&r, "Subject") && has(&r, "Until") && has(&r, "SHA-256"));
 }
@@ -178,10 +179,10 @@ UNIT_TEST(tui_cert_rows_warn_and_fail)
 	struct cert_rows r;
 	struct tui_glyphs g;
 
-	theme_glyphs(&g, 0);
+	tui_theme_glyphs(&g, 0);
 	fake_cert(&ci, &ck, 12);
 	fake_view(&v, &ci, &ck);
-	cert_rows_build(&r, &v, &g, 60, 12);
+	tui_cert_rows_build(&r, &v, &g, 60, 12);
 	const struct cert_row *until = row(&r, "Until");
 	CHECK(until->seg[1].role == ROLE_WARN);
 	CHECK(strstr(until->seg[1].text, "12 days left") != NULL);
@@ -191,12 +192,12 @@ UNIT_TEST(tui_cert_rows_warn_and_fail)
 	v.phase = CP_REFUSED;
 	v.pin = PINS_UNCHECKED;
 	v.version = "";
-	cert_rows_build(&r, &v, &g, 60, 12);
+	tui_cert_rows_build(&r, &v, &g, 60, 12);
 	CHECK(row(&r, "Until")->seg[1].role == ROLE_ERR);
 	const struct cert_row *ch = row(&r, "Checks");
 	CHECK_STR(ch->seg[2].text, "  FAIL dates");
 	CHECK_INT(ch->seg[2].role, ROLE_ERR);
-	cert_rows_fit(&r, 4);                             /* a tiny panel keeps the reason */
+	tui_cert_rows_fit(&r, 4);                             /* a tiny panel keeps the reason */
 	int reason = 0;
 	for (int i = 0; i < r.n; i++)
 		reason |= strstr(r.r[i].seg[0].text, "dates: certificate expired on X") != NULL;
@@ -210,12 +211,12 @@ UNIT_TEST(tui_cert_rows_without_certificate)
 	struct cert_rows r;
 	struct tui_glyphs g;
 
-	theme_glyphs(&g, 1);
+	tui_theme_glyphs(&g, 1);
 	memset(&v, 0, sizeof v);
 	v.peer = "localhost:8465";
 	v.phase = CP_FAILED;
 	v.why = "cannot connect to localhost:8465: Connection refused";
-	cert_rows_build(&r, &v, &g, 47, 10);
+	tui_cert_rows_build(&r, &v, &g, 47, 10);
 	CHECK(r.n >= 2);
 	CHECK_STR(r.r[0].seg[0].text, "localhost:8465");
 	CHECK(strstr(r.r[1].seg[0].text, "cannot connect") != NULL);
@@ -230,11 +231,11 @@ UNIT_TEST(tui_cert_a_line_per_check_when_tall)
 	struct cert_rows r;
 	struct tui_glyphs g;
 
-	theme_glyphs(&g, 1);
+	tui_theme_glyphs(&g, 1);
 	fake_cert(&ci, &ck, 100);
 	fake_view(&v, &ci, &ck);
 	v.pin = PINS_STORED;
-	cert_rows_build(&r, &v, &g, 120, 14);              /* the panel at 160x50 */
+	tui_cert_rows_build(&r, &v, &g, 120, 14);              /* the panel at 160x50 */
 	const struct cert_row *ch = row(&r, "Checks");
 	CHECK_STR(ch->seg[0].text, "\u2713 trusted chain ");
 	CHECK_STR(ch->seg[1].text, "signed by a trust anchor in certs/server.crt");
@@ -246,7 +247,7 @@ UNIT_TEST(tui_cert_a_line_per_check_when_tall)
 	snprintf(ck.r[CHECK_NAME].reason, sizeof ck.r[0].reason,
 	         "name mismatch: certificate is for other.example, expected localhost");
 	v.pin = PINS_UNCHECKED;
-	cert_rows_build(&r, &v, &g, 50, 20);
+	tui_cert_rows_build(&r, &v, &g, 50, 20);
 	int i = 0;
 	while (i < r.n && strcmp(r.r[i].seg[0].text, "\u2717 name match    ") != 0)
 		i++;
@@ -256,6 +257,6 @@ UNIT_TEST(tui_cert_a_line_per_check_when_tall)
 	CHECK_INT(r.r[i].seg[1].role, ROLE_ERR);
 	CHECK(strstr(r.r[i].seg[1].text, "name mismatch") != NULL);
 	CHECK(strstr(r.r[i + 1].seg[1].text, "expected localhost") != NULL);   /* wrapped */
-	cert_rows_build(&r, &v, &g, 120, 11);              /* too short: one row of marks */
+	tui_cert_rows_build(&r, &v, &g, 120, 11);              /* too short: one row of marks */
 	CHECK_INT(row(&r, "Checks")->nseg, 4);
 }

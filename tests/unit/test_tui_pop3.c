@@ -10,8 +10,8 @@
 #include "pop3_client.h"
 #include "pop3_menu.h"
 #include "tui_form.h"
-#include "tui_mailbox.h"
-#include "tui_mailhdr.h"
+#include "pop3_mailbox.h"
+#include "mailhdr.h"
 #include "tui_menu.h"
 
 #include <stdlib.h>
@@ -23,7 +23,7 @@ static void
 summary_of(const char *text, struct mail_summary *s)
 {
 	struct mailhdr h;
-	char line[TUI_MAIL_HEADER_MAX * 2];
+	char line[MAILHDR_HEADER_MAX * 2];
 
 	mailhdr_start(&h);
 	for (const char *p = text; *p != '\0';) {
@@ -65,7 +65,7 @@ UNIT_TEST(tui_pop3_header_plain_and_folded)
 UNIT_TEST(tui_pop3_header_rfc2047)
 {
 	struct mail_summary s;
-	char out[TUI_MAIL_SUBJECT_MAX];
+	char out[MAILHDR_SUBJECT_MAX];
 
 	summary_of("From: =?UTF-8?B?Sm9zw6kgR2FyY8OtYQ==?= <jose@x>\n"
 	           "Subject: =?utf-8?q?Caf=C3=A9_tonight?=\n =?UTF-8?Q?_and_more?= !\n\n", &s);
@@ -85,7 +85,7 @@ UNIT_TEST(tui_pop3_header_rfc2047)
 UNIT_TEST(tui_pop3_header_hostile_text_is_made_safe)
 {
 	struct mail_summary s;
-	char out[TUI_MAIL_SUBJECT_MAX], big[TUI_MAIL_HEADER_MAX * 3];
+	char out[MAILHDR_SUBJECT_MAX], big[MAILHDR_HEADER_MAX * 3];
 
 	/* an escape sequence, raw and encoded, a bell, broken UTF-8 */
 	summary_of("Subject: \x1b[31mred\x07 \xff\xc3\n\n", &s);
@@ -110,42 +110,42 @@ UNIT_TEST(tui_pop3_mailbox_list_model)
 	struct mailbox mb = { 0 };
 	char size[MB_SIZE_TEXT];
 
-	CHECK_INT(mb_list_line(&mb, "1 120"), 0);
-	CHECK_INT(mb_list_line(&mb, "3 4096"), 0);
-	CHECK_INT(mb_list_line(&mb, "x 1"), -1);
-	CHECK_INT(mb_list_line(&mb, "0 1"), -1);
-	CHECK_INT(mb_list_line(&mb, "4"), -1);
-	CHECK_INT(mb_list_line(&mb, "4 12z"), -1);
-	CHECK_INT(mb_count(&mb), 2);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "1 120"), 0);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "3 4096"), 0);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "x 1"), -1);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "0 1"), -1);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "4"), -1);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "4 12z"), -1);
+	CHECK_INT(pop3_mailbox_count(&mb), 2);
 	mb.sel = 1;                                   /* message 3 */
-	CHECK_INT(mb_list_line(&mb, "2 10"), 0);      /* out of order: sorted in at the end */
-	mb_list_end(&mb);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "2 10"), 0);      /* out of order: sorted in at the end */
+	pop3_mailbox_list_end(&mb);
 	CHECK_INT(mb.e[1].num, 2);
-	CHECK_INT(mb_selected(&mb)->num, 3);          /* still message 3 */
-	CHECK_INT(mb_octets(&mb), 4226);
-	mb_mark(&mb, 2);
-	mb_mark(&mb, 7);                              /* unknown until now: created */
-	CHECK_INT(mb_count(&mb), 4);
-	CHECK_INT(mb_marked(&mb), 2);
-	CHECK(!mb_get(&mb, 7, 0)->sized);
+	CHECK_INT(pop3_mailbox_selected(&mb)->num, 3);          /* still message 3 */
+	CHECK_INT(pop3_mailbox_octets(&mb), 4226);
+	pop3_mailbox_mark(&mb, 2);
+	pop3_mailbox_mark(&mb, 7);                              /* unknown until now: created */
+	CHECK_INT(pop3_mailbox_count(&mb), 4);
+	CHECK_INT(pop3_mailbox_marked(&mb), 2);
+	CHECK(!pop3_mailbox_get(&mb, 7, 0)->sized);
 	mb.e[0].hdr = MB_HDR_OK;
-	CHECK_INT(mb_next_unfetched(&mb)->num, 3);    /* 1 fetched, 2 marked */
+	CHECK_INT(pop3_mailbox_next_unfetched(&mb)->num, 3);    /* 1 fetched, 2 marked */
 	mb.confirm_rset = 1;
-	mb_unmark_all(&mb);
-	CHECK_INT(mb_marked(&mb), 0);
+	pop3_mailbox_unmark_all(&mb);
+	CHECK_INT(pop3_mailbox_marked(&mb), 0);
 	CHECK(!mb.confirm_rset);
-	CHECK_INT(mb_next_unfetched(&mb)->num, 2);
-	mb_size_text(512, size, sizeof size);
+	CHECK_INT(pop3_mailbox_next_unfetched(&mb)->num, 2);
+	pop3_mailbox_size_text(512, size, sizeof size);
 	CHECK_STR(size, "512");
-	mb_size_text(1536, size, sizeof size);
+	pop3_mailbox_size_text(1536, size, sizeof size);
 	CHECK_STR(size, "1.5K");
-	mb_size_text(23 * 1024 + 100, size, sizeof size);
+	pop3_mailbox_size_text(23 * 1024 + 100, size, sizeof size);
 	CHECK_STR(size, "23K");
-	mb_size_text(50ULL * 1024 * 1024, size, sizeof size);
+	pop3_mailbox_size_text(50ULL * 1024 * 1024, size, sizeof size);
 	CHECK_STR(size, "50M");
-	mb_size_text(4ULL * 1024 * 1024 * 1024, size, sizeof size);
+	pop3_mailbox_size_text(4ULL * 1024 * 1024 * 1024, size, sizeof size);
 	CHECK_STR(size, "4.0G");
-	mb_free(&mb);
+	pop3_mailbox_free(&mb);
 	CHECK(mb.e == NULL && mb.n == 0);
 }
 
@@ -156,20 +156,20 @@ list_lines(struct mailbox *mb, size_t n, size_t step)
 {
 	char line[64];
 
-	mb_list_begin(mb);
+	pop3_mailbox_list_begin(mb);
 	for (size_t i = 0; i < n; i++) {
 		unsigned long num = (unsigned long)((i * step) % n + 1);
 		snprintf(line, sizeof line, "%lu %lu", num, 3 * num);
-		CHECK_INT(mb_list_line(mb, line), 0);
+		CHECK_INT(pop3_mailbox_list_line(mb, line), 0);
 	}
-	mb_list_end(mb);
+	pop3_mailbox_list_end(mb);
 }
 
 /* 1 when MB holds messages 1..N in order, sizes 3 * number. */
 static int
 list_is_whole(const struct mailbox *mb, size_t n)
 {
-	if (mb_count(mb) != n)
+	if (pop3_mailbox_count(mb) != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (mb->e[i].num != i + 1 || mb->e[i].size != 3 * (i + 1) || !mb->e[i].sized)
@@ -183,20 +183,20 @@ UNIT_TEST(tui_pop3_mailbox_list_is_cut_at_the_limit)
 	const size_t over = 5;
 
 	list_lines(&mb, TUI_POP3_LIST_MAX + over, 1);
-	CHECK_INT(mb_count(&mb), TUI_POP3_LIST_MAX);
+	CHECK_INT(pop3_mailbox_count(&mb), TUI_POP3_LIST_MAX);
 	CHECK_INT(mb.cut, over);
 	CHECK_INT(mb.e[TUI_POP3_LIST_MAX - 1].num, TUI_POP3_LIST_MAX);
-	CHECK(mb_get(&mb, TUI_POP3_LIST_MAX + 1, 1) == NULL);      /* full: nothing created */
-	mb_mark(&mb, TUI_POP3_LIST_MAX + 2);                        /* a DELE past the cut */
-	mb_mark(&mb, 1);
-	CHECK_INT(mb_marked(&mb), 2);                               /* QUIT will delete two */
-	CHECK_INT(mb_count(&mb), TUI_POP3_LIST_MAX);
-	mb_unmark_all(&mb);
-	CHECK_INT(mb_marked(&mb), 0);
+	CHECK(pop3_mailbox_get(&mb, TUI_POP3_LIST_MAX + 1, 1) == NULL);      /* full: nothing created */
+	pop3_mailbox_mark(&mb, TUI_POP3_LIST_MAX + 2);                        /* a DELE past the cut */
+	pop3_mailbox_mark(&mb, 1);
+	CHECK_INT(pop3_mailbox_marked(&mb), 2);                               /* QUIT will delete two */
+	CHECK_INT(pop3_mailbox_count(&mb), TUI_POP3_LIST_MAX);
+	pop3_mailbox_unmark_all(&mb);
+	CHECK_INT(pop3_mailbox_marked(&mb), 0);
 	list_lines(&mb, 10, 1);                                     /* LIST again: in place */
 	CHECK_INT(mb.cut, 0);
-	CHECK_INT(mb_count(&mb), TUI_POP3_LIST_MAX);
-	mb_free(&mb);
+	CHECK_INT(pop3_mailbox_count(&mb), TUI_POP3_LIST_MAX);
+	pop3_mailbox_free(&mb);
 }
 
 UNIT_TEST(tui_pop3_mailbox_large_unsorted_list)
@@ -207,49 +207,49 @@ UNIT_TEST(tui_pop3_mailbox_large_unsorted_list)
 
 	list_lines(&mb, n, n - 1);                                  /* 1, then n down to 2 */
 	CHECK(list_is_whole(&mb, n));
-	mb_free(&mb);
+	pop3_mailbox_free(&mb);
 	list_lines(&mb, n, step);                                   /* scattered */
 	CHECK(list_is_whole(&mb, n));
-	e = mb_get(&mb, 4242, 0);
+	e = pop3_mailbox_get(&mb, 4242, 0);
 	CHECK(e != NULL);
 	if (e != NULL) {
 		e->hdr = MB_HDR_OK;
 		snprintf(e->sum.subject, sizeof e->sum.subject, "kept");
 	}
 	mb.sel = 4241;                                              /* message 4242 */
-	mb_list_begin(&mb);                                         /* again, backwards, */
+	pop3_mailbox_list_begin(&mb);                                         /* again, backwards, */
 	for (size_t i = n; i > 0; i--) {                            /* one number twice */
 		char line[64];
 		snprintf(line, sizeof line, "%zu %zu", i, 3 * i);
-		CHECK_INT(mb_list_line(&mb, line), 0);
+		CHECK_INT(pop3_mailbox_list_line(&mb, line), 0);
 	}
-	CHECK_INT(mb_list_line(&mb, "77 231"), 0);
-	CHECK_INT(mb_list_line(&mb, "900001 5"), 0);                /* new, out of order */
-	CHECK_INT(mb_list_line(&mb, "900000 4"), 0);
-	CHECK_INT(mb_list_line(&mb, "900000 4"), 0);
-	mb_list_end(&mb);
-	CHECK_INT(mb_count(&mb), n + 2);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "77 231"), 0);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "900001 5"), 0);                /* new, out of order */
+	CHECK_INT(pop3_mailbox_list_line(&mb, "900000 4"), 0);
+	CHECK_INT(pop3_mailbox_list_line(&mb, "900000 4"), 0);
+	pop3_mailbox_list_end(&mb);
+	CHECK_INT(pop3_mailbox_count(&mb), n + 2);
 	CHECK_INT(mb.e[n].num, 900000);
 	CHECK_INT(mb.e[n + 1].num, 900001);
 	mb.n -= 2;
 	CHECK(list_is_whole(&mb, n));
 	mb.n += 2;
-	CHECK_INT(mb_selected(&mb)->num, 4242);
-	CHECK_STR(mb_selected(&mb)->sum.subject, "kept");
-	e = mb_next_unfetched(&mb);
+	CHECK_INT(pop3_mailbox_selected(&mb)->num, 4242);
+	CHECK_STR(pop3_mailbox_selected(&mb)->sum.subject, "kept");
+	e = pop3_mailbox_next_unfetched(&mb);
 	CHECK(e != NULL && e->num == 1);
 	for (size_t i = 0; e != NULL && i < n + 2; i++) {           /* every header, once */
 		CHECK(e->hdr == MB_HDR_NONE && e->num != 4242);
 		e->hdr = MB_HDR_OK;
-		e = mb_next_unfetched(&mb);
+		e = pop3_mailbox_next_unfetched(&mb);
 	}
 	CHECK(e == NULL);
-	mb_mark(&mb, 5);
-	mb_refetch_failed(&mb);
-	mb_get(&mb, 6, 0)->hdr = MB_HDR_FAILED;
-	mb_refetch_failed(&mb);                                     /* asked again */
-	CHECK_INT(mb_next_unfetched(&mb)->num, 6);
-	mb_free(&mb);
+	pop3_mailbox_mark(&mb, 5);
+	pop3_mailbox_refetch_failed(&mb);
+	pop3_mailbox_get(&mb, 6, 0)->hdr = MB_HDR_FAILED;
+	pop3_mailbox_refetch_failed(&mb);                                     /* asked again */
+	CHECK_INT(pop3_mailbox_next_unfetched(&mb)->num, 6);
+	pop3_mailbox_free(&mb);
 }
 
 UNIT_TEST(tui_pop3_mailbox_selection_scrolls)
@@ -257,34 +257,34 @@ UNIT_TEST(tui_pop3_mailbox_selection_scrolls)
 	struct mailbox mb = { 0 };
 	char line[32];
 
-	CHECK(mb_selected(&mb) == NULL);
-	mb_move(&mb, 5);
+	CHECK(pop3_mailbox_selected(&mb) == NULL);
+	pop3_mailbox_move(&mb, 5);
 	CHECK_INT(mb.sel, 0);
 	for (int i = 1; i <= 50; i++) {
 		snprintf(line, sizeof line, "%d %d", i, i * 100);
-		CHECK_INT(mb_list_line(&mb, line), 0);
+		CHECK_INT(pop3_mailbox_list_line(&mb, line), 0);
 	}
-	CHECK_INT(mb_list_rows(12, 0), 9);
-	CHECK_INT(mb_list_rows(12, 1), 8);
-	CHECK_INT(mb_list_rows(2, 1), 1);
-	mb_move(&mb, 20);
-	mb_scroll(&mb, 8);
+	CHECK_INT(pop3_mailbox_list_rows(12, 0), 9);
+	CHECK_INT(pop3_mailbox_list_rows(12, 1), 8);
+	CHECK_INT(pop3_mailbox_list_rows(2, 1), 1);
+	pop3_mailbox_move(&mb, 20);
+	pop3_mailbox_scroll(&mb, 8);
 	CHECK_INT(mb.sel, 20);
 	CHECK_INT(mb.top, 13);                        /* the selection is the last row */
-	mb_move(&mb, -3);
-	mb_scroll(&mb, 8);
+	pop3_mailbox_move(&mb, -3);
+	pop3_mailbox_scroll(&mb, 8);
 	CHECK_INT(mb.top, 13);                        /* still in view: no scroll */
-	mb_move(&mb, 1000);
-	mb_scroll(&mb, 8);
+	pop3_mailbox_move(&mb, 1000);
+	pop3_mailbox_scroll(&mb, 8);
 	CHECK_INT(mb.sel, 49);
 	CHECK_INT(mb.top, 42);
-	mb_move(&mb, -1000);
-	mb_scroll(&mb, 8);
+	pop3_mailbox_move(&mb, -1000);
+	pop3_mailbox_scroll(&mb, 8);
 	CHECK_INT(mb.sel, 0);
 	CHECK_INT(mb.top, 0);
-	mb_scroll(&mb, 100);                          /* taller than the list */
+	pop3_mailbox_scroll(&mb, 100);                          /* taller than the list */
 	CHECK_INT(mb.top, 0);
-	mb_free(&mb);
+	pop3_mailbox_free(&mb);
 }
 
 UNIT_TEST(tui_pop3_viewer_text_is_capped)
@@ -295,23 +295,23 @@ UNIT_TEST(tui_pop3_viewer_text_is_capped)
 	CHECK(line != NULL);
 	if (line == NULL)
 		return;
-	CHECK_INT(mb_text_line(&t, "From: a"), 0);
-	CHECK_INT(mb_text_line(&t, ""), 0);
-	CHECK_INT(mb_text_line(&t, "body"), 0);
+	CHECK_INT(pop3_mailbox_text_line(&t, "From: a"), 0);
+	CHECK_INT(pop3_mailbox_text_line(&t, ""), 0);
+	CHECK_INT(pop3_mailbox_text_line(&t, "body"), 0);
 	CHECK_STR(t.buf, "From: a\n\nbody\n");
 	memset(line, 'x', TUI_POP3_VIEW_MAX / 4 - 1);
 	line[TUI_POP3_VIEW_MAX / 4 - 1] = '\0';
 	for (int i = 0; i < 6; i++)
-		mb_text_line(&t, line);
+		pop3_mailbox_text_line(&t, line);
 	CHECK(t.len <= TUI_POP3_VIEW_MAX);
 	CHECK_INT(t.lines, 6);
 	CHECK_INT(t.dropped, 3);
-	mb_text_line(&t, "short");                    /* nothing after a cut either */
+	pop3_mailbox_text_line(&t, "short");                    /* nothing after a cut either */
 	CHECK_INT(t.dropped, 4);
-	mb_text_reset(&t);
+	pop3_mailbox_text_reset(&t);
 	CHECK_INT(t.len, 0);
 	CHECK_STR(t.buf, "");
-	mb_text_free(&t);
+	pop3_mailbox_text_free(&t);
 	free(line);
 }
 
@@ -338,7 +338,7 @@ sess_close(struct sess *s)
 {
 	M->fini(s->m);
 	free(s->m);
-	tq_free(&s->q);
+	tui_queue_free(&s->q);
 }
 
 static void
@@ -356,13 +356,13 @@ sess_send(struct sess *s, char *sent, size_t len)
 	struct tq_item it;
 	const char *shown;
 
-	if (!tq_pop(&s->q, &it))
+	if (!tui_queue_pop(&s->q, &it))
 		return 0;
 	if (pop3_client_proto.command(&s->w, it.line, &shown))
 		M->on_command(s->m, shown);
 	snprintf(sent, len, "%s", shown);
 	sess_tr(s, "C ", shown);
-	tq_item_free(&it);
+	tui_queue_item_free(&it);
 	return 1;
 }
 
@@ -409,13 +409,13 @@ sess_build(struct sess *s, int item, const char *f0, const char *f1, char *err, 
 
 	if (spec == NULL)
 		return M->build(s->m, item, NULL, &s->q, err, len);
-	CHECK_INT(form_open(&f, spec, item), 0);
+	CHECK_INT(tui_form_open(&f, spec, item), 0);
 	if (f0 != NULL)
-		form_set(&f, 0, f0);
+		tui_form_set(&f, 0, f0);
 	if (f1 != NULL)
-		form_set(&f, 1, f1);
+		tui_form_set(&f, 1, f1);
 	rc = M->build(s->m, item, &f, &s->q, err, len);
-	form_close(&f);
+	tui_form_close(&f);
 	return rc;
 }
 
@@ -457,10 +457,10 @@ UNIT_TEST(tui_pop3_a_cut_list_is_told_once_through_a_session)
 	sess_step(&s, "PASS " CLIENT_MASK, "+OK");
 	sess_step(&s, "LIST", reply);
 	CHECK(strstr(s.tr, "the mailbox list keeps 100000 messages: 3 more are not listed") != NULL);
-	CHECK_INT(mb_count(&s.m->mb), TUI_POP3_LIST_MAX);
+	CHECK_INT(pop3_mailbox_count(&s.m->mb), TUI_POP3_LIST_MAX);
 	CHECK_INT(s.m->mb.e[0].num, over + 1);                      /* the first lines kept */
 	CHECK_STR(M->state_name(s.m), "transaction: 100003 messages");
-	pop3_menu_look(s.m, &look);
+	pop3_menu_view_look(s.m, &look);
 	CHECK(strstr(look.title, "list cut: 3 more not shown") != NULL);
 	sess_step(&s, "TOP 4 0", "+OK\nSubject: first kept\n\n.");
 	CHECK_STR(s.m->mb.e[0].sum.subject, "first kept");
@@ -484,7 +484,7 @@ UNIT_TEST(tui_pop3_states_and_fetch_through_a_session)
 	sess_step(&s, "PASS " CLIENT_MASK, "-ERR [AUTH] authentication failed");
 	CHECK_STR(pop3_menu_state_id(s.m->st), "AUTHORIZATION");
 	CHECK(M->user(s.m) == NULL);
-	CHECK_INT(tq_len(&s.q), 0);                    /* no fetch before a login */
+	CHECK_INT(tui_queue_len(&s.q), 0);                    /* no fetch before a login */
 	sess_close(&s);
 	sess_open(&s);
 	sess_login_and_fetch(&s);
@@ -495,7 +495,7 @@ UNIT_TEST(tui_pop3_states_and_fetch_through_a_session)
 	CHECK_STR(M->state_name(s.m), "transaction: 3 messages");
 	CHECK_STR(s.m->mb.e[2].sum.subject, "three");
 	CHECK_STR(s.m->mb.e[1].sum.from, "B");
-	CHECK_INT(tq_len(&s.q), 0);                    /* nothing left to fetch */
+	CHECK_INT(tui_queue_len(&s.q), 0);                    /* nothing left to fetch */
 	CHECK(strstr(s.tr, "C TOP 1 0\nS +OK\n* (3 header lines: From, Subject and Date go to "
 	             "the mailbox list)\nS .\n") != NULL);
 	CHECK(strstr(s.tr, "S 1 100\nS 2 200\nS 3 400\nS .\n") != NULL);
@@ -524,26 +524,26 @@ UNIT_TEST(tui_pop3_marks_rset_and_the_quit_question)
 	CHECK(strstr(M->quit_question(s.m), "2 messages are marked for deletion: quitting sends "
 	             "QUIT, and the server deletes them") != NULL);
 	struct mb_look look;
-	pop3_menu_look(s.m, &look);
+	pop3_menu_view_look(s.m, &look);
 	CHECK(look.info != NULL && strstr(look.info, "RSET unmarks all") != NULL);
 	/* d on a marked one asks; any other key keeps the marks */
 	CHECK_INT(M->view->key(s.m, 'd', 0, h, &s.q, notice, sizeof notice), 1);
 	CHECK(s.m->mb.confirm_rset);
-	pop3_menu_look(s.m, &look);
+	pop3_menu_view_look(s.m, &look);
 	CHECK(strstr(look.info, "RSET unmarks ALL 2") != NULL && look.info_role == ROLE_ALERT);
 	CHECK_INT(M->view->key(s.m, 'n', 0, h, &s.q, notice, sizeof notice), 1);
 	CHECK_STR(notice, "kept: 2 messages still marked for deletion");
-	CHECK_INT(tq_len(&s.q), 0);
+	CHECK_INT(tui_queue_len(&s.q), 0);
 	CHECK_INT(M->view->key(s.m, 'd', 0, h, &s.q, notice, sizeof notice), 1);
 	CHECK_INT(M->view->key(s.m, 'y', 0, h, &s.q, notice, sizeof notice), 1);
 	sess_step(&s, "RSET", "+OK maildrop has 3 messages");
-	CHECK_INT(mb_marked(&s.m->mb), 0);
+	CHECK_INT(pop3_mailbox_marked(&s.m->mb), 0);
 	CHECK_STR(M->state_name(s.m), "transaction: 3 messages");
 	/* a refused DELE marks nothing */
 	CHECK_INT(sess_build(&s, PMI_DELE, "9", NULL, err, sizeof err), 0);
 	sess_step(&s, "DELE 9", "-ERR no such message");
-	CHECK_INT(mb_marked(&s.m->mb), 0);
-	CHECK_INT(mb_count(&s.m->mb), 3);
+	CHECK_INT(pop3_mailbox_marked(&s.m->mb), 0);
+	CHECK_INT(pop3_mailbox_count(&s.m->mb), 3);
 	/* keys the view leaves to the TUI */
 	CHECK_INT(M->view->key(s.m, 'q', 0, h, &s.q, notice, sizeof notice), 0);
 	CHECK_INT(M->view->key(s.m, 'x', 0, h, &s.q, notice, sizeof notice), 0);
@@ -583,7 +583,7 @@ UNIT_TEST(tui_pop3_retr_opens_the_viewer_unstuffed)
 	sess_step(&s, "DELE 3", "+OK");
 	notice[0] = '\0';
 	CHECK_INT(M->view->key(s.m, '\n', 0, 12, &s.q, notice, sizeof notice), 1);
-	CHECK_INT(tq_len(&s.q), 0);
+	CHECK_INT(tui_queue_len(&s.q), 0);
 	CHECK(strstr(notice, "marked for deletion") != NULL);
 	sess_close(&s);
 }
@@ -597,26 +597,26 @@ UNIT_TEST(tui_pop3_fetch_survives_a_dropped_queue_and_refusals)
 	sess_reply(&s, "+OK ready");
 	M->set_user(s.m, "bob");                     /* the automatic login, as tui_conn.c */
 	CHECK(pop3_client_proto.login_next(&s.w, "bob", "pw", sent, sizeof sent));
-	CHECK_INT(tq_push(&s.q, sent, 0), 0);
+	CHECK_INT(tui_queue_push(&s.q, sent, 0), 0);
 	sess_step(&s, "USER bob", "+OK");
 	CHECK(pop3_client_proto.login_next(&s.w, "bob", "pw", sent, sizeof sent));
-	CHECK_INT(tq_push(&s.q, sent, 0), 0);
+	CHECK_INT(tui_queue_push(&s.q, sent, 0), 0);
 	sess_step(&s, "PASS " CLIENT_MASK, "+OK logged in");
 	CHECK_STR(M->user(s.m), "bob");
-	CHECK_INT(tq_len(&s.q), 1);
+	CHECK_INT(tui_queue_len(&s.q), 1);
 	sess_step(&s, "LIST", "+OK\n1 10\n2 20\n.");
-	CHECK_INT(tq_len(&s.q), 1);                   /* TOP 1 0 waits in the queue */
-	tq_clear(&s.q);                               /* dropped after some refusal */
+	CHECK_INT(tui_queue_len(&s.q), 1);                   /* TOP 1 0 waits in the queue */
+	tui_queue_clear(&s.q);                               /* dropped after some refusal */
 	CHECK_INT(M->follow_up(s.m, &s.q), 0);
-	CHECK_INT(tq_len(&s.q), 1);                   /* queued again */
+	CHECK_INT(tui_queue_len(&s.q), 1);                   /* queued again */
 	CHECK_INT(M->follow_up(s.m, &s.q), 0);
-	CHECK_INT(tq_len(&s.q), 1);                   /* not twice */
+	CHECK_INT(tui_queue_len(&s.q), 1);                   /* not twice */
 	CHECK_INT(sess_build(&s, PMI_STAT, NULL, NULL, err, sizeof err), 0);
 	sess_step(&s, "TOP 1 0", "-ERR message 1 is deleted");
 	CHECK_INT(s.m->mb.e[0].hdr, MB_HDR_FAILED);
 	sess_step(&s, "STAT", "+OK 2 30");
 	sess_step(&s, "TOP 2 0", "+OK\nSubject: two\n\n.");
-	CHECK_INT(tq_len(&s.q), 0);                   /* 1 is not asked again */
+	CHECK_INT(tui_queue_len(&s.q), 0);                   /* 1 is not asked again */
 	CHECK(!sess_send(&s, sent, sizeof sent));
 	CHECK_INT(sess_build(&s, PMI_MAILBOX, NULL, NULL, err, sizeof err), 0);
 	sess_step(&s, "LIST", "+OK\n1 10\n2 20\n.");
@@ -634,10 +634,10 @@ UNIT_TEST(tui_pop3_menu_lines_and_greying)
 	sess_open(&s);
 	sess_reply(&s, "+OK ready");
 	st = M->state(s.m);
-	CHECK(menu_in_order(M, PMI_LOGIN, st) && menu_in_order(M, PMI_AUTH, st));
-	CHECK(!menu_in_order(M, PMI_RETR, st) && !menu_in_order(M, PMI_MAILBOX, st));
-	CHECK(menu_in_order(M, PMI_QUIT, st));
-	CHECK_INT(menu_find_hotkey(M, 'e'), PMI_RETR);
+	CHECK(tui_menu_in_order(M, PMI_LOGIN, st) && tui_menu_in_order(M, PMI_AUTH, st));
+	CHECK(!tui_menu_in_order(M, PMI_RETR, st) && !tui_menu_in_order(M, PMI_MAILBOX, st));
+	CHECK(tui_menu_in_order(M, PMI_QUIT, st));
+	CHECK_INT(tui_menu_find_hotkey(M, 'e'), PMI_RETR);
 	CHECK_INT(M->form_for(s.m, PMI_LOGIN)->fields[1].kind, FIELD_SECRET);
 	CHECK_INT(M->form_for(s.m, PMI_AUTH)->fields[1].kind, FIELD_SECRET);
 	CHECK_INT(sess_build(&s, PMI_LOGIN, "", "pw", err, sizeof err), -1);
@@ -649,8 +649,8 @@ UNIT_TEST(tui_pop3_menu_lines_and_greying)
 	sess_reply(&s, "+OK logged in");
 	CHECK_STR(M->user(s.m), "bob");
 	st = M->state(s.m);
-	CHECK(!menu_in_order(M, PMI_LOGIN, st) && menu_in_order(M, PMI_RETR, st));
-	tq_clear(&s.q);                               /* the fetch's LIST */
+	CHECK(!tui_menu_in_order(M, PMI_LOGIN, st) && tui_menu_in_order(M, PMI_RETR, st));
+	tui_queue_clear(&s.q);                               /* the fetch's LIST */
 	CHECK_INT(sess_build(&s, PMI_LIST, "", NULL, err, sizeof err), 0);
 	CHECK_INT(sess_build(&s, PMI_UIDL, " 2 ", NULL, err, sizeof err), 0);
 	CHECK_INT(sess_build(&s, PMI_RETR, "", NULL, err, sizeof err), -1);
@@ -676,17 +676,17 @@ UNIT_TEST(tui_pop3_prefill_from_the_selection)
 	struct tui_facts facts = { .user = "bob", .host = "localhost" };
 
 	sess_open(&s);
-	CHECK_INT(form_open(&f, M->form_for(s.m, PMI_LOGIN), PMI_LOGIN), 0);
+	CHECK_INT(tui_form_open(&f, M->form_for(s.m, PMI_LOGIN), PMI_LOGIN), 0);
 	M->prefill(s.m, PMI_LOGIN, &facts, &f);
-	CHECK_STR(form_value(&f, 0), "bob");
+	CHECK_STR(tui_form_value(&f, 0), "bob");
 	CHECK_INT(f.focus, 1);                         /* straight to the password */
-	form_close(&f);
+	tui_form_close(&f);
 	sess_login_and_fetch(&s);
 	s.m->mb.sel = 1;
-	CHECK_INT(form_open(&f, M->form_for(s.m, PMI_TOP), PMI_TOP), 0);
+	CHECK_INT(tui_form_open(&f, M->form_for(s.m, PMI_TOP), PMI_TOP), 0);
 	M->prefill(s.m, PMI_TOP, &facts, &f);
-	CHECK_STR(form_value(&f, 0), "2");
-	CHECK_STR(form_value(&f, 1), "10");
-	form_close(&f);
+	CHECK_STR(tui_form_value(&f, 0), "2");
+	CHECK_STR(tui_form_value(&f, 1), "10");
+	tui_form_close(&f);
 	sess_close(&s);
 }

@@ -140,21 +140,21 @@ bye_packet(size_t *len)
 static int
 in_order(const struct rtsp_menu *m, int item)
 {
-	return menu_in_order(M, item, M->state(m));
+	return tui_menu_in_order(M, item, M->state(m));
 }
 
 UNIT_TEST(tui_rtsp_meter_scale_in_dbfs)
 {
 	int floor10 = -TUI_RTSP_METER_FLOOR_DB * 10;
 
-	CHECK_INT(rtsp_menu_db10(32767), 0);
-	CHECK_INT(rtsp_menu_db10(40000), 0);                 /* clipped to full scale */
-	CHECK(abs(rtsp_menu_db10(16384) + 60) <= 1);          /* half: -6.0 dB */
-	CHECK(abs(rtsp_menu_db10(3277) + 200) <= 1);          /* a tenth: -20.0 dB */
-	CHECK(abs(rtsp_menu_db10(328) + 400) <= 1);           /* a hundredth: -40.0 dB */
-	CHECK_INT(rtsp_menu_db10(0), floor10);
-	CHECK_INT(rtsp_menu_db10(1), floor10);                /* -90 dB: under the floor */
-	CHECK_INT(rtsp_menu_db10(-5), floor10);
+	CHECK_INT(rtsp_menu_meter_db10(32767), 0);
+	CHECK_INT(rtsp_menu_meter_db10(40000), 0);                 /* clipped to full scale */
+	CHECK(abs(rtsp_menu_meter_db10(16384) + 60) <= 1);          /* half: -6.0 dB */
+	CHECK(abs(rtsp_menu_meter_db10(3277) + 200) <= 1);          /* a tenth: -20.0 dB */
+	CHECK(abs(rtsp_menu_meter_db10(328) + 400) <= 1);           /* a hundredth: -40.0 dB */
+	CHECK_INT(rtsp_menu_meter_db10(0), floor10);
+	CHECK_INT(rtsp_menu_meter_db10(1), floor10);                /* -90 dB: under the floor */
+	CHECK_INT(rtsp_menu_meter_db10(-5), floor10);
 	CHECK_INT(rtsp_menu_meter_eighths(0, 10), 80);
 	CHECK_INT(rtsp_menu_meter_eighths(floor10, 10), 0);
 	CHECK_INT(rtsp_menu_meter_eighths(floor10 / 2, 10), 40);
@@ -168,35 +168,35 @@ UNIT_TEST(tui_rtsp_meter_falls_after_a_peak)
 	int floor10 = -TUI_RTSP_METER_FLOOR_DB * 10;
 	int per_100ms = TUI_RTSP_METER_FALL_DB_S;           /* tenths of dB in 100 ms */
 
-	CHECK_INT(rtsp_menu_fall(-200, -60, 100), -60);       /* a higher peak shows at once */
-	CHECK_INT(rtsp_menu_fall(-60, -300, 100), -60 - per_100ms);
-	CHECK_INT(rtsp_menu_fall(-60, -70, 100), -70);        /* never under the new peak */
-	CHECK_INT(rtsp_menu_fall(-60, floor10, 60000), floor10);
-	CHECK_INT(rtsp_menu_fall(-60, floor10, -5), -60);
+	CHECK_INT(rtsp_menu_meter_fall(-200, -60, 100), -60);       /* a higher peak shows at once */
+	CHECK_INT(rtsp_menu_meter_fall(-60, -300, 100), -60 - per_100ms);
+	CHECK_INT(rtsp_menu_meter_fall(-60, -70, 100), -70);        /* never under the new peak */
+	CHECK_INT(rtsp_menu_meter_fall(-60, floor10, 60000), floor10);
+	CHECK_INT(rtsp_menu_meter_fall(-60, floor10, -5), -60);
 }
 
 UNIT_TEST(tui_rtsp_progress_bar_clock_and_sizes)
 {
 	char s[64];
 
-	CHECK_INT(rtsp_menu_bar_eighths(0, 3000, 28), 0);
-	CHECK_INT(rtsp_menu_bar_eighths(1500, 3000, 28), 112);
-	CHECK_INT(rtsp_menu_bar_eighths(1000, 3000, 28), 74);  /* 74.67: whole eighths only */
-	CHECK_INT(rtsp_menu_bar_eighths(3000, 3000, 28), 224);
-	CHECK_INT(rtsp_menu_bar_eighths(9000, 3000, 28), 224);
-	CHECK_INT(rtsp_menu_bar_eighths(1000, 0, 28), 0);       /* no length: empty */
-	CHECK_INT(rtsp_menu_bar_eighths(1000, 3000, 0), 0);
-	rtsp_menu_clock(0, s, sizeof s);
+	CHECK_INT(rtsp_menu_meter_bar_eighths(0, 3000, 28), 0);
+	CHECK_INT(rtsp_menu_meter_bar_eighths(1500, 3000, 28), 112);
+	CHECK_INT(rtsp_menu_meter_bar_eighths(1000, 3000, 28), 74);  /* 74.67: whole eighths only */
+	CHECK_INT(rtsp_menu_meter_bar_eighths(3000, 3000, 28), 224);
+	CHECK_INT(rtsp_menu_meter_bar_eighths(9000, 3000, 28), 224);
+	CHECK_INT(rtsp_menu_meter_bar_eighths(1000, 0, 28), 0);       /* no length: empty */
+	CHECK_INT(rtsp_menu_meter_bar_eighths(1000, 3000, 0), 0);
+	rtsp_menu_meter_clock(0, s, sizeof s);
 	CHECK_STR(s, "0:00.0");
-	rtsp_menu_clock(61234, s, sizeof s);
+	rtsp_menu_meter_clock(61234, s, sizeof s);
 	CHECK_STR(s, "1:01.2");
-	rtsp_menu_clock(3000, s, sizeof s);
+	rtsp_menu_meter_clock(3000, s, sizeof s);
 	CHECK_STR(s, "0:03.0");
-	rtsp_menu_size(999, s, sizeof s);
+	rtsp_menu_meter_size(999, s, sizeof s);
 	CHECK_STR(s, "999 B");
-	rtsp_menu_size(211648, s, sizeof s);
+	rtsp_menu_meter_size(211648, s, sizeof s);
 	CHECK_STR(s, "211.6 kB");
-	rtsp_menu_size(5300000, s, sizeof s);
+	rtsp_menu_meter_size(5300000, s, sizeof s);
 	CHECK_STR(s, "5.3 MB");
 }
 
@@ -223,16 +223,16 @@ session_login(struct rtsp_menu *m, char *all, size_t alen)
 	CHECK_STR(M->state_name(m), "INIT, login required (401)");
 	CHECK_INT(M->prompt(m), RMI_LOGIN);
 	CHECK_INT(M->prompt(m), MENU_NONE);                   /* once */
-	CHECK(form_open(&f, M->form_for(m, RMI_LOGIN), RMI_LOGIN) == 0);
-	form_set(&f, 0, "al:ice");
+	CHECK(tui_form_open(&f, M->form_for(m, RMI_LOGIN), RMI_LOGIN) == 0);
+	tui_form_set(&f, 0, "al:ice");
 	CHECK_INT(M->build(m, RMI_LOGIN, &f, &q, err, sizeof err), -1);
-	form_set(&f, 0, "alice");
-	form_set(&f, 1, PASS);
+	tui_form_set(&f, 0, "alice");
+	tui_form_set(&f, 1, PASS);
 	CHECK_INT(M->build(m, RMI_LOGIN, &f, &q, err, sizeof err), 0);
-	form_close(&f);
-	CHECK(tq_pop(&q, &it) && strcmp(it.line, "DESCRIBE") == 0);   /* the refused one again */
-	tq_item_free(&it);
-	tq_free(&q);
+	tui_form_close(&f);
+	CHECK(tui_queue_pop(&q, &it) && strcmp(it.line, "DESCRIBE") == 0);   /* the refused one again */
+	tui_queue_item_free(&it);
+	tui_queue_free(&q);
 	out = send_req(m, "DESCRIBE", shown, sizeof shown);
 	CHECK(strstr(out, "Authorization: Basic YWxpY2U6YWxpY2UtU2VjcmV0LTE=\r\n") != NULL);
 	CHECK(strstr(shown, "Authorization: Basic ********\r\n") != NULL);
@@ -373,13 +373,13 @@ UNIT_TEST(tui_rtsp_snapshot_pace_meters_and_keepalive)
 	CHECK(m->shown.level_db10[1] < m->shown.level_db10[0]);
 	CHECK_INT(M->bytes->tick(m, 1000 + 2 * TUI_RTSP_REFRESH_MS, &q), 0);
 	CHECK(m->shown.level_db10[0] < -60);                /* falling without a new peak */
-	CHECK_INT(tq_len(&q), 0);
+	CHECK_INT(tui_queue_len(&q), 0);
 	CHECK_INT(M->bytes->tick(m, 1000 + 30000, &q), 0);  /* half the session timeout */
-	CHECK(tq_pop(&q, &it) && strcmp(it.line, "GET_PARAMETER") == 0 && (it.flags & TQ_SOFT));
-	tq_item_free(&it);
+	CHECK(tui_queue_pop(&q, &it) && strcmp(it.line, "GET_PARAMETER") == 0 && (it.flags & TQ_SOFT));
+	tui_queue_item_free(&it);
 	CHECK_INT(M->bytes->tick(m, 1000 + 31000, &q), 0);
-	CHECK_INT(tq_len(&q), 0);                           /* not again so soon */
-	tq_free(&q);
+	CHECK_INT(tui_queue_len(&q), 0);                           /* not again so soon */
+	tui_queue_free(&q);
 	done(m);
 }
 
@@ -392,16 +392,16 @@ UNIT_TEST(tui_rtsp_space_plays_and_pauses)
 
 	CHECK_INT(M->view->key(m, 'x', 0, 10, &q, notice, sizeof notice), 0);
 	CHECK_INT(M->view->key(m, ' ', 0, 10, &q, notice, sizeof notice), 1);
-	CHECK(tq_pop(&q, &it) && strcmp(it.line, "PLAY") == 0);
-	tq_item_free(&it);
+	CHECK(tui_queue_pop(&q, &it) && strcmp(it.line, "PLAY") == 0);
+	tui_queue_item_free(&it);
 	m->cl.state = RTSP_CLIENT_PLAYING;
 	CHECK_INT(M->view->key(m, ' ', 0, 10, &q, notice, sizeof notice), 1);
-	CHECK(tq_pop(&q, &it) && strcmp(it.line, "PAUSE") == 0);
-	tq_item_free(&it);
+	CHECK(tui_queue_pop(&q, &it) && strcmp(it.line, "PAUSE") == 0);
+	tui_queue_item_free(&it);
 	CHECK_INT(M->build(m, RMI_TEARDOWN, NULL, &q, notice, sizeof notice), 0);
-	CHECK(tq_pop(&q, &it) && strcmp(it.line, "TEARDOWN") == 0);
-	tq_item_free(&it);
-	tq_free(&q);
+	CHECK(tui_queue_pop(&q, &it) && strcmp(it.line, "TEARDOWN") == 0);
+	tui_queue_item_free(&it);
+	tui_queue_free(&q);
 	done(m);
 }
 

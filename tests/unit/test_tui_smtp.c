@@ -81,26 +81,26 @@ UNIT_TEST(tui_smtp_menu_greys_out_of_order)
 
 	M->init(&m);
 	say(&m, NULL, "220 hi");
-	CHECK(menu_in_order(M, SMI_EHLO, M->state(&m)));
-	CHECK(!menu_in_order(M, SMI_AUTH, M->state(&m)));
+	CHECK(tui_menu_in_order(M, SMI_EHLO, M->state(&m)));
+	CHECK(!tui_menu_in_order(M, SMI_AUTH, M->state(&m)));
 	say(&m, "EHLO seal", "250 ok");
-	CHECK(menu_in_order(M, SMI_AUTH, M->state(&m)));
-	CHECK(!menu_in_order(M, SMI_MAIL, M->state(&m)));
-	CHECK(!menu_in_order(M, SMI_COMPOSE, M->state(&m)));
+	CHECK(tui_menu_in_order(M, SMI_AUTH, M->state(&m)));
+	CHECK(!tui_menu_in_order(M, SMI_MAIL, M->state(&m)));
+	CHECK(!tui_menu_in_order(M, SMI_COMPOSE, M->state(&m)));
 	M->set_user(&m, "alice");
 	say(&m, "AUTH PLAIN ********", "235 ok");
-	CHECK(menu_in_order(M, SMI_COMPOSE, M->state(&m)));
-	CHECK(menu_in_order(M, SMI_MAIL, M->state(&m)));
-	CHECK(!menu_in_order(M, SMI_RCPT, M->state(&m)));
-	CHECK(!menu_in_order(M, SMI_DATA, M->state(&m)));
-	CHECK(!menu_in_order(M, SMI_AUTH, M->state(&m)));
-	CHECK(menu_in_order(M, SMI_NOOP, M->state(&m)));
+	CHECK(tui_menu_in_order(M, SMI_COMPOSE, M->state(&m)));
+	CHECK(tui_menu_in_order(M, SMI_MAIL, M->state(&m)));
+	CHECK(!tui_menu_in_order(M, SMI_RCPT, M->state(&m)));
+	CHECK(!tui_menu_in_order(M, SMI_DATA, M->state(&m)));
+	CHECK(!tui_menu_in_order(M, SMI_AUTH, M->state(&m)));
+	CHECK(tui_menu_in_order(M, SMI_NOOP, M->state(&m)));
 	CHECK(M->blocked(&m, SMI_RCPT) == NULL);           /* greyed, yet allowed */
-	CHECK_INT(menu_find_hotkey(M, 'c'), SMI_COMPOSE);
-	CHECK_INT(menu_find_hotkey(M, 't'), SMI_RCPT);
-	CHECK_INT(menu_find_hotkey(M, 'q'), MENU_NONE);   /* q, r, v stay the TUI's own */
-	CHECK_INT(menu_find_hotkey(M, 'r'), MENU_NONE);
-	CHECK_INT(menu_find_hotkey(M, 'v'), MENU_NONE);
+	CHECK_INT(tui_menu_find_hotkey(M, 'c'), SMI_COMPOSE);
+	CHECK_INT(tui_menu_find_hotkey(M, 't'), SMI_RCPT);
+	CHECK_INT(tui_menu_find_hotkey(M, 'q'), MENU_NONE);   /* q, r, v stay the TUI's own */
+	CHECK_INT(tui_menu_find_hotkey(M, 'r'), MENU_NONE);
+	CHECK_INT(tui_menu_find_hotkey(M, 'v'), MENU_NONE);
 }
 
 /* The queue's lines joined by '|', into BUF. */
@@ -111,12 +111,12 @@ drain(struct tui_queue *q, char *buf, size_t len, unsigned *soft)
 
 	buf[0] = '\0';
 	*soft = 0;
-	for (int i = 0; tq_pop(q, &it); i++) {
+	for (int i = 0; tui_queue_pop(q, &it); i++) {
 		size_t used = strlen(buf);
 		snprintf(buf + used, len - used, "%s%s", used ? "|" : "", it.line);
 		if (it.flags & TQ_SOFT)
 			*soft |= 1u << i;
-		tq_item_free(&it);
+		tui_queue_item_free(&it);
 	}
 	return buf;
 }
@@ -130,16 +130,16 @@ UNIT_TEST(tui_smtp_compose_builds_the_transaction)
 	unsigned soft;
 
 	M->init(&m);
-	CHECK_INT(form_open(&f, M->form_for(&m, SMI_COMPOSE), SMI_COMPOSE), 0);
+	CHECK_INT(tui_form_open(&f, M->form_for(&m, SMI_COMPOSE), SMI_COMPOSE), 0);
 	struct tui_facts facts = { .user = "alice", .host = "localhost" };
 	M->prefill(&m, SMI_COMPOSE, &facts, &f);
-	CHECK_STR(form_value(&f, 0), "alice@localhost");
+	CHECK_STR(tui_form_value(&f, 0), "alice@localhost");
 	CHECK_INT(f.focus, 1);
 	CHECK_INT(M->build(&m, SMI_COMPOSE, &f, &q, err, sizeof err), -1);
 	CHECK_STR(err, "To: give at least one recipient");
-	form_set(&f, 1, " <bob@localhost>, carol@localhost;dave@localhost ");
-	form_set(&f, 2, "Hi");
-	form_set(&f, 3, "line one\n.starts with a dot\n\nlast\n");
+	tui_form_set(&f, 1, " <bob@localhost>, carol@localhost;dave@localhost ");
+	tui_form_set(&f, 2, "Hi");
+	tui_form_set(&f, 3, "line one\n.starts with a dot\n\nlast\n");
 	CHECK_INT(M->build(&m, SMI_COMPOSE, &f, &q, err, sizeof err), 0);
 	drain(&q, out, sizeof out, &soft);
 	CHECK(strncmp(out, "MAIL FROM:<alice@localhost>|RCPT TO:<bob@localhost>|"
@@ -154,8 +154,8 @@ UNIT_TEST(tui_smtp_compose_builds_the_transaction)
 	CHECK(strlen(out) > strlen(tail) && strcmp(out + strlen(out) - strlen(tail), tail) == 0);
 	CHECK_INT(soft, 0xEu);                         /* the three RCPTs, nothing else */
 	CHECK(m.composing);
-	form_close(&f);
-	tq_free(&q);
+	tui_form_close(&f);
+	tui_queue_free(&q);
 }
 
 UNIT_TEST(tui_smtp_subject_encoding_and_folding)
@@ -167,19 +167,19 @@ UNIT_TEST(tui_smtp_subject_encoding_and_folding)
 	unsigned soft;
 
 	M->init(&m);
-	CHECK_INT(form_open(&f, M->form_for(&m, SMI_COMPOSE), SMI_COMPOSE), 0);
+	CHECK_INT(tui_form_open(&f, M->form_for(&m, SMI_COMPOSE), SMI_COMPOSE), 0);
 	to[0] = '\0';
 	for (int i = 0; i < 8; i++)
 		snprintf(to + strlen(to), sizeof to - strlen(to), "%suser%d@localhost", i ? "," : "", i);
-	form_set(&f, 0, "a@localhost");
-	form_set(&f, 1, to);
-	form_set(&f, 2, "\xc3\xa9t\xc3\xa9");
+	tui_form_set(&f, 0, "a@localhost");
+	tui_form_set(&f, 1, to);
+	tui_form_set(&f, 2, "\xc3\xa9t\xc3\xa9");
 	CHECK_INT(M->build(&m, SMI_COMPOSE, &f, &q, err, sizeof err), 0);
 	drain(&q, out, sizeof out, &soft);
 	CHECK(strstr(out, "|Subject: =?UTF-8?B?w6l0w6k=?=|") != NULL);
 	CHECK(strstr(out, "localhost,| user") != NULL); /* the To: header is folded */
-	form_close(&f);
-	tq_free(&q);
+	tui_form_close(&f);
+	tui_queue_free(&q);
 }
 
 UNIT_TEST(tui_smtp_auth_line_is_masked_and_data_asks_for_text)
@@ -194,17 +194,17 @@ UNIT_TEST(tui_smtp_auth_line_is_masked_and_data_asks_for_text)
 
 	M->init(&m);
 	smtp_client_proto.init(&wire);
-	CHECK_INT(form_open(&f, M->form_for(&m, SMI_AUTH), SMI_AUTH), 0);
+	CHECK_INT(tui_form_open(&f, M->form_for(&m, SMI_AUTH), SMI_AUTH), 0);
 	CHECK_INT(f.f[1].spec->kind, FIELD_SECRET);
-	form_set(&f, 0, "alice");
-	form_set(&f, 1, "alice-Secret-1");
+	tui_form_set(&f, 0, "alice");
+	tui_form_set(&f, 1, "alice-Secret-1");
 	CHECK_INT(M->build(&m, SMI_AUTH, &f, &q, err, sizeof err), 0);
-	form_close(&f);
-	CHECK(tq_pop(&q, &it));
+	tui_form_close(&f);
+	CHECK(tui_queue_pop(&q, &it));
 	CHECK(strncmp(it.line, "AUTH PLAIN ", 11) == 0);
 	smtp_client_proto.command(&wire, it.line, &shown);
 	CHECK_STR(shown, "AUTH PLAIN " CLIENT_MASK);
-	tq_item_free(&it);
+	tui_queue_item_free(&it);
 	CHECK(M->form_for(&m, SMI_DATA) == NULL);       /* DATA goes at once */
 	say(&m, NULL, "220 hi");
 	m.st = SM_RCPT;
@@ -215,15 +215,15 @@ UNIT_TEST(tui_smtp_auth_line_is_masked_and_data_asks_for_text)
 	CHECK(M->blocked(&m, SMI_NOOP) != NULL);        /* it would become message text */
 	const struct form_spec *body = M->form_for(&m, SMI_DATA);
 	CHECK(body != NULL && body->fields[0].kind == FIELD_BODY);
-	CHECK_INT(form_open(&f, body, SMI_DATA), 0);
-	form_set(&f, 0, "Subject: x\n\n.hidden");
-	tq_clear(&q);
+	CHECK_INT(tui_form_open(&f, body, SMI_DATA), 0);
+	tui_form_set(&f, 0, "Subject: x\n\n.hidden");
+	tui_queue_clear(&q);
 	CHECK_INT(M->build(&m, SMI_DATA, &f, &q, err, sizeof err), 0);
 	char out[256];
 	unsigned soft;
 	CHECK_STR(drain(&q, out, sizeof out, &soft), "Subject: x||..hidden|.");
-	form_close(&f);
-	tq_free(&q);
+	tui_form_close(&f);
+	tui_queue_free(&q);
 }
 
 UNIT_TEST(tui_queue_order_and_wipe)
@@ -234,19 +234,19 @@ UNIT_TEST(tui_queue_order_and_wipe)
 
 	for (int i = 0; i < 40; i++) {
 		snprintf(line, sizeof line, "L%d", i);
-		CHECK_INT(tq_push(&q, line, i == 3 ? TQ_SOFT : 0), 0);
-		if (i % 3 == 0 && tq_pop(&q, &it))
-			tq_item_free(&it);
+		CHECK_INT(tui_queue_push(&q, line, i == 3 ? TQ_SOFT : 0), 0);
+		if (i % 3 == 0 && tui_queue_pop(&q, &it))
+			tui_queue_item_free(&it);
 	}
-	CHECK_INT(tq_len(&q), 26);
-	CHECK(tq_pop(&q, &it));
+	CHECK_INT(tui_queue_len(&q), 26);
+	CHECK(tui_queue_pop(&q, &it));
 	CHECK_STR(it.line, "L14");
-	tq_item_free(&it);
+	tui_queue_item_free(&it);
 	CHECK(it.line == NULL);
-	tq_clear(&q);
-	CHECK_INT(tq_len(&q), 0);
-	CHECK(!tq_pop(&q, &it));
-	tq_free(&q);
+	tui_queue_clear(&q);
+	CHECK_INT(tui_queue_len(&q), 0);
+	CHECK(!tui_queue_pop(&q, &it));
+	tui_queue_free(&q);
 }
 
 /* A sender's address takes the domain the greeting names: a URL by address
@@ -258,15 +258,15 @@ UNIT_TEST(tui_smtp_sender_takes_the_greetings_domain)
 	struct tui_facts facts = { .user = "alice", .host = "127.0.0.1" };
 
 	M->init(&m);
-	CHECK_INT(form_open(&f, M->form_for(&m, SMI_MAIL), SMI_MAIL), 0);
+	CHECK_INT(tui_form_open(&f, M->form_for(&m, SMI_MAIL), SMI_MAIL), 0);
 	M->prefill(&m, SMI_MAIL, &facts, &f);
-	CHECK_STR(form_value(&f, 0), "alice@127.0.0.1");          /* no greeting yet */
+	CHECK_STR(tui_form_value(&f, 0), "alice@127.0.0.1");          /* no greeting yet */
 	M->on_reply(&m, "220 mail.example.org ESMTP sealed");
 	M->prefill(&m, SMI_MAIL, &facts, &f);
-	CHECK_STR(form_value(&f, 0), "alice@mail.example.org");
+	CHECK_STR(tui_form_value(&f, 0), "alice@mail.example.org");
 	M->init(&m);
 	M->on_reply(&m, "220 \x1b[2J ESMTP");                     /* no domain: the host */
 	M->prefill(&m, SMI_MAIL, &facts, &f);
-	CHECK_STR(form_value(&f, 0), "alice@127.0.0.1");
-	form_close(&f);
+	CHECK_STR(tui_form_value(&f, 0), "alice@127.0.0.1");
+	tui_form_close(&f);
 }

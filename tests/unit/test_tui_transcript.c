@@ -8,24 +8,24 @@
 
 UNIT_TEST(tui_reply_class_by_code)
 {
-	CHECK_INT(tr_reply_class("220 localhost ESMTP sealed"), RC_OK);
-	CHECK_INT(tr_reply_class("250-PIPELINING"), RC_OK);
-	CHECK_INT(tr_reply_class("250"), RC_OK);
-	CHECK_INT(tr_reply_class("354 End data with <CR><LF>.<CR><LF>"), RC_MORE);
-	CHECK_INT(tr_reply_class("334 "), RC_MORE);
-	CHECK_INT(tr_reply_class("421 4.3.2 Service shutting down"), RC_WARN);
-	CHECK_INT(tr_reply_class("451 try later"), RC_WARN);
-	CHECK_INT(tr_reply_class("503 5.5.1 Need MAIL before RCPT"), RC_ERR);
-	CHECK_INT(tr_reply_class("535 5.7.8 bad"), RC_ERR);
-	CHECK_INT(tr_reply_class("+OK POP3 ready"), RC_OK);
-	CHECK_INT(tr_reply_class("-ERR no such message"), RC_ERR);
-	CHECK_INT(tr_reply_class("+ "), RC_MORE);
-	CHECK_INT(tr_reply_class("RTSP/1.0 200 OK"), RC_OK);
-	CHECK_INT(tr_reply_class("RTSP/2.0 454 Session Not Found"), RC_WARN);
-	CHECK_INT(tr_reply_class("CSeq: 2"), RC_NONE);
-	CHECK_INT(tr_reply_class("2500 x"), RC_NONE);
-	CHECK_INT(tr_reply_class("25"), RC_NONE);
-	CHECK_INT(tr_reply_class(""), RC_NONE);
+	CHECK_INT(tui_transcript_reply_class("220 localhost ESMTP sealed"), RC_OK);
+	CHECK_INT(tui_transcript_reply_class("250-PIPELINING"), RC_OK);
+	CHECK_INT(tui_transcript_reply_class("250"), RC_OK);
+	CHECK_INT(tui_transcript_reply_class("354 End data with <CR><LF>.<CR><LF>"), RC_MORE);
+	CHECK_INT(tui_transcript_reply_class("334 "), RC_MORE);
+	CHECK_INT(tui_transcript_reply_class("421 4.3.2 Service shutting down"), RC_WARN);
+	CHECK_INT(tui_transcript_reply_class("451 try later"), RC_WARN);
+	CHECK_INT(tui_transcript_reply_class("503 5.5.1 Need MAIL before RCPT"), RC_ERR);
+	CHECK_INT(tui_transcript_reply_class("535 5.7.8 bad"), RC_ERR);
+	CHECK_INT(tui_transcript_reply_class("+OK POP3 ready"), RC_OK);
+	CHECK_INT(tui_transcript_reply_class("-ERR no such message"), RC_ERR);
+	CHECK_INT(tui_transcript_reply_class("+ "), RC_MORE);
+	CHECK_INT(tui_transcript_reply_class("RTSP/1.0 200 OK"), RC_OK);
+	CHECK_INT(tui_transcript_reply_class("RTSP/2.0 454 Session Not Found"), RC_WARN);
+	CHECK_INT(tui_transcript_reply_class("CSeq: 2"), RC_NONE);
+	CHECK_INT(tui_transcript_reply_class("2500 x"), RC_NONE);
+	CHECK_INT(tui_transcript_reply_class("25"), RC_NONE);
+	CHECK_INT(tui_transcript_reply_class(""), RC_NONE);
 }
 
 UNIT_TEST(tui_text_sanitize_and_widths)
@@ -70,20 +70,20 @@ UNIT_TEST(tui_transcript_ring_drops_oldest)
 {
 	struct transcript t;
 
-	CHECK_INT(tr_init(&t, 3, 1), 0);
-	tr_add(&t, TR_NOTE, "connecting");
-	tr_add(&t, TR_S2C, "220 hello");
-	tr_add(&t, TR_C2S, "EHLO seal");
-	tr_add(&t, TR_S2C, "503 5.5.1 no");
+	CHECK_INT(tui_transcript_init(&t, 3, 1), 0);
+	tui_transcript_add(&t, TR_NOTE, "connecting");
+	tui_transcript_add(&t, TR_S2C, "220 hello");
+	tui_transcript_add(&t, TR_C2S, "EHLO seal");
+	tui_transcript_add(&t, TR_S2C, "503 5.5.1 no");
 	CHECK_INT(t.n, 3);
-	CHECK_STR(tr_get(&t, 0)->text, "220 hello");
-	CHECK_INT(tr_get(&t, 0)->cls, RC_OK);
-	CHECK_INT(tr_get(&t, 1)->cls, RC_NONE);       /* what the client sent has no class */
-	CHECK_INT(tr_get(&t, 2)->cls, RC_ERR);
-	CHECK(tr_get(&t, 3) == NULL);
-	tr_addf(&t, TR_ERROR, "lost: %s", "\x1b]0;title\x07");
-	CHECK_STR(tr_get(&t, 2)->text, "lost: ?]0;title?");
-	tr_free(&t);
+	CHECK_STR(tui_transcript_get(&t, 0)->text, "220 hello");
+	CHECK_INT(tui_transcript_get(&t, 0)->cls, RC_OK);
+	CHECK_INT(tui_transcript_get(&t, 1)->cls, RC_NONE);       /* what the client sent has no class */
+	CHECK_INT(tui_transcript_get(&t, 2)->cls, RC_ERR);
+	CHECK(tui_transcript_get(&t, 3) == NULL);
+	tui_transcript_addf(&t, TR_ERROR, "lost: %s", "\x1b]0;title\x07");
+	CHECK_STR(tui_transcript_get(&t, 2)->text, "lost: ?]0;title?");
+	tui_transcript_free(&t);
 }
 
 UNIT_TEST(tui_transcript_wraps_and_scrolls_by_pages)
@@ -91,32 +91,32 @@ UNIT_TEST(tui_transcript_wraps_and_scrolls_by_pages)
 	struct transcript t;
 	char line[64];
 
-	CHECK_INT(tr_init(&t, 100, 1), 0);
-	tr_add(&t, TR_S2C, "250 short");
-	CHECK_INT(tr_rows(&t, 0, 80), 1);
-	tr_add(&t, TR_S2C, "250 aaaa bbbb cccc dddd");      /* 23 columns after a 5 column prefix */
-	CHECK_INT(tr_rows(&t, 1, 15), 3);                   /* 10 columns: "250 aaaa ", "bbbb cccc ", "dddd" */
+	CHECK_INT(tui_transcript_init(&t, 100, 1), 0);
+	tui_transcript_add(&t, TR_S2C, "250 short");
+	CHECK_INT(tui_transcript_rows(&t, 0, 80), 1);
+	tui_transcript_add(&t, TR_S2C, "250 aaaa bbbb cccc dddd");      /* 23 columns after a 5 column prefix */
+	CHECK_INT(tui_transcript_rows(&t, 1, 15), 3);                   /* 10 columns: "250 aaaa ", "bbbb cccc ", "dddd" */
 	t.stamps = 1;
-	CHECK(tr_rows(&t, 1, 24) > 1);
+	CHECK(tui_transcript_rows(&t, 1, 24) > 1);
 	t.stamps = 0;
 	for (int i = 0; i < 40; i++) {
 		snprintf(line, sizeof line, "250 line %d", i);
-		tr_add(&t, TR_S2C, line);
+		tui_transcript_add(&t, TR_S2C, line);
 	}
 	CHECK(t.follow);
-	CHECK_INT(tr_bottom_top(&t, 10, 80), 32);           /* the last 10 of 42 */
-	tr_page_up(&t, 10, 80);
+	CHECK_INT(tui_transcript_bottom_top(&t, 10, 80), 32);           /* the last 10 of 42 */
+	tui_transcript_page_up(&t, 10, 80);
 	CHECK(!t.follow);
 	CHECK_INT(t.top, 23);                               /* a page is 9 rows: one kept */
-	tr_home(&t, 10, 80);
+	tui_transcript_home(&t, 10, 80);
 	CHECK_INT(t.top, 0);
-	tr_page_down(&t, 10, 80);
+	tui_transcript_page_down(&t, 10, 80);
 	CHECK_INT(t.top, 9);
 	for (int i = 0; i < 5; i++)
-		tr_page_down(&t, 10, 80);
+		tui_transcript_page_down(&t, 10, 80);
 	CHECK(t.follow);
-	tr_page_up(&t, 10, 80);
-	tr_end(&t);
+	tui_transcript_page_up(&t, 10, 80);
+	tui_transcript_end(&t);
 	CHECK(t.follow);
-	tr_free(&t);
+	tui_transcript_free(&t);
 }

@@ -1,0 +1,389 @@
+/*
+ * pop3_mailbox.c: the mailbox model and the viewer's text (see
+ * pop3_mailbox.h). Entries are sorted by number: LIST sends them in order,
+ * so the common insert is an append; a line out of order is appended too
+ * and sorted in when the LIST ends (one sort, not a move per line), and
+ * the list never holds more than TUI_POP3_LIST_MAX entries. Pure; main
+ * thread.
+ */
+#include "pop3_mailbox.h"
+#include "tui_defaults.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MB_INITIAL      32
+#define MB_TEXT_INITIAL 4096
+#define MB_KIB          1024ULL
+#define MB_TEN          10ULL
+#define MB_LIST_ROWS_CHROME 3        /* two borders and the column headings */
+#define MB_DECIMAL      10
+
+void
+pop3_mailbox_free(struct mailbox *mb)
+{
+	free(mb->e);
+	memset(mb, 0, sizeof *mb);
+}
+
+/* The index where NUM is or would go among the first HI (sorted) entries. */
+static size_t
+mb_find(const struct mailbox *mb, unsigned long num, size_t hi)
+{
+	size_t lo = 0;
+
+	if (hi > 0 && mb->e[hi - 1].num < num)
+		return hi;                           /* LIST order: append */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (mb->e[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Room for one more entry. 0 or -1. */
+static int
+mb_grow(struct mailbox *mb)
+{
+	size_t cap = mb->cap ? mb->cap * 2 : MB_INITIAL;
+	struct mb_entry *v;
+
+	if (mb->n < mb->cap)
+		return 0;
+	v = realloc(mb->e, cap * sizeof *v);
+	if (v == NULL)
+		return -1;
+	mb->e = v;
+	mb->cap = cap;
+	return 0;
+}
+
+static int
+mb_cmp(const void *a, const void *b)
+{
+	const struct mb_entry *x = a, *y = b;
+
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return (x->size > y->size) - (x->size < y->size);   /* a LIST line twice: any one */
+}
+
+/* Sorts in the entries past mb->sorted, drops a number listed twice and
+ * keeps the selected message selected. O(n log n), only after lines came
+ * out of order. */
+static void
+mb_settle(struct mailbox *mb)
+{
+	unsigned long selected = mb->sel < mb->n ? mb->e[mb->sel].num : 0;
+	size_t kept = 0;
+
+	if (mb->sorted == mb->n)
+		return;
+	qsort(mb->e, mb->n, sizeof *mb->e, mb_cmp);
+	for (size_t i = 0; i < mb->n; i++)
+		if (kept == 0 || mb->e[kept - 1].num != mb->e[i].num)
+			mb->e[kept++] = mb->e[i];
+	mb->n = mb->sorted = kept;
+	mb->fetch_from = 0;
+	if (selected != 0)
+		mb->sel = mb_find(mb, selected, mb->n);
+}
+
+/* A new entry for NUM at index I of the sorted list. */
+static struct mb_entry *
+mb_insert(struct mailbox *mb, size_t i, unsigned long num)
+{
+	if (mb->n >= TUI_POP3_LIST_MAX || mb_grow(mb) == -1)
+		return NULL;
+	memmove(mb->e + i + 1, mb->e + i, (mb->n - i) * sizeof *mb->e);
+	memset(&mb->e[i], 0, sizeof mb->e[i]);
+	mb->e[i].num = num;
+	mb->n++;
+	mb->sorted++;
+	if (mb->n > 1 && i <= mb->sel)
+		mb->sel++;                            /* the same message stays selected */
+	if (i < mb->fetch_from)
+		mb->fetch_from = i;
+	return &mb->e[i];
+}
+
+struct mb_entry *
+pop3_mailbox_get(struct mailbox *mb, unsigned long num, int create)
+{
+	size_t i;
+
+	mb_settle(mb);
+	i = mb_find(mb, num, mb->n);
+	if (i < mb->n && mb->e[i].num == num)
+		return &mb->e[i];
+	if (!create || num == 0)
+		return NULL;
+	return mb_insert(mb, i, num);
+}
+
+void
+pop3_mailbox_list_begin(struct mailbox *mb)
+{
+	mb->cut = 0;
+}
+
+/* The entry for a LIST line's NUM: found among the sorted ones, else
+ * appended (in order or not). NULL past the limit (counted) or when out of
+ * memory. */
+static struct mb_entry *
+mb_list_entry(struct mailbox *mb, unsigned long num)
+{
+	size_t i = mb_find(mb, num, mb->sorted);
+	int in_order = mb->sorted == mb->n && i == mb->n;
+
+	if (i < mb->sorted && mb->e[i].num == num)
+		return &mb->e[i];
+	if (mb->n >= TUI_POP3_LIST_MAX) {
+		mb->cut++;
+		return NULL;
+	}
+	if (mb_grow(mb) == -1)
+		return NULL;
+	memset(&mb->e[mb->n], 0, sizeof mb->e[mb->n]);
+	mb->e[mb->n].num = num;
+	if (in_order)
+		mb->sorted++;
+	return &mb->e[mb->n++];
+}
+
+void
+pop3_mailbox_list_end(struct mailbox *mb)
+{
+	mb_settle(mb);
+}
+
+/* A decimal number at *S (advanced past it). 0, or -1. */
+static int
+mb_number(const char **s, unsigned long long *v)
+{
+	char *end;
+
+	if (**s < '0' || **s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(*s, &end, MB_DECIMAL);
+	if (errno != 0)
+		return -1;
+	*s = end;
+	return 0;
+}
+
+int
+pop3_mailbox_list_line(struct mailbox *mb, const char *line)
+{
+	unsigned long long num, size;
+	struct mb_entry *e;
+	const char *p = line;
+
+	if (mb_number(&p, &num) == -1 || *p != ' ' || num == 0 || num > (unsigned long)-1)
+		return -1;
+	p += strspn(p, " ");
+	if (mb_number(&p, &size) == -1 || (*p != '\0' && *p != ' '))
+		return -1;
+	if ((e = mb_list_entry(mb, (unsigned long)num)) == NULL)
+		return mb->n >= TUI_POP3_LIST_MAX ? 0 : -1;
+	e->size = size;
+	e->sized = 1;
+	return 0;
+}
+
+void
+pop3_mailbox_mark(struct mailbox *mb, unsigned long num)
+{
+	struct mb_entry *e = pop3_mailbox_get(mb, num, 1);
+
+	if (e == NULL) {
+		mb->marked_out += mb->n >= TUI_POP3_LIST_MAX;   /* QUIT still deletes it */
+		return;
+	}
+	if (!e->marked)
+		mb->nmarked++;
+	e->marked = 1;
+}
+
+void
+pop3_mailbox_unmark_all(struct mailbox *mb)
+{
+	for (size_t i = 0; i < mb->n; i++)
+		mb->e[i].marked = 0;
+	mb->nmarked = mb->marked_out = 0;
+	mb->confirm_rset = 0;
+	mb->fetch_from = 0;
+}
+
+void
+pop3_mailbox_refetch_failed(struct mailbox *mb)
+{
+	for (size_t i = 0; i < mb->n; i++)
+		if (mb->e[i].hdr == MB_HDR_FAILED)
+			mb->e[i].hdr = MB_HDR_NONE;
+	mb->fetch_from = 0;
+}
+
+size_t
+pop3_mailbox_marked(const struct mailbox *mb)
+{
+	return mb->nmarked + mb->marked_out;
+}
+
+size_t
+pop3_mailbox_count(const struct mailbox *mb)
+{
+	return mb->n;
+}
+
+unsigned long long
+pop3_mailbox_octets(const struct mailbox *mb)
+{
+	unsigned long long n = 0;
+
+	for (size_t i = 0; i < mb->n; i++)
+		n += mb->e[i].size;
+	return n;
+}
+
+struct mb_entry *
+pop3_mailbox_next_unfetched(struct mailbox *mb)
+{
+	mb_settle(mb);
+	for (size_t i = mb->fetch_from; i < mb->n; i++) {
+		if (mb->e[i].hdr == MB_HDR_NONE && !mb->e[i].marked) {
+			mb->fetch_from = i;
+			return &mb->e[i];
+		}
+	}
+	mb->fetch_from = mb->n;
+	return NULL;
+}
+
+struct mb_entry *
+pop3_mailbox_selected(struct mailbox *mb)
+{
+	if (mb->n == 0)
+		return NULL;
+	if (mb->sel >= mb->n)
+		mb->sel = mb->n - 1;
+	return &mb->e[mb->sel];
+}
+
+void
+pop3_mailbox_move(struct mailbox *mb, long delta)
+{
+	if (mb->n == 0) {
+		mb->sel = 0;
+		return;
+	}
+	if (delta < 0)
+		mb->sel = (size_t)-delta > mb->sel ? 0 : mb->sel - (size_t)-delta;
+	else
+		mb->sel = (size_t)delta >= mb->n - mb->sel ? mb->n - 1 : mb->sel + (size_t)delta;
+}
+
+void
+pop3_mailbox_scroll(struct mailbox *mb, int rows)
+{
+	size_t r = rows > 0 ? (size_t)rows : 1;
+
+	if (mb->sel >= mb->n)
+		mb->sel = mb->n ? mb->n - 1 : 0;
+	if (mb->sel < mb->top)
+		mb->top = mb->sel;
+	if (mb->sel >= mb->top + r)
+		mb->top = mb->sel - r + 1;
+	if (mb->n > r && mb->top > mb->n - r)
+		mb->top = mb->n - r;                 /* no empty rows below the last */
+	if (mb->n <= r)
+		mb->top = 0;
+}
+
+int
+pop3_mailbox_list_rows(int height, int info)
+{
+	int rows = height - MB_LIST_ROWS_CHROME - (info ? 1 : 0);
+
+	return rows > 0 ? rows : 1;
+}
+
+void
+pop3_mailbox_size_text(unsigned long long size, char *out, size_t len)
+{
+	static const char units[] = "KMGT";
+	unsigned long long tenths;
+	int u = -1;
+
+	if (size < MB_KIB) {
+		snprintf(out, len, "%llu", size);
+		return;
+	}
+	tenths = size * MB_TEN / MB_KIB;              /* in tenths of the unit */
+	for (u = 0; tenths >= MB_KIB * MB_TEN && units[u + 1] != '\0'; u++)
+		tenths /= MB_KIB;
+	if (tenths < MB_TEN * MB_TEN)
+		snprintf(out, len, "%llu.%llu%c", tenths / MB_TEN, tenths % MB_TEN, units[u]);
+	else
+		snprintf(out, len, "%llu%c", tenths / MB_TEN, units[u]);
+}
+
+void
+pop3_mailbox_text_reset(struct mb_text *t)
+{
+	t->len = t->lines = t->dropped = 0;
+	if (t->buf != NULL)
+		t->buf[0] = '\0';
+}
+
+/* Room for N more bytes and a NUL within the cap. 0, or -1. */
+static int
+mb_text_room(struct mb_text *t, size_t n)
+{
+	size_t cap = t->cap ? t->cap : MB_TEXT_INITIAL;
+	char *b;
+
+	if (t->len + n + 1 <= t->cap)
+		return 0;
+	while (cap < t->len + n + 1)
+		cap *= 2;
+	if ((b = realloc(t->buf, cap)) == NULL)
+		return -1;
+	t->buf = b;
+	t->cap = cap;
+	return 0;
+}
+
+int
+pop3_mailbox_text_line(struct mb_text *t, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (t->dropped > 0 || t->len + n + 1 > TUI_POP3_VIEW_MAX) {
+		t->dropped++;
+		return 0;
+	}
+	if (mb_text_room(t, n + 1) == -1) {
+		t->dropped++;
+		return -1;
+	}
+	memcpy(t->buf + t->len, line, n);
+	t->len += n;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
+	t->lines++;
+	return 0;
+}
+
+void
+pop3_mailbox_text_free(struct mb_text *t)
+{
+	free(t->buf);
+	memset(t, 0, sizeof *t);
+}
