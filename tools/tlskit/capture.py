@@ -15,16 +15,19 @@ from lab import Abort, Skip, read_text
 
 
 def start(step, lab, port, path, iface="lo", host="127.0.0.1"):
-    """tshark on IFACE for PORT, in the background. tshark says 'Capturing
-    on' a moment before packets reach the file, so the capture also takes a
-    UDP port nobody uses, and counts as live once a canary datagram sent
-    there (to HOST, so that it crosses IFACE) is in the file (the TLS views
-    never show it). Returns the Popen; Skip when tshark cannot capture."""
+    """A capture on IFACE of PORT, in the background: dumpcap (tshark's own
+    capture engine, which starts in milliseconds where tshark takes a
+    second), else tshark. It says 'Capturing on' a moment before packets
+    reach the file, so the capture also takes a UDP port nobody uses, and
+    counts as live once a canary datagram sent there (to HOST, so that it
+    crosses IFACE) is in the file (the TLS views never show it). Returns
+    the Popen; Skip when it cannot capture."""
     if not shutil.which("tshark"):
         raise Skip("tshark is not installed (make deps installs it: apt-get install tshark)")
+    tool = "dumpcap" if shutil.which("dumpcap") else "tshark"
     err_path = lab.path("wire", "tshark.stderr")
     canary_port = free_udp_port()
-    args = ["tshark", "-i", iface, "-f", "tcp port %d or udp port %d" % (port, canary_port),
+    args = [tool, "-i", iface, "-f", "tcp port %d or udp port %d" % (port, canary_port),
             "-w", path]
     step.command(lab.shown_cmd(args) + " &")
     with open(err_path, "wb") as err:
@@ -37,18 +40,31 @@ def start(step, lab, port, path, iface="lo", host="127.0.0.1"):
         while canary not in read_bytes(path):
             if p.poll() is not None:
                 why = [l for l in read_text(err_path).splitlines() if l.strip()]
-                raise Skip("tshark cannot capture on %s here: %s"
-                           % (iface, why[-1] if why else "exit %s" % p.returncode))
+                raise Skip("%s cannot capture on %s here: %s"
+                           % (tool, iface, why[-1] if why else "exit %s" % p.returncode))
             if time.monotonic() > end:
                 lab.stop(p)
-                raise Abort("tshark did not start capturing within 20 s")
+                raise Abort("%s did not start capturing within 20 s" % tool)
             if "Capturing on" in read_text(err_path) and time.monotonic() - sent > 0.1:
                 udp.sendto(canary, (host, canary_port))
                 sent = time.monotonic()
             time.sleep(0.02)
     step.evidence([l for l in read_text(err_path).splitlines() if "Capturing on" in l] +
                   ["(live: a canary datagram to udp port %d is in the file)" % canary_port])
+    p.canary = (host, canary_port)
     return p
+
+
+def flush(lab, p, path):
+    """Waits until the capture P has written all it saw so far: a last
+    canary datagram, sent now, is in PATH (at most 5 s)."""
+    canary = ("capture-canary-%s" % secrets.token_hex(6)).encode()
+    family = socket.AF_INET6 if ":" in p.canary[0] else socket.AF_INET
+    end = time.monotonic() + lab.deadline(5)
+    with socket.socket(family, socket.SOCK_DGRAM) as udp:
+        udp.sendto(canary, p.canary)
+        while canary not in read_bytes(path) and time.monotonic() < end and p.poll() is None:
+            time.sleep(0.02)
 
 
 def free_udp_port():
