@@ -91,7 +91,8 @@ def login(step, lab):
         else:
             r = step.run(dialogue(lab, "login", "--cafile", anchor, "--user", user,
                                   "--password-file", pw), timeout=30,
-                         show=r"AUTH|^S: (235|535|RTSP/)|^C: DESCRIBE|^\* ")
+                         show=r"^C: (STARTTLS|AUTH|DESCRIBE|Authorization)|"
+                              r"^S: (235|535|RTSP/)|^\* ")
             said = r.stdout
         err = LOGIN_ERROR[t.scheme]
         if right:

@@ -3,6 +3,11 @@ line) and the lines a report shows of it: sessions, rate, latency, TLS."""
 
 import json
 
+# What a run's latency spans, by mode (seal-load's, and the grader's own
+# STARTTLS runs); connect to close for the others.
+LATENCY = {"idle": "connect to greeting", "greeting": "connect to greeting",
+           "starttls": "connect to the EHLO reply over TLS"}
+
 
 def last_json(text):
     """The last line of TEXT that is a JSON object, parsed; None if none."""
@@ -24,6 +29,7 @@ def summary_lines(res):
             "%s sessions in %.3f s: %.1f sessions/s" % (
                 res.get("ok"), res.get("duration_s", 0), res.get("rate_per_s", 0)),
             "latency (%s) p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (
-                "connect to greeting" if res.get("mode") == "idle" else "connect to close",
+                LATENCY.get(res.get("mode"), "connect to close"),
                 lat.get("p50", 0), lat.get("p99", 0), lat.get("max", 0)),
-            "%s %s %s" % (tls.get("version"), tls.get("cipher"), tls.get("group"))]
+            " ".join(str(tls[k]) for k in ("version", "cipher", "group") if tls.get(k))
+            or "no TLS session"]
