@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 
 import flawed_servers as fs
@@ -272,6 +273,7 @@ def test_grade_sslv3_hello_and_usage():
                          (["smtps://127.0.0.1:1", "--user", "x"], "go together"),
                          (["smtps://127.0.0.1:1", "--checks", "9"], "--checks"),
                          (["--roster", bad_roster], "bad.csv line 3"),
+                         (["--roster", bad_roster, "--notes", "x"], "the roster gives that"),
                          ([], "one server URL or --roster")):
         r = lib.run([sys.executable, GRADE] + args, timeout=20)
         err = r.stderr.decode().strip().splitlines()
@@ -280,6 +282,33 @@ def test_grade_sslv3_hello_and_usage():
     r = lib.run([sys.executable, GRADE, "--help"], timeout=20)
     check(r.returncode == 0 and b"smtp://HOST[:587]" in r.stdout and b"--roster" in r.stdout,
           "--help: exit %d" % r.returncode)
+
+
+def test_grade_wire_skipped_without_the_right_to_capture():
+    """Run as nobody (setpriv; the system's python3), the grader cannot
+    capture: check 6 is SKIPPED with dumpcap's own reason, not FAILED or
+    passed, and the exit status is 0."""
+    if os.geteuid() != 0:
+        print("# skipped: not root, so no other user to become", flush=True)
+        return
+    d = tempfile.mkdtemp(prefix="grade-nobody.")       # outside the 0700 run dir
+    try:
+        os.chmod(d, 0o777)
+        ca = os.path.join(d, "ca.pem")
+        shutil.copy(lib.default_certs().crt, ca)
+        os.chmod(ca, 0o644)
+        r = lib.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                     "/usr/bin/python3", GRADE, "--bin", lib.BIN, "--checks", "6",
+                     "smtps://127.0.0.1:%d" % lib.shared().port, "--cafile", ca,
+                     "--report", os.path.join(d, "r.md"), "--json", os.path.join(d, "r.json")],
+                    timeout=40, cwd=d)
+        check(r.returncode == 0, "exit %d: %s | %s" % (r.returncode, tail(r.stdout),
+                                                       tail(r.stderr)))
+        res = _results(os.path.join(d, "r.json"))
+        check(res[6][0] == "SKIPPED" and "cannot capture on lo here: You do not have "
+              "permission" in res[6][1], "check 6 as nobody: %s" % (res[6],))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @timeout(60)
@@ -293,13 +322,17 @@ def test_grade_summary_page_in_chromium():
     check(chromium, "chromium is missing (make deps installs Debian's chromium)")
     s = fs.start("expired")
     try:
+        # good-student gives no CA file: its certificate must be self-signed
+        # and is its own trust anchor.
         path, out = _roster([s.roster_line("late-student"),
-                             "good-student,smtps://127.0.0.1:%d,%s"
-                             % (lib.shared().port, lib.default_certs().crt)])
+                             "good-student,smtps://127.0.0.1:%d" % lib.shared().port])
         r = _grade(["--roster", path, "--out", out, "--checks", "3,4"], 40)
     finally:
         fs.stop([s])
     check(r.returncode == 1, "exit %d: %s" % (r.returncode, tail(r.stdout, 8)))
+    check("- ok: self-signed: the issuer is the subject" in
+          open(os.path.join(out, "good-student.md")).read(),
+          "good-student.md does not say its certificate is self-signed")
     page = os.path.join(out, "summary.html")
     text = open(page).read()
     check("Content-Security-Policy\" content=\"default-src 'none';" in text,

@@ -69,7 +69,12 @@ class Failed(Exception):
         self.code = code
 
 
+QUIET = threading.Event()  # load: the sessions' lines are not shown
+
+
 def say(line):
+    if QUIET.is_set():
+        return
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
@@ -439,8 +444,7 @@ def cmd_load(url, a):
     n = a.clients
     barrier = threading.Barrier(n)
     results = [None] * n
-    out = sys.stdout
-    sys.stdout = open(os.devnull, "w")      # the sessions' lines: not shown
+    QUIET.set()
 
     def one(i):
         t0 = time.monotonic()
@@ -458,11 +462,13 @@ def cmd_load(url, a):
                 c.send("QUIT")
             c.close()
             results[i] = ("ok", took, info, held)
-        except Failed as e:
+        except (Failed, OSError, ssl.SSLError) as e:
             barrier.abort()
-            kind = {3: "handshake", 4: "handshake"}.get(e.code, "protocol")
+            kind = {3: "handshake", 4: "handshake"}.get(getattr(e, "code", 1), "protocol")
             if "cannot connect" in str(e):
                 kind = "connect"
+            elif "no answer within" in str(e):
+                kind = "timeout"
             results[i] = (kind, time.monotonic() - t0, str(e), False)
 
     t0 = time.monotonic()
@@ -472,8 +478,7 @@ def cmd_load(url, a):
     for t in threads:
         t.join()
     took = time.monotonic() - t0
-    sys.stdout.close()
-    sys.stdout = out
+    QUIET.clear()
     ok = [r for r in results if r and r[0] == "ok"]
     lat = sorted(r[1] * 1000 for r in ok)
     fails = {k: sum(1 for r in results if r and r[0] == k)

@@ -211,6 +211,12 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     if bool(a.url) == bool(a.roster):
         ap.error("give one server URL or --roster FILE")
+    if a.roster:
+        each = [o for o in ("cafile", "user", "password_file", "name", "notes", "json")
+                if getattr(a, o)] + (["report"] if a.report != "grade-report.md" else [])
+        if each:
+            ap.error("--%s: with --roster, the roster gives that for each student"
+                     % each[0].replace("_", "-"))
     try:
         a.numbers = _checks_list(a.checks) if a.checks else [n for n, *_ in CHECKS]
     except ValueError as e:

@@ -39,9 +39,8 @@ def start(step, lab, port, path, iface="lo", host="127.0.0.1"):
     with socket.socket(family, socket.SOCK_DGRAM) as udp:
         while canary not in read_bytes(path):
             if p.poll() is not None:
-                why = [l for l in read_text(err_path).splitlines() if l.strip()]
                 raise Skip("%s cannot capture on %s here: %s"
-                           % (tool, iface, why[-1] if why else "exit %s" % p.returncode))
+                           % (tool, iface, _why(read_text(err_path), tool, p.returncode)))
             if time.monotonic() > end:
                 lab.stop(p)
                 raise Abort("%s did not start capturing within 20 s" % tool)
@@ -65,6 +64,18 @@ def flush(lab, p, path):
         udp.sendto(canary, p.canary)
         while canary not in read_bytes(path) and time.monotonic() < end and p.poll() is None:
             time.sleep(0.02)
+
+
+def _why(err, tool, code):
+    """The line of TOOL's stderr that says why it stopped: its first own
+    error line (with the system's reason, in brackets on the next line),
+    else its last line."""
+    lines = [l.strip() for l in err.splitlines() if l.strip()]
+    for i, l in enumerate(lines):
+        if l.startswith(tool + ":"):
+            more = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].startswith("(") else ""
+            return (l[len(tool) + 1:].strip() + " " + more).strip()
+    return lines[-1] if lines else "exit %s" % code
 
 
 def free_udp_port():
