@@ -205,6 +205,24 @@ walkthrough: deps all $(if $(CERT),,certs)
 	    $(if $(STEP),--step $(STEP)) $(if $(filter-out 0 no,$(PAUSE)),--pause) \
 	    $(if $(CERT),--cert $(CERT) --key $(if $(filter ec rsa4096,$(KEY)),$(error CERT= needs KEY=FILE, the certificate's key),$(KEY)))
 
+# The grader (tools/grade/): a student's server against the handout, or a
+# whole class. TARGET=URL [CAFILE=F] [USER=NAME PASSWORD_FILE=F]
+# [CLIENT_CERT=F CLIENT_KEY=F] [SEND='LINE' EXPECT='REGEX'] [CHECKS=1,3]
+# [CLIENTS=N] [MIN_RSA=BITS], or ROSTER=FILE [JOBS=N] [OUT=DIR] with the same
+# options for everyone. USER counts only when given on make's command line
+# (the environment has its own).
+.PHONY: grade
+grade: deps all
+	$(Q)python3 tools/grade/grade.py --bin $(BINDIR) \
+	    $(if $(ROSTER),--roster $(ROSTER) $(if $(JOBS),--jobs $(JOBS)) $(if $(OUT),--out $(OUT)),$(TARGET)) \
+	    $(if $(CAFILE),--cafile $(CAFILE)) \
+	    $(if $(filter command line,$(origin USER)),--user $(USER)) \
+	    $(if $(PASSWORD_FILE),--password-file $(PASSWORD_FILE)) \
+	    $(if $(CLIENT_CERT),--client-cert $(CLIENT_CERT) --client-key $(CLIENT_KEY)) \
+	    $(if $(SEND),--send '$(SEND)' --expect '$(EXPECT)') \
+	    $(if $(CHECKS),--checks $(CHECKS)) $(if $(CLIENTS),--clients $(CLIENTS)) \
+	    $(if $(MIN_RSA),--min-rsa $(MIN_RSA))
+
 # clean keeps the tuned wolfSSL (build/wolfssl*, build/apt: a minute to
 # remake); distclean removes it too.
 clean:

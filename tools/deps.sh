@@ -22,9 +22,14 @@ openssl curl python3 tmux tshark ffmpeg
 dpkg-dev autoconf automake libtool
 clang libclang-rt-14-dev
 testssl.sh sslscan cppcheck clang-tidy
+chromium
 "
 # testssl.sh and sslscan: the TLS scans of tests/integration/test_hard_tls.py;
 # cppcheck and clang-tidy: make lint (a stage of make test).
+# chromium: tests/integration/test_grade.py opens the grader's class summary
+# (one HTML page) in it, headless (about 115 MB to fetch, 390 MB installed
+# without recommends: as heavy as clang, and the only way to prove the page
+# renders and loads nothing from outside).
 # make bench only: nginx, the reference TLS server (tests/bench/bench.py runs
 # its own instance from a temp dir; the packaged service is never started).
 BENCH_PACKAGES="

@@ -294,7 +294,8 @@ def last_line(text):
 class Lab:
     """Everything one walkthrough run owns: paths, processes, servers, users."""
 
-    def __init__(self, bin_dir, cert, key, cafile=None, keep=False, fault=None):
+    def __init__(self, bin_dir, cert, key, cafile=None, keep=False, fault=None,
+                 prefix="walkthrough."):
         self.bin = os.path.abspath(bin_dir)
         self.sealed = os.path.join(self.bin, "sealed")
         self.seal = os.path.join(self.bin, "seal")
@@ -304,7 +305,7 @@ class Lab:
         self.cafile = os.path.abspath(cafile) if cafile else self.cert
         self.keep = keep
         self.fault = fault
-        self.tmp = tempfile.mkdtemp(prefix="walkthrough.")
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
         os.chmod(self.tmp, 0o700)
         self.procs = []
         self.servers = []

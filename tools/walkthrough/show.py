@@ -108,11 +108,13 @@ def fence(lines):
     return [tick + "text"] + lines + [tick]
 
 
-def report(path, lab, meta, steps, problems):
+def report(path, lab, meta, steps, problems, title="sealed: grading walkthrough report",
+           who="walkthrough"):
     """Writes the Markdown report: date, versions, the result table, then
-    each step with its commands, evidence and checks."""
+    each step with its commands, evidence and checks (TITLE heads it; WHO
+    owns the temporary directory)."""
     c = count(steps)
-    md = ["# sealed: grading walkthrough report", ""]
+    md = ["# " + title, ""]
     for name, text in meta:
         md.append("- **%s**: %s" % (name, text))
     md += ["", "**Result: %d passed, %d failed, %d skipped%s.**"
@@ -122,8 +124,8 @@ def report(path, lab, meta, steps, problems):
     for s in steps:
         md.append("| %d. %s | %s | %s |" % (s.number, s.title, s.result,
                                              (s.summary or s.reason).replace("|", "\\|")))
-    md += ["", "Commands are shown as run; `$WT` is the walkthrough's temporary "
-           "directory, removed at the end.", ""]
+    md += ["", "Commands are shown as run; `$WT` is the %s's temporary "
+           "directory, removed at the end." % who, ""]
     for s in steps:
         md += ["## %d. %s: %s" % (s.number, s.title, s.result), "",
                "*The handout asks:* %s" % s.asks, ""]

@@ -2,13 +2,13 @@
 counters) and mutual TLS (refused without a client certificate, accepted
 with one, named in the log)."""
 
-import json
 import os
 import re
 import subprocess
 import time
 
 import certs
+from tlskit.load import last_json as _json, summary_lines
 
 CLIENTS = 100           # concurrent clients, one SMTP session each
 HOLD_S = 2              # how long the idle clients stay connected at once
@@ -36,15 +36,7 @@ def many_clients(step, lab):
         step.check(False, "seal-load prints its summary", r.out.strip()[-200:])
         return
     lat = res.get("latency_ms", {})
-    tls = res.get("tls", {})
-    step.evidence(["clients %s, sessions ok %s, failed %s %s" % (
-                       res.get("clients"), res.get("ok"), res.get("failed"),
-                       res.get("failures", {})),
-                   "%s sessions in %.3f s: %.1f sessions/s" % (
-                       res.get("ok"), res.get("duration_s", 0), res.get("rate_per_s", 0)),
-                   "latency (connect to close) p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (
-                       lat.get("p50", 0), lat.get("p99", 0), lat.get("max", 0)),
-                   "%s %s %s" % (tls.get("version"), tls.get("cipher"), tls.get("group"))])
+    step.evidence(summary_lines(res))
     step.check(r.returncode == 0 and res.get("ok") == CLIENTS and res.get("failed") == 0
                and res.get("clients") == CLIENTS,
                "%d concurrent clients, %d SMTP sessions (TLS, AUTH, MAIL, RCPT, DATA, QUIT): "
@@ -120,16 +112,6 @@ def _count(d):
         return len(os.listdir(d))
     except FileNotFoundError:
         return 0
-
-
-def _json(text):
-    for line in reversed(text.splitlines()):
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except ValueError:
-                return None
-    return None
 
 
 def _status(text):

@@ -6,6 +6,7 @@ import re
 import time
 
 import certs
+from tlskit.probe import AEAD, last_error as _last_error, version_number as _v
 
 
 def certificate(step, lab):
@@ -70,9 +71,6 @@ def _s_client(lab, port, *opts):
             "-servername", "localhost"] + list(opts)
 
 
-AEAD = re.compile(r"GCM|CHACHA20")
-
-
 def tls_versions(step, lab):
     """2. TLS 1.3 and 1.2 succeed (suite named); 1.1 and 1.0 are refused, with
     a client willing to speak them."""
@@ -113,17 +111,6 @@ def tls_versions(step, lab):
             refused.append(_v(name))
     step.summary = "%s; TLS %s refused" % (", ".join("TLS " + g for g in got),
                                           " and ".join(refused) or "none")
-
-
-def _v(name):
-    """'TLSv1.3' -> '1.3', 'TLSv1' -> '1.0'."""
-    v = name[4:]
-    return v if "." in v else v + ".0"
-
-
-def _last_error(text):
-    lines = [l for l in text.splitlines() if "error" in l or "alert" in l]
-    return lines[-1][-160:] if lines else (text.strip().splitlines() or ["no output"])[-1]
 
 
 SEAL_CHECKS = ("trusted chain", "name match", "dates")

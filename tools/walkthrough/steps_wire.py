@@ -9,11 +9,12 @@ import re
 import secrets
 import shutil
 import signal
-import socket
-import subprocess
 import time
 
-from lab import Abort, Skip, b64, plain_blob, read_text
+from lab import Skip, b64, plain_blob
+from tlskit import capture
+from tlskit.capture import start as _start_capture, records as _records, \
+    tshark_read as _tshark_read
 
 NEEDS_CALLBACK = "HAVE_SECRET_CALLBACK"
 COMMANDS = ("EHLO", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "QUIT")
@@ -26,53 +27,6 @@ def _seal_keylogs(lab):
     r = lab.run([lab.seal, "--batch", "--keylog", lab.path("wire", "probe.keys"),
                  "--cafile", lab.cafile, "smtps://localhost:%d" % free_port()], input="")
     return not (r.returncode == 2 and NEEDS_CALLBACK in r.stderr)
-
-
-def _start_capture(step, lab, port, path):
-    """tshark on lo for the server's port, in the background. tshark says
-    'Capturing on' a moment before packets reach the file, so the capture
-    also takes a UDP port nobody uses, and counts as live once a canary
-    datagram sent there is in the file (the TLS views below never show it)."""
-    err_path = lab.path("wire", "tshark.stderr")
-    canary_port = _free_udp_port()
-    args = ["tshark", "-i", "lo", "-f", "tcp port %d or udp port %d" % (port, canary_port),
-            "-w", path]
-    step.command(lab.shown_cmd(args) + " &")
-    with open(err_path, "wb") as err:
-        p = lab.spawn(args, stdout=subprocess.DEVNULL, stderr=err)
-    canary = ("walkthrough-canary-%s" % secrets.token_hex(6)).encode()
-    end = time.monotonic() + lab.deadline(20)
-    sent = 0.0
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-        while canary not in _read(path):
-            if p.poll() is not None:
-                why = [l for l in read_text(err_path).splitlines() if l.strip()]
-                raise Skip("tshark cannot capture on lo here: %s" % (why[-1] if why else
-                                                                      "exit %s" % p.returncode))
-            if time.monotonic() > end:
-                lab.stop(p)
-                raise Abort("tshark did not start capturing within 20 s")
-            if "Capturing on" in read_text(err_path) and time.monotonic() - sent > 0.1:
-                udp.sendto(canary, ("127.0.0.1", canary_port))
-                sent = time.monotonic()
-            time.sleep(0.02)
-    step.evidence([l for l in read_text(err_path).splitlines() if "Capturing on" in l] +
-                  ["(live: a canary datagram to udp port %d is in the file)" % canary_port])
-    return p
-
-
-def _free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _read(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError:
-        return b""
 
 
 def _session(step, lab, server, pw, pwfile, keys, marker):
@@ -135,55 +89,12 @@ def wire(step, lab):
                        "the SMTP commands and the marker" if not step.failures else "see checks")
 
 
-def _tshark_read(cap, port, *opts):
-    return ["tshark", "-r", cap, "-d", "tcp.port==%d,tls" % port] + list(opts)
-
-
-def _records(step, lab, cap, port):
-    """The TLS records in order: handshake first, then only Application Data."""
-    def fmt(line):
-        f = line.split("\t")
-        if len(f) < 5:
-            return line
-        way = "client -> server" if f[1] != str(port) else "server -> client"
-        return "frame %-4s %s  %s" % (f[0], way, f[4])
-
-    r = step.run(_tshark_read(cap, port, "-Y", "tls", "-T", "fields", "-e", "frame.number",
-                              "-e", "tcp.srcport", "-e", "tls.record.content_type",
-                              "-e", "tls.record.opaque_type", "-e", "_ws.col.Info"),
-                 show=lambda l: "\t" in l, fmt=fmt, limit=8)
-    seqs, hs = {"client": [], "server": []}, set()
-    for line in r.stdout.splitlines():
-        f = line.split("\t")
-        if len(f) < 5:
-            continue
-        side = "server" if f[1] == str(port) else "client"
-        seqs[side] += [int(t) for t in (f[2].split(",") + f[3].split(","))
-                       if t.strip().isdigit()]
-        hs.update(n for n in ("Client Hello", "Server Hello") if n in f[4])
-    before, after = [], []
-    for types in seqs.values():             # each direction: handshake, then data
-        first = types.index(23) if 23 in types else len(types)
-        before += types[:first]
-        after += types[first:]
-    step.check(hs == {"Client Hello", "Server Hello"} and set(before) <= {20, 22},
-               "first the handshake records in clear: Client Hello, Server Hello "
-               "(TLS 1.3 encrypts the rest of the handshake)",
-               "records before the first Application Data: %s" % before)
-    step.check(after and set(after) == {23},
-               "then, each way, only Application Data: %d records, nothing else" % len(after),
-               "record types after the handshake: %s" % sorted(set(after)))
-
-
 def _raw_search(step, lab, cap, pw, marker):
     """grep on the raw capture file for each secret and for the marker."""
-    for what, needle in (("ada's password", pw), ("the password in base64 (AUTH LOGIN)", b64(pw)),
-                         ("the AUTH PLAIN blob", plain_blob("ada", pw)),
-                         ("the body marker", marker), ("the command text MAIL FROM", "MAIL FROM")):
-        r = step.run(["grep", "-c", "-a", "-F", "--", needle, cap])
-        step.check(r.returncode == 1 and r.stdout.strip() == "0",
-                   "not in the raw capture: %s" % what,
-                   "grep found it %s time(s)" % r.stdout.strip())
+    capture.search(step, cap, [
+        ("ada's password", pw), ("the password in base64 (AUTH LOGIN)", b64(pw)),
+        ("the AUTH PLAIN blob", plain_blob("ada", pw)), ("the body marker", marker),
+        ("the command text MAIL FROM", "MAIL FROM")])
 
 
 def _decrypted(step, lab, cap, keys, port, pw, marker, pipelined):

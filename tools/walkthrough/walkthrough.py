@@ -44,6 +44,7 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.dirname(HERE))     # tools/: tlskit, shared with the grader
 
 import lab as labmod            # noqa: E402
 import show                     # noqa: E402
