@@ -9,6 +9,7 @@
 #include "load_pop3.h"
 #include "load_rtsp.h"
 #include "load_tls.h"
+#include "timeconst.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -21,8 +22,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#define LOAD_US_PER_MS      1000
-#define LOAD_MS_PER_S       1000
 #define LOAD_QUOTE_MAX      80      /* bytes of a bad reply quoted in a failure */
 #define LOAD_EXPECT_TEXT    16
 #define LOAD_TICKET_MAX     8192    /* larger tickets are not recognised */
@@ -76,7 +75,7 @@ client_step_name(const struct load_client *c)
 void
 load_client_arm(struct load_client *c, int64_t now)
 {
-	c->deadline_us = now + (int64_t)LOAD_STEP_TIMEOUT_MS * LOAD_US_PER_MS;
+	c->deadline_us = now + (int64_t)LOAD_STEP_TIMEOUT_MS * US_PER_MS;
 }
 
 /* Sets the epoll interest to EV when it differs. */
@@ -155,7 +154,7 @@ load_client_fail(struct load_client *c, int64_t now, enum load_fail kind, const 
 		return;
 	}
 	c->phase = LOAD_PHASE_WAIT;
-	c->start_at_us = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
+	c->start_at_us = now + (int64_t)LOAD_TICK_MS * US_PER_MS;
 }
 
 void
@@ -618,7 +617,7 @@ client_hold_event(struct load_client *c, int64_t now)
 		atomic_fetch_sub(&c->run->stats.holding, 1);
 		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
 		                 "%.1f s: %s",
-		                 (double)(now - c->began_us) / (LOAD_US_PER_MS * LOAD_MS_PER_S),
+		                 (double)(now - c->began_us) / (double)US_PER_S,
 		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "close_notify"
 		                                                  : tls_error_reason(err));
 		return;
@@ -671,7 +670,7 @@ load_client_tick(struct load_client *c, int64_t now)
 	case LOAD_PHASE_TICKET:
 		if (now >= c->deadline_us)
 			load_client_fail(c, now, LOAD_FAIL_TIMEOUT, "%s: no progress in %d s",
-			                 client_step_name(c), LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);
+			                 client_step_name(c), LOAD_STEP_TIMEOUT_MS / MS_PER_S);
 		break;
 	case LOAD_PHASE_HOLD:
 		if (stop)

@@ -9,6 +9,7 @@
 #include "load.h"
 #include "load_tls.h"
 #include "b64.h"
+#include "timeconst.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -18,8 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#define LOAD_USEC_PER_SEC   1000000
-#define LOAD_NSEC_PER_USEC  1000
 #define LOAD_DATE_MAX       64
 #define LOAD_AUTH_RAW_MAX   (2 * USER_NAME_MAX + PASSWORD_MAX + 2)
 #define LOAD_AUTH_B64_MAX   (LOAD_AUTH_RAW_MAX * 4 / 3 + 8)
@@ -30,7 +29,7 @@ load_run_now_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * LOAD_USEC_PER_SEC + ts.tv_nsec / LOAD_NSEC_PER_USEC;
+	return (int64_t)ts.tv_sec * US_PER_S + ts.tv_nsec / NS_PER_US;
 }
 
 /* A formatted copy in *T (malloc'd). 0, or -1 on no memory. */

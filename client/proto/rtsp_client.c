@@ -7,6 +7,7 @@
 #include "b64.h"
 #include "defaults.h"
 #include "rtp.h"
+#include "timeconst.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define MS_PER_S        1000
 #define DECIMAL         10
 #define SAMPLE_BYTES    2
 #define LOGIN_MAX       (USER_NAME_MAX + PASSWORD_MAX + 2)

@@ -7,13 +7,13 @@
  */
 #include "rtsp_client.h"
 #include "rtp.h"
+#include "timeconst.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define MS_PER_S     1000
 #define DECIMAL      10
 #define SDP_LINE_MAX 1024
 

@@ -11,13 +11,13 @@
  * but for the WAV file; main thread.
  */
 #include "rtsp_menu.h"
+#include "timeconst.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_PER_S       1000
 #define DECIMAL        10
 #define HALF           2
 #define ENTRY_EXTRA    2              /* a kind byte and a NUL */
