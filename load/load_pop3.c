@@ -7,6 +7,7 @@
  * client's event-loop thread calls in.
  */
 #include "load_pop3.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -30,7 +31,6 @@ static const char *const load_pop3_step_names[] = { LOAD_POP3_STEPS(LOAD_POP3_NA
 #define POP3_IN_USE      "[IN-USE]"
 #define POP3_QUOTE_MAX   80      /* bytes of a bad reply quoted in a failure */
 #define POP3_END_LEN     3       /* ".\r\n" */
-#define DECIMAL          10
 
 struct load_pop3 {
 	enum load_pop3_step step;

@@ -8,6 +8,7 @@
 #include "defaults.h"
 #include "rtp.h"
 #include "timeconst.h"
+#include "decimal.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define DECIMAL         10
 #define SAMPLE_BYTES    2
 #define LOGIN_MAX       (USER_NAME_MAX + PASSWORD_MAX + 2)
 #define TRANSPORT       "RTP/AVP/TCP;unicast;interleaved=0-1"

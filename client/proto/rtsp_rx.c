@@ -7,6 +7,7 @@
 #include "rtsp_rx.h"
 #include "proto_defaults.h"
 #include "rtp.h"
+#include "decimal.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 
 #define RX_INITIAL      16384
 #define DIGITS_MAX      9
-#define DECIMAL         10
 #define STATUS_CODE_LEN 3
 
 void

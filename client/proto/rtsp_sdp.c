@@ -8,13 +8,13 @@
 #include "rtsp_client.h"
 #include "rtp.h"
 #include "timeconst.h"
+#include "decimal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define DECIMAL      10
 #define SDP_LINE_MAX 1024
 
 struct sdp_state {

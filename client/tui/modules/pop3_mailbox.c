@@ -8,6 +8,7 @@
  */
 #include "pop3_mailbox.h"
 #include "tui_defaults.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 #define MB_KIB          1024ULL
 #define MB_TEN          10ULL
 #define MB_LIST_ROWS_CHROME 3        /* two borders and the column headings */
-#define MB_DECIMAL      10
 
 void
 pop3_mailbox_free(struct mailbox *mb)
@@ -171,7 +171,7 @@ mb_number(const char **s, unsigned long long *v)
 	if (**s < '0' || **s > '9')
 		return -1;
 	errno = 0;
-	*v = strtoull(*s, &end, MB_DECIMAL);
+	*v = strtoull(*s, &end, DECIMAL);
 	if (errno != 0)
 		return -1;
 	*s = end;

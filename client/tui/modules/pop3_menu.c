@@ -11,6 +11,7 @@
 #include "pop3_menu.h"
 #include "smtp_client.h"
 #include "tui_form.h"
+#include "decimal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -21,7 +22,6 @@
 #define PM_TALKING    (BIT(AUTHORIZATION) | BIT(USER_OK) | BIT(TRANSACTION))
 #define PM_IN_TXN     BIT(TRANSACTION)
 #define PM_NUM_MAX    10                  /* digits of a message number field */
-#define PM_DECIMAL    10
 #define PM_MIB        (1024 * 1024)
 
 #define PM_AS_NAME(s) #s,
@@ -158,7 +158,7 @@ pm_parse_cmd(const char *shown, struct pop3_menu_cmd *c)
 		p += strspn(p, " ");
 		if (!isdigit((unsigned char)*p))
 			return;
-		*args[a] = strtoul(p, &end, PM_DECIMAL);
+		*args[a] = strtoul(p, &end, DECIMAL);
 		p = end;
 		c->nargs++;
 	}
@@ -543,7 +543,7 @@ pm_number(const struct form *f, int i, int optional, unsigned long *v, char *err
 		snprintf(err, errlen, "%s: give a number, like 1", f->spec->fields[i].label);
 		return -1;
 	}
-	*v = strtoul(s, NULL, PM_DECIMAL);
+	*v = strtoul(s, NULL, DECIMAL);
 	return 1;
 }
 

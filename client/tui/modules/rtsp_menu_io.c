@@ -12,13 +12,13 @@
  */
 #include "rtsp_menu.h"
 #include "timeconst.h"
+#include "decimal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DECIMAL        10
 #define HALF           2
 #define ENTRY_EXTRA    2              /* a kind byte and a NUL */
 #define NOTES_ROOM     (4 * (RTSP_MENU_TEXT_MAX + ENTRY_EXTRA))
