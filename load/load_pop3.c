@@ -9,7 +9,6 @@
 #include "load_pop3.h"
 #include "decimal.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,17 +183,11 @@ pop3_body(struct load_client *c, struct load_pop3 *p, int64_t now)
 
 /* A whole number at *S (advanced past it and the blanks after). 0, or -1. */
 static int
-pop3_number(const char **s, unsigned long long *out)
+pop3_number(const char **s, uint64_t *out)
 {
-	char *end;
-
-	if (**s < '0' || **s > '9')
+	if (decimal_scan(s, UINT64_MAX, out) == -1)
 		return -1;
-	errno = 0;
-	*out = strtoull(*s, &end, DECIMAL);
-	if (errno != 0)
-		return -1;
-	*s = end + strspn(end, " ");
+	*s += strspn(*s, " ");
 	return 0;
 }
 
@@ -202,7 +195,7 @@ pop3_number(const char **s, unsigned long long *out)
 static int
 pop3_stat(struct load_client *c, struct load_pop3 *p, const char *text, int64_t now)
 {
-	unsigned long long n, size;
+	uint64_t n, size;
 
 	if (pop3_number(&text, &n) == -1 || pop3_number(&text, &size) == -1 ||
 	    n > POP3_MAX_MESSAGES) {
@@ -228,7 +221,7 @@ pop3_stat(struct load_client *c, struct load_pop3 *p, const char *text, int64_t 
 static int
 pop3_listing(struct load_client *c, struct load_pop3 *p, const char *line, int64_t now)
 {
-	unsigned long long num, size;
+	uint64_t num, size;
 
 	if (strcmp(line, ".") == 0) {
 		if (p->listed != p->count) {
@@ -253,7 +246,7 @@ pop3_listing(struct load_client *c, struct load_pop3 *p, const char *line, int64
 static int
 pop3_retr_ok(struct load_pop3 *p, const char *text)
 {
-	unsigned long long n;
+	uint64_t n;
 
 	if (pop3_number(&text, &n) == 0 && strncmp(text, "octets", strlen("octets")) == 0)
 		p->claimed = n;

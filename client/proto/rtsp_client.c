@@ -11,6 +11,7 @@
 #include "decimal.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,19 +138,31 @@ rtsp_client_request(struct rtsp_client *c, const char *method, int64_t range_ms,
 	return (int)n;
 }
 
+/* 1 when C may follow a header parameter's value: its end, the next
+ * parameter (';'), the next transport (','), or a blank. */
+static int
+rtsp_client_param_end(char c)
+{
+	return c == '\0' || c == ';' || c == ',' || c == ' ' || c == '\t';
+}
+
 /* Session: ID[;timeout=N] into C. */
 static void
 rtsp_client_session(struct rtsp_client *c, const char *v)
 {
 	size_t n = strcspn(v, "; \t");
 	const char *t = strstr(v, "timeout=");
+	uint64_t s;
 
 	if (n == 0 || n >= sizeof c->session)
 		return;
 	memcpy(c->session, v, n);
 	c->session[n] = '\0';
-	if (t != NULL && atoi(t + 8) > 0)
-		c->session_timeout_s = atoi(t + 8);
+	if (t == NULL)
+		return;
+	t += strlen("timeout=");
+	if (decimal_scan(&t, INT_MAX, &s) == 0 && s > 0 && rtsp_client_param_end(*t))
+		c->session_timeout_s = (int)s;
 }
 
 /* The interleaved channels of a SETUP reply's Transport. 0, or -1. */
@@ -157,13 +170,16 @@ static int
 rtsp_client_transport(struct rtsp_client *c, const char *v)
 {
 	const char *p = v ? strstr(v, "interleaved=") : NULL;
-	int a, b;
+	uint64_t a, b;
 
-	if (p == NULL || sscanf(p + 12, "%d-%d", &a, &b) != 2 || a < 0 || b < 0 ||
-	    a > UINT8_MAX || b > UINT8_MAX || a == b)
+	if (p == NULL)
 		return -1;
-	c->ch_rtp = a;
-	c->ch_rtcp = b;
+	p += strlen("interleaved=");
+	if (decimal_scan(&p, UINT8_MAX, &a) == -1 || *p++ != '-' ||
+	    decimal_scan(&p, UINT8_MAX, &b) == -1 || !rtsp_client_param_end(*p) || a == b)
+		return -1;
+	c->ch_rtp = (int)a;
+	c->ch_rtcp = (int)b;
 	return 0;
 }
 

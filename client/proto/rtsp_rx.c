@@ -10,6 +10,7 @@
 #include "decimal.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -109,14 +110,13 @@ rtsp_rx_content_length(const uint8_t *p, size_t head)
 		size_t j = i + sizeof name - 1;
 		while (j < head && (p[j] == ' ' || p[j] == '\t'))
 			j++;
-		long v = 0;
-		int n = 0;
-		for (; j < head && isdigit(p[j]); j++, n++) {
-			if (n == DIGITS_MAX)
-				return -1;               /* before v could overflow */
-			v = v * DECIMAL + (p[j] - '0');
-		}
-		return n == 0 ? -1 : v;
+		size_t n = 0;
+		uint64_t v;
+		while (j + n < head && isdigit(p[j + n]))
+			n++;
+		if (n > DIGITS_MAX || decimal_parse((const char *)p + j, n, LONG_MAX, &v) == -1)
+			return -1;
+		return (long)v;
 	}
 	return 0;
 }

@@ -10,7 +10,7 @@
 #include "tui_defaults.h"
 #include "decimal.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,35 +162,31 @@ pop3_mailbox_list_end(struct mailbox *mb)
 	mb_settle(mb);
 }
 
-/* A decimal number at *S (advanced past it). 0, or -1. */
-static int
-mb_number(const char **s, unsigned long long *v)
+int
+pop3_mailbox_listing(const char *text, unsigned long *num, unsigned long long *size)
 {
-	char *end;
+	uint64_t n, sz;
 
-	if (**s < '0' || **s > '9')
+	if (decimal_scan(&text, ULONG_MAX, &n) == -1 || n == 0 || *text != ' ')
 		return -1;
-	errno = 0;
-	*v = strtoull(*s, &end, DECIMAL);
-	if (errno != 0)
+	text += strspn(text, " ");
+	if (decimal_scan(&text, ULLONG_MAX, &sz) == -1 || (*text != '\0' && *text != ' '))
 		return -1;
-	*s = end;
+	*num = (unsigned long)n;
+	*size = sz;
 	return 0;
 }
 
 int
 pop3_mailbox_list_line(struct mailbox *mb, const char *line)
 {
-	unsigned long long num, size;
+	unsigned long num;
+	unsigned long long size;
 	struct mb_entry *e;
-	const char *p = line;
 
-	if (mb_number(&p, &num) == -1 || *p != ' ' || num == 0 || num > (unsigned long)-1)
+	if (pop3_mailbox_listing(line, &num, &size) == -1)
 		return -1;
-	p += strspn(p, " ");
-	if (mb_number(&p, &size) == -1 || (*p != '\0' && *p != ' '))
-		return -1;
-	if ((e = mb_list_entry(mb, (unsigned long)num)) == NULL)
+	if ((e = mb_list_entry(mb, num)) == NULL)
 		return mb->n >= TUI_POP3_LIST_MAX ? 0 : -1;
 	e->size = size;
 	e->sized = 1;

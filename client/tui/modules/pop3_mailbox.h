@@ -72,6 +72,12 @@ struct mb_entry *pop3_mailbox_get(struct mailbox *mb, unsigned long num, int cre
 /* A LIST reply begins: its cut count starts again. */
 void pop3_mailbox_list_begin(struct mailbox *mb);
 
+/* A scan listing "NUM SIZE" (RFC 1939: a LIST line, or the one-message
+ * LIST reply's text): NUM 1 to ULONG_MAX, one or more spaces, SIZE, and
+ * then the end or a space (what follows a space is the server's own).
+ * 0 with *NUM and *SIZE set, or -1 (both untouched). */
+int pop3_mailbox_listing(const char *text, unsigned long *num, unsigned long long *size);
+
 /* One line of a LIST reply, "NUM SIZE": 0 with the entry's size set (or,
  * past TUI_POP3_LIST_MAX entries, the line counted in cut), or -1 when
  * LINE is not such a line (or out of memory). A number in order is an

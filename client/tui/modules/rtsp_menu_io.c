@@ -12,7 +12,6 @@
  */
 #include "rtsp_menu.h"
 #include "timeconst.h"
-#include "decimal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,16 +167,14 @@ static int
 rm_npt_start(const char *v, uint64_t *ms)
 {
 	const char *p = v != NULL ? strstr(v, NPT) : NULL;
-	char *end;
+	uint64_t start;
 
-	if (p == NULL || p[strlen(NPT)] < '0' || p[strlen(NPT)] > '9')
+	if (p == NULL)
 		return -1;
-	*ms = strtoull(p + strlen(NPT), &end, DECIMAL) * MS_PER_S;
-	if (*end == '.') {
-		unsigned scale = MS_PER_S / DECIMAL;
-		for (end++; *end >= '0' && *end <= '9' && scale > 0; end++, scale /= DECIMAL)
-			*ms += (uint64_t)(*end - '0') * scale;
-	}
+	p += strlen(NPT);
+	if (rtsp_sdp_npt_ms(&p, &start) == -1 || *p != '-')
+		return -1;
+	*ms = start;
 	return 0;
 }
 
