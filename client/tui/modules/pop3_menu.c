@@ -9,7 +9,6 @@
  * never stuck behind a hundred TOPs. Pure; main thread.
  */
 #include "pop3_menu.h"
-#include "smtp_client.h"
 #include "tui_form.h"
 #include "decimal.h"
 
@@ -634,8 +633,7 @@ pm_build_auth(struct pop3_menu *m, const struct form *f, struct tui_queue *q, ch
 
 	if (pm_check_user(f, err, errlen) == -1)
 		return -1;
-	if (smtp_client_auth_plain(tui_form_value(f, 0), tui_form_value(f, 1),
-	                           line, sizeof line) == -1) {
+	if (proto_auth_plain(tui_form_value(f, 0), tui_form_value(f, 1), line, sizeof line) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		return -1;
 	}
