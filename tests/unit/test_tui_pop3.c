@@ -298,19 +298,19 @@ UNIT_TEST(tui_pop3_viewer_text_is_capped)
 	CHECK_INT(pop3_mailbox_text_line(&t, "From: a"), 0);
 	CHECK_INT(pop3_mailbox_text_line(&t, ""), 0);
 	CHECK_INT(pop3_mailbox_text_line(&t, "body"), 0);
-	CHECK_STR(t.buf, "From: a\n\nbody\n");
+	CHECK_STR(pop3_mailbox_text(&t), "From: a\n\nbody\n");
 	memset(line, 'x', TUI_POP3_VIEW_MAX / 4 - 1);
 	line[TUI_POP3_VIEW_MAX / 4 - 1] = '\0';
 	for (int i = 0; i < 6; i++)
 		pop3_mailbox_text_line(&t, line);
-	CHECK(t.len <= TUI_POP3_VIEW_MAX);
+	CHECK(pop3_mailbox_text_len(&t) <= TUI_POP3_VIEW_MAX);
 	CHECK_INT(t.lines, 6);
 	CHECK_INT(t.dropped, 3);
 	pop3_mailbox_text_line(&t, "short");                    /* nothing after a cut either */
 	CHECK_INT(t.dropped, 4);
 	pop3_mailbox_text_reset(&t);
-	CHECK_INT(t.len, 0);
-	CHECK_STR(t.buf, "");
+	CHECK_INT(pop3_mailbox_text_len(&t), 0);
+	CHECK_STR(pop3_mailbox_text(&t), "");
 	pop3_mailbox_text_free(&t);
 	free(line);
 }

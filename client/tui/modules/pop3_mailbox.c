@@ -333,53 +333,54 @@ pop3_mailbox_size_text(unsigned long long size, char *out, size_t len)
 void
 pop3_mailbox_text_reset(struct mb_text *t)
 {
-	t->len = t->lines = t->dropped = 0;
-	if (t->buf != NULL)
-		t->buf[0] = '\0';
-}
-
-/* Room for N more bytes and a NUL within the cap. 0, or -1. */
-static int
-mb_text_room(struct mb_text *t, size_t n)
-{
-	size_t cap = t->cap ? t->cap : MB_TEXT_INITIAL;
-	char *b;
-
-	if (t->len + n + 1 <= t->cap)
-		return 0;
-	while (cap < t->len + n + 1)
-		cap *= 2;
-	if ((b = realloc(t->buf, cap)) == NULL)
-		return -1;
-	t->buf = b;
-	t->cap = cap;
-	return 0;
+	bytebuf_reset(&t->buf);
+	t->lines = t->dropped = 0;
+	if (bytebuf_tail(&t->buf) != NULL)
+		*bytebuf_tail(&t->buf) = '\0';
 }
 
 int
 pop3_mailbox_text_line(struct mb_text *t, const char *line)
 {
 	size_t n = strlen(line);
+	char *tail;
 
-	if (t->dropped > 0 || t->len + n + 1 > TUI_POP3_VIEW_MAX) {
+	if (t->dropped > 0 || bytebuf_used(&t->buf) + n + 1 > TUI_POP3_VIEW_MAX) {
 		t->dropped++;
 		return 0;
 	}
-	if (mb_text_room(t, n + 1) == -1) {
+	if (bytebuf_tail(&t->buf) == NULL)      /* the first line: set the sizes */
+		bytebuf_init(&t->buf, MB_TEXT_INITIAL, TUI_POP3_VIEW_MAX + 1);
+	if (bytebuf_reserve(&t->buf, n + 2) == -1) {      /* the line, '\n' and a NUL */
 		t->dropped++;
 		return -1;
 	}
-	memcpy(t->buf + t->len, line, n);
-	t->len += n;
-	t->buf[t->len++] = '\n';
-	t->buf[t->len] = '\0';
+	tail = bytebuf_tail(&t->buf);
+	memcpy(tail, line, n);
+	tail[n] = '\n';
+	tail[n + 1] = '\0';
+	bytebuf_commit(&t->buf, n + 1);
 	t->lines++;
 	return 0;
+}
+
+const char *
+pop3_mailbox_text(const struct mb_text *t)
+{
+	const char *text = bytebuf_head(&t->buf);
+
+	return text != NULL ? text : "";
+}
+
+size_t
+pop3_mailbox_text_len(const struct mb_text *t)
+{
+	return bytebuf_used(&t->buf);
 }
 
 void
 pop3_mailbox_text_free(struct mb_text *t)
 {
-	free(t->buf);
-	memset(t, 0, sizeof *t);
+	bytebuf_free(&t->buf);
+	t->lines = t->dropped = 0;
 }
