@@ -6,6 +6,7 @@
  * caller must then stop working on it.
  */
 #include "load_client.h"
+#include "fnv.h"
 #include "load_pop3.h"
 #include "load_rtsp.h"
 #include "load_tls.h"
@@ -25,8 +26,6 @@
 #define LOAD_QUOTE_MAX      80      /* bytes of a bad reply quoted in a failure */
 #define LOAD_EXPECT_TEXT    16
 #define LOAD_TICKET_MAX     8192    /* larger tickets are not recognised */
-#define LOAD_FNV_OFFSET     0xcbf29ce484222325ULL
-#define LOAD_FNV_PRIME      0x100000001b3ULL
 
 /* The driver of MODE, or NULL for the modes that follow a script. */
 static const struct load_driver *
@@ -201,12 +200,10 @@ client_ticket_id(WOLFSSL *ssl)
 {
 	unsigned char buf[LOAD_TICKET_MAX];
 	word32 len = sizeof buf;
-	uint64_t h = LOAD_FNV_OFFSET;
 
 	if (wolfSSL_get_SessionTicket(ssl, buf, &len) != WOLFSSL_SUCCESS || len == 0)
 		return 0;
-	for (word32 i = 0; i < len; i++)
-		h = (h ^ buf[i]) * LOAD_FNV_PRIME;
+	uint64_t h = fnv_hash64(buf, len);
 	return h == 0 ? 1 : h;
 }
 
