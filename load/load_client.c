@@ -10,10 +10,10 @@
 #include "load_pop3.h"
 #include "load_rtsp.h"
 #include "load_tls.h"
+#include "tls_step.h"
 #include "timeconst.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -217,14 +217,13 @@ client_ticket_event(struct load_client *c, int64_t now)
 	char buf[LOAD_READ_CHUNK];
 
 	for (;;) {
-		int n = wolfSSL_read(c->ssl, buf, sizeof buf);
-		if (n > 0)
+		struct tls_step st = tls_step_read(c->ssl, buf, sizeof buf);
+		if (st.rc == TLS_STEP_DONE)
 			continue;
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err != WOLFSSL_ERROR_WANT_READ && err != WOLFSSL_ERROR_WANT_WRITE) {
+		if (tls_step_events(st) == 0) {
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
-			                 err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session "
-			                 "without a ticket" : tls_error_reason(err));
+			                 st.rc == TLS_STEP_CLOSED ? "server closed the session "
+			                 "without a ticket" : tls_error_reason(st.err));
 			return;
 		}
 		uint64_t id = client_ticket_id(c->ssl);
@@ -233,7 +232,7 @@ client_ticket_event(struct load_client *c, int64_t now)
 			load_client_finish(c, now);
 			return;
 		}
-		client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
+		client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
 		return;
 	}
 }
@@ -268,21 +267,20 @@ client_flush(struct load_client *c, int64_t now)
 {
 	c->want_write = 0;
 	while (c->out_len > 0) {
-		int chunk = c->out_len < LOAD_WRITE_CHUNK ? (int)c->out_len : LOAD_WRITE_CHUNK;
-		int n = wolfSSL_write(c->ssl, c->out, chunk);
-		if (n > 0) {
-			c->out += n;
-			c->out_len -= (size_t)n;
+		size_t chunk = c->out_len < LOAD_WRITE_CHUNK ? c->out_len : LOAD_WRITE_CHUNK;
+		struct tls_step st = tls_step_write(c->ssl, c->out, chunk);
+		if (st.rc == TLS_STEP_DONE) {
+			c->out += st.n;
+			c->out_len -= (size_t)st.n;
 			load_client_arm(c, now);
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_WRITE)
+		if (st.rc == TLS_STEP_WANT_WRITE)
 			c->want_write = 1;
-		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ)
+		if (tls_step_events(st) != 0)
 			return 0;
 		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: cannot send: %s",
-		                 client_step_name(c), tls_error_reason(err));
+		                 client_step_name(c), tls_error_reason(st.err));
 		return -1;
 	}
 	return 0;
@@ -367,31 +365,30 @@ client_read(struct load_client *c, int64_t now)
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
 			return -1;
 		}
-		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
-		if (n > 0) {
-			linebuf_commit(&c->in, (size_t)n);
+		struct tls_step st = tls_step_read(c->ssl, space, avail);
+		if (st.rc == TLS_STEP_DONE) {
+			linebuf_commit(&c->in, (size_t)st.n);
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_WRITE)
+		if (st.rc == TLS_STEP_WANT_WRITE)
 			c->want_write = 1;
-		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
+		if (tls_step_events(st) != 0)
 			return 0;
 		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
-		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session"
-		                 : tls_error_reason(err));
+		                 st.rc == TLS_STEP_CLOSED ? "server closed the session"
+		                 : tls_error_reason(st.err));
 		return -1;
 	}
 }
 
-/* How a read that failed with ERR ended the session: the server closed it
+/* How a read that came to ST ended the session: the server closed it
  * ("close_notify", "connection closed"), or NULL for an error. */
 static const char *
-client_close_kind(int err)
+client_close_kind(struct tls_step st)
 {
-	if (err == WOLFSSL_ERROR_ZERO_RETURN)
+	if (st.rc == TLS_STEP_CLOSED)
 		return "close_notify";
-	if (err == SOCKET_PEER_CLOSED_E || err == WOLFSSL_ERROR_SYSCALL)
+	if (st.rc == TLS_STEP_DROPPED)
 		return "connection closed";
 	return NULL;
 }
@@ -412,23 +409,22 @@ client_read_driver(struct load_client *c, int64_t now)
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
 			return -1;
 		}
-		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
-		if (n > 0) {
-			if (c->driver->input(c, (size_t)n, now) == -1)
+		struct tls_step st = tls_step_read(c->ssl, space, avail);
+		if (st.rc == TLS_STEP_DONE) {
+			if (c->driver->input(c, (size_t)st.n, now) == -1)
 				return -1;
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_WRITE)
+		if (st.rc == TLS_STEP_WANT_WRITE)
 			c->want_write = 1;
-		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
+		if (tls_step_events(st) != 0)
 			return 0;
-		const char *how = client_close_kind(err);
+		const char *how = client_close_kind(st);
 		if (how != NULL)
 			c->driver->closed(c, now, how);
 		else
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
-			                 tls_error_reason(err));
+			                 tls_error_reason(st.err));
 		return -1;
 	}
 	return 0;
@@ -482,22 +478,17 @@ client_handshake_done(struct load_client *c, int64_t now)
 static void
 client_handshake(struct load_client *c, int64_t now)
 {
-	int ret = wolfSSL_connect(c->ssl);
+	struct tls_step st = tls_step_connect(c->ssl);
 
-	if (ret == WOLFSSL_SUCCESS) {
+	if (st.rc == TLS_STEP_DONE) {
 		client_handshake_done(c, now);
 		return;
 	}
-	int err = wolfSSL_get_error(c->ssl, ret);
-	if (err == WOLFSSL_ERROR_WANT_READ) {
-		client_want(c, EPOLLIN);
+	if (tls_step_events(st) != 0) {
+		client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLOUT);
 		return;
 	}
-	if (err == WOLFSSL_ERROR_WANT_WRITE) {
-		client_want(c, EPOLLOUT);
-		return;
-	}
-	int verr = load_tls_take_verify_error();
+	int err = st.err, verr = load_tls_take_verify_error();
 	if (verr != 0)
 		err = verr;
 	load_client_fail(c, now, LOAD_FAIL_HANDSHAKE, "%s (%s %d)", load_tls_reason(err),
@@ -603,20 +594,18 @@ client_hold_event(struct load_client *c, int64_t now)
 	char buf[LOAD_READ_CHUNK];
 
 	for (;;) {
-		int n = wolfSSL_read(c->ssl, buf, sizeof buf);
-		if (n > 0)
+		struct tls_step st = tls_step_read(c->ssl, buf, sizeof buf);
+		if (st.rc == TLS_STEP_DONE)
 			continue;
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
-			client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
+		if (tls_step_events(st) != 0) {
+			client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
 			return;
 		}
 		atomic_fetch_sub(&c->run->stats.holding, 1);
 		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
 		                 "%.1f s: %s",
 		                 (double)(now - c->began_us) / (double)US_PER_S,
-		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "close_notify"
-		                                                  : tls_error_reason(err));
+		                 st.rc == TLS_STEP_CLOSED ? "close_notify" : tls_error_reason(st.err));
 		return;
 	}
 }
