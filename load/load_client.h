@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "attrs.h"
 #include "linebuf.h"
 #include "load.h"
 #include "load_proto.h"

@@ -6,6 +6,7 @@
  * stream's URL; all shared read-only by the workers.
  * Main thread only.
  */
+#include "attrs.h"
 #include "load.h"
 #include "load_tls.h"
 #include "proto.h"
