@@ -4,6 +4,7 @@
  * caller moves; the credentials are wiped from every buffer that held them.
  */
 #include "rtsp_client.h"
+#include "attrs.h"
 #include "b64.h"
 #include "defaults.h"
 #include "rtp.h"
@@ -70,7 +71,7 @@ rtsp_client_set_login(struct rtsp_client *c, const char *user, const char *pass)
 }
 
 /* Appends to OUT at *OFF; *OFF goes past LEN when it does not fit. */
-static void __attribute__((format(printf, 4, 5)))
+static void PRINTF_LIKE(4, 5)
 rtsp_put(char *out, size_t len, size_t *off, const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
  * but for the WAV file; main thread.
  */
 #include "rtsp_menu.h"
+#include "attrs.h"
 #include "timeconst.h"
 
 #include <stdarg.h>
@@ -52,7 +53,7 @@ rm_out_add(struct rtsp_menu_out *o, char kind, const char *text, size_t n)
 }
 
 /* A note of seal's after the response's lines. */
-static void __attribute__((format(printf, 2, 3)))
+static void PRINTF_LIKE(2, 3)
 rm_out_note(struct rtsp_menu *m, const char *fmt, ...)
 {
 	char note[RTSP_MENU_TEXT_MAX];
