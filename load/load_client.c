@@ -207,6 +207,20 @@ client_ticket_id(WOLFSSL *ssl)
 	return h == 0 ? 1 : h;
 }
 
+/* Reads and drops what the server sent until wolfSSL has nothing more; the
+ * step that stopped it (a wait, the close, an error). */
+static struct tls_step
+client_drop_input(struct load_client *c)
+{
+	char buf[LOAD_READ_CHUNK];
+	struct tls_step st;
+
+	do
+		st = tls_step_read(c->ssl, buf, sizeof buf);
+	while (st.rc == TLS_STEP_DONE);
+	return st;
+}
+
 /* TICKET: reads (and drops) what comes until a NewSessionTicket, which TLS
  * 1.3 sends after the handshake, has replaced the ticket the session had
  * then (a resumed session still holds the one it offered, bound to the old
@@ -214,27 +228,21 @@ client_ticket_id(WOLFSSL *ssl)
 static void
 client_ticket_event(struct load_client *c, int64_t now)
 {
-	char buf[LOAD_READ_CHUNK];
+	struct tls_step st = client_drop_input(c);
 
-	for (;;) {
-		struct tls_step st = tls_step_read(c->ssl, buf, sizeof buf);
-		if (st.rc == TLS_STEP_DONE)
-			continue;
-		if (tls_step_events(st) == 0) {
-			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
-			                 st.rc == TLS_STEP_CLOSED ? "server closed the session "
-			                 "without a ticket" : tls_error_reason(st.err));
-			return;
-		}
-		uint64_t id = client_ticket_id(c->ssl);
-		if (id != 0 && id != c->ticket_before) {
-			client_save_session(c);
-			load_client_finish(c, now);
-			return;
-		}
-		client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
+	if (tls_step_events(st) == 0) {
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
+		                 st.rc == TLS_STEP_CLOSED ? "server closed the session "
+		                 "without a ticket" : tls_error_reason(st.err));
 		return;
 	}
+	uint64_t id = client_ticket_id(c->ssl);
+	if (id != 0 && id != c->ticket_before) {
+		client_save_session(c);
+		load_client_finish(c, now);
+		return;
+	}
+	client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
 }
 
 /* Every step done: save the session (resume; without a greeting, once the
@@ -327,27 +335,34 @@ client_line(struct load_client *c, const char *line, size_t len, int64_t now)
 	return -1;
 }
 
+int
+load_client_line(struct load_client *c, int64_t now, char **line, size_t *len)
+{
+	switch (linebuf_next(&c->in, line, len)) {
+	case LB_LINE:
+		return 1;
+	case LB_TOO_LONG:
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
+		                 client_step_name(c), LOAD_REPLY_LINE_MAX);
+		return -1;
+	case LB_NONE:
+	default:
+		return 0;
+	}
+}
+
 /* Handles every whole line buffered. 0, or -1 if the session ended. */
 static int
 client_lines(struct load_client *c, int64_t now)
 {
 	char *line;
 	size_t len;
+	int got;
 
-	for (;;) {
-		switch (linebuf_next(&c->in, &line, &len)) {
-		case LB_NONE:
-			return 0;
-		case LB_TOO_LONG:
-			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
-			                 client_step_name(c), LOAD_REPLY_LINE_MAX);
+	while ((got = load_client_line(c, now, &line, &len)) == 1)
+		if (client_line(c, line, len, now) == -1)
 			return -1;
-		case LB_LINE:
-			if (client_line(c, line, len, now) == -1)
-				return -1;
-			break;
-		}
-	}
+	return got;
 }
 
 /* Reads until wolfSSL has nothing more (its own buffer drained too), handling
@@ -591,23 +606,16 @@ load_client_start(struct load_client *c, int64_t now)
 static void
 client_hold_event(struct load_client *c, int64_t now)
 {
-	char buf[LOAD_READ_CHUNK];
+	struct tls_step st = client_drop_input(c);
 
-	for (;;) {
-		struct tls_step st = tls_step_read(c->ssl, buf, sizeof buf);
-		if (st.rc == TLS_STEP_DONE)
-			continue;
-		if (tls_step_events(st) != 0) {
-			client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
-			return;
-		}
-		atomic_fetch_sub(&c->run->stats.holding, 1);
-		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
-		                 "%.1f s: %s",
-		                 (double)(now - c->began_us) / (double)US_PER_S,
-		                 st.rc == TLS_STEP_CLOSED ? "close_notify" : tls_error_reason(st.err));
+	if (tls_step_events(st) != 0) {
+		client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
 		return;
 	}
+	atomic_fetch_sub(&c->run->stats.holding, 1);
+	load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
+	                 "%.1f s: %s", (double)(now - c->began_us) / (double)US_PER_S,
+	                 st.rc == TLS_STEP_CLOSED ? "close_notify" : tls_error_reason(st.err));
 }
 
 void

@@ -326,22 +326,14 @@ pop3_lines(struct load_client *c, struct load_pop3 *p, int64_t now)
 {
 	char *line;
 	size_t len;
+	int got;
 
-	for (;;) {
-		switch (linebuf_next(&c->in, &line, &len)) {
-		case LB_NONE:
-			return 0;
-		case LB_TOO_LONG:
-			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
-			                 pop3_step_name(c), LOAD_REPLY_LINE_MAX);
-			return -1;
-		case LB_LINE:
-			break;
-		}
+	while ((got = load_client_line(c, now, &line, &len)) == 1) {
 		int rc = pop3_line(c, p, line, len, now);
 		if (rc != 0)
 			return rc;
 	}
+	return got;
 }
 
 static int
