@@ -8,11 +8,11 @@
 #include "batch.h"
 #include "defaults.h"
 #include "text.h"
+#include "timeconst.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_MS_PER_S 1000
 
 struct batch {
 	const struct batch_config *cfg;
@@ -53,7 +53,7 @@ batch_reply(struct batch *b)
 			break;
 		case LINEIO_TIMEOUT:
 			text_printf(b->err, b->cfg->utf8, "seal: no reply from %s within %d s\n",
-			            b->cfg->peer, b->cfg->reply_timeout_ms / BATCH_MS_PER_S);
+			            b->cfg->peer, b->cfg->reply_timeout_ms / MS_PER_S);
 			return EXIT_OTHER;
 		case LINEIO_CLOSED:
 			if (!b->got_line)

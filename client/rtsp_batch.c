@@ -14,10 +14,10 @@
 #include "rtsp_rx.h"
 #include "text.h"
 #include "wav_writer.h"
+#include "timeconst.h"
 
 #include <string.h>
 
-#define MS_PER_S        1000
 #define ERR_MAX         512
 #define RB_FAIL         (-1)      /* rb_request: failed, message printed */
 #define HALF            2

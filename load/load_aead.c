@@ -6,6 +6,7 @@
  */
 #include "load_aead.h"
 #include "load.h"
+#include "timeconst.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,6 @@
 #define AEAD_AAD_LEN    13        /* TLS 1.2's additional data; 1.3's is 5 */
 #define AEAD_KEY_MAX    32
 #define AEAD_FILL       0x5a      /* the plaintext's bytes */
-#define AEAD_NS_PER_S   1000000000.0
 
 enum aead_kind { AEAD_AES_GCM, AEAD_CHACHA };
 
@@ -57,7 +57,7 @@ aead_clock(clockid_t clock)
 	struct timespec ts;
 
 	clock_gettime(clock, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / AEAD_NS_PER_S;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / (double)NS_PER_S;
 }
 
 static const struct aead_alg *

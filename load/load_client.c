@@ -6,12 +6,14 @@
  * caller must then stop working on it.
  */
 #include "load_client.h"
+#include "fnv.h"
 #include "load_pop3.h"
 #include "load_rtsp.h"
 #include "load_tls.h"
+#include "tls_step.h"
+#include "timeconst.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -21,13 +23,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#define LOAD_US_PER_MS      1000
-#define LOAD_MS_PER_S       1000
 #define LOAD_QUOTE_MAX      80      /* bytes of a bad reply quoted in a failure */
 #define LOAD_EXPECT_TEXT    16
 #define LOAD_TICKET_MAX     8192    /* larger tickets are not recognised */
-#define LOAD_FNV_OFFSET     0xcbf29ce484222325ULL
-#define LOAD_FNV_PRIME      0x100000001b3ULL
 
 /* The driver of MODE, or NULL for the modes that follow a script. */
 static const struct load_driver *
@@ -76,7 +74,7 @@ client_step_name(const struct load_client *c)
 void
 load_client_arm(struct load_client *c, int64_t now)
 {
-	c->deadline_us = now + (int64_t)LOAD_STEP_TIMEOUT_MS * LOAD_US_PER_MS;
+	c->deadline_us = now + (int64_t)LOAD_STEP_TIMEOUT_MS * US_PER_MS;
 }
 
 /* Sets the epoll interest to EV when it differs. */
@@ -155,7 +153,7 @@ load_client_fail(struct load_client *c, int64_t now, enum load_fail kind, const 
 		return;
 	}
 	c->phase = LOAD_PHASE_WAIT;
-	c->start_at_us = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
+	c->start_at_us = now + (int64_t)LOAD_TICK_MS * US_PER_MS;
 }
 
 void
@@ -202,13 +200,25 @@ client_ticket_id(WOLFSSL *ssl)
 {
 	unsigned char buf[LOAD_TICKET_MAX];
 	word32 len = sizeof buf;
-	uint64_t h = LOAD_FNV_OFFSET;
 
 	if (wolfSSL_get_SessionTicket(ssl, buf, &len) != WOLFSSL_SUCCESS || len == 0)
 		return 0;
-	for (word32 i = 0; i < len; i++)
-		h = (h ^ buf[i]) * LOAD_FNV_PRIME;
+	uint64_t h = fnv_hash64(buf, len);
 	return h == 0 ? 1 : h;
+}
+
+/* Reads and drops what the server sent until wolfSSL has nothing more; the
+ * step that stopped it (a wait, the close, an error). */
+static struct tls_step
+client_drop_input(struct load_client *c)
+{
+	char buf[LOAD_READ_CHUNK];
+	struct tls_step st;
+
+	do
+		st = tls_step_read(c->ssl, buf, sizeof buf);
+	while (st.rc == TLS_STEP_DONE);
+	return st;
 }
 
 /* TICKET: reads (and drops) what comes until a NewSessionTicket, which TLS
@@ -218,28 +228,21 @@ client_ticket_id(WOLFSSL *ssl)
 static void
 client_ticket_event(struct load_client *c, int64_t now)
 {
-	char buf[LOAD_READ_CHUNK];
+	struct tls_step st = client_drop_input(c);
 
-	for (;;) {
-		int n = wolfSSL_read(c->ssl, buf, sizeof buf);
-		if (n > 0)
-			continue;
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err != WOLFSSL_ERROR_WANT_READ && err != WOLFSSL_ERROR_WANT_WRITE) {
-			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
-			                 err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session "
-			                 "without a ticket" : tls_error_reason(err));
-			return;
-		}
-		uint64_t id = client_ticket_id(c->ssl);
-		if (id != 0 && id != c->ticket_before) {
-			client_save_session(c);
-			load_client_finish(c, now);
-			return;
-		}
-		client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
+	if (tls_step_events(st) == 0) {
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "ticket: %s",
+		                 st.rc == TLS_STEP_CLOSED ? "server closed the session "
+		                 "without a ticket" : tls_error_reason(st.err));
 		return;
 	}
+	uint64_t id = client_ticket_id(c->ssl);
+	if (id != 0 && id != c->ticket_before) {
+		client_save_session(c);
+		load_client_finish(c, now);
+		return;
+	}
+	client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
 }
 
 /* Every step done: save the session (resume; without a greeting, once the
@@ -272,21 +275,20 @@ client_flush(struct load_client *c, int64_t now)
 {
 	c->want_write = 0;
 	while (c->out_len > 0) {
-		int chunk = c->out_len < LOAD_WRITE_CHUNK ? (int)c->out_len : LOAD_WRITE_CHUNK;
-		int n = wolfSSL_write(c->ssl, c->out, chunk);
-		if (n > 0) {
-			c->out += n;
-			c->out_len -= (size_t)n;
+		size_t chunk = c->out_len < LOAD_WRITE_CHUNK ? c->out_len : LOAD_WRITE_CHUNK;
+		struct tls_step st = tls_step_write(c->ssl, c->out, chunk);
+		if (st.rc == TLS_STEP_DONE) {
+			c->out += st.n;
+			c->out_len -= (size_t)st.n;
 			load_client_arm(c, now);
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_WRITE)
+		if (st.rc == TLS_STEP_WANT_WRITE)
 			c->want_write = 1;
-		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ)
+		if (tls_step_events(st) != 0)
 			return 0;
 		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: cannot send: %s",
-		                 client_step_name(c), tls_error_reason(err));
+		                 client_step_name(c), tls_error_reason(st.err));
 		return -1;
 	}
 	return 0;
@@ -333,27 +335,34 @@ client_line(struct load_client *c, const char *line, size_t len, int64_t now)
 	return -1;
 }
 
+int
+load_client_line(struct load_client *c, int64_t now, char **line, size_t *len)
+{
+	switch (linebuf_next(&c->in, line, len)) {
+	case LB_LINE:
+		return 1;
+	case LB_TOO_LONG:
+		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
+		                 client_step_name(c), LOAD_REPLY_LINE_MAX);
+		return -1;
+	case LB_NONE:
+	default:
+		return 0;
+	}
+}
+
 /* Handles every whole line buffered. 0, or -1 if the session ended. */
 static int
 client_lines(struct load_client *c, int64_t now)
 {
 	char *line;
 	size_t len;
+	int got;
 
-	for (;;) {
-		switch (linebuf_next(&c->in, &line, &len)) {
-		case LB_NONE:
-			return 0;
-		case LB_TOO_LONG:
-			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
-			                 client_step_name(c), LOAD_REPLY_LINE_MAX);
+	while ((got = load_client_line(c, now, &line, &len)) == 1)
+		if (client_line(c, line, len, now) == -1)
 			return -1;
-		case LB_LINE:
-			if (client_line(c, line, len, now) == -1)
-				return -1;
-			break;
-		}
-	}
+	return got;
 }
 
 /* Reads until wolfSSL has nothing more (its own buffer drained too), handling
@@ -371,31 +380,30 @@ client_read(struct load_client *c, int64_t now)
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
 			return -1;
 		}
-		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
-		if (n > 0) {
-			linebuf_commit(&c->in, (size_t)n);
+		struct tls_step st = tls_step_read(c->ssl, space, avail);
+		if (st.rc == TLS_STEP_DONE) {
+			linebuf_commit(&c->in, (size_t)st.n);
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_WRITE)
+		if (st.rc == TLS_STEP_WANT_WRITE)
 			c->want_write = 1;
-		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
+		if (tls_step_events(st) != 0)
 			return 0;
 		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
-		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "server closed the session"
-		                 : tls_error_reason(err));
+		                 st.rc == TLS_STEP_CLOSED ? "server closed the session"
+		                 : tls_error_reason(st.err));
 		return -1;
 	}
 }
 
-/* How a read that failed with ERR ended the session: the server closed it
+/* How a read that came to ST ended the session: the server closed it
  * ("close_notify", "connection closed"), or NULL for an error. */
 static const char *
-client_close_kind(int err)
+client_close_kind(struct tls_step st)
 {
-	if (err == WOLFSSL_ERROR_ZERO_RETURN)
+	if (st.rc == TLS_STEP_CLOSED)
 		return "close_notify";
-	if (err == SOCKET_PEER_CLOSED_E || err == WOLFSSL_ERROR_SYSCALL)
+	if (st.rc == TLS_STEP_DROPPED)
 		return "connection closed";
 	return NULL;
 }
@@ -416,23 +424,22 @@ client_read_driver(struct load_client *c, int64_t now)
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "out of memory");
 			return -1;
 		}
-		int n = wolfSSL_read(c->ssl, space, avail < INT_MAX ? (int)avail : INT_MAX);
-		if (n > 0) {
-			if (c->driver->input(c, (size_t)n, now) == -1)
+		struct tls_step st = tls_step_read(c->ssl, space, avail);
+		if (st.rc == TLS_STEP_DONE) {
+			if (c->driver->input(c, (size_t)st.n, now) == -1)
 				return -1;
 			continue;
 		}
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_WRITE)
+		if (st.rc == TLS_STEP_WANT_WRITE)
 			c->want_write = 1;
-		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE)
+		if (tls_step_events(st) != 0)
 			return 0;
-		const char *how = client_close_kind(err);
+		const char *how = client_close_kind(st);
 		if (how != NULL)
 			c->driver->closed(c, now, how);
 		else
 			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: %s", client_step_name(c),
-			                 tls_error_reason(err));
+			                 tls_error_reason(st.err));
 		return -1;
 	}
 	return 0;
@@ -486,22 +493,17 @@ client_handshake_done(struct load_client *c, int64_t now)
 static void
 client_handshake(struct load_client *c, int64_t now)
 {
-	int ret = wolfSSL_connect(c->ssl);
+	struct tls_step st = tls_step_connect(c->ssl);
 
-	if (ret == WOLFSSL_SUCCESS) {
+	if (st.rc == TLS_STEP_DONE) {
 		client_handshake_done(c, now);
 		return;
 	}
-	int err = wolfSSL_get_error(c->ssl, ret);
-	if (err == WOLFSSL_ERROR_WANT_READ) {
-		client_want(c, EPOLLIN);
+	if (tls_step_events(st) != 0) {
+		client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLOUT);
 		return;
 	}
-	if (err == WOLFSSL_ERROR_WANT_WRITE) {
-		client_want(c, EPOLLOUT);
-		return;
-	}
-	int verr = load_tls_take_verify_error();
+	int err = st.err, verr = load_tls_take_verify_error();
 	if (verr != 0)
 		err = verr;
 	load_client_fail(c, now, LOAD_FAIL_HANDSHAKE, "%s (%s %d)", load_tls_reason(err),
@@ -604,25 +606,16 @@ load_client_start(struct load_client *c, int64_t now)
 static void
 client_hold_event(struct load_client *c, int64_t now)
 {
-	char buf[LOAD_READ_CHUNK];
+	struct tls_step st = client_drop_input(c);
 
-	for (;;) {
-		int n = wolfSSL_read(c->ssl, buf, sizeof buf);
-		if (n > 0)
-			continue;
-		int err = wolfSSL_get_error(c->ssl, n);
-		if (err == WOLFSSL_ERROR_WANT_READ || err == WOLFSSL_ERROR_WANT_WRITE) {
-			client_want(c, err == WOLFSSL_ERROR_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
-			return;
-		}
-		atomic_fetch_sub(&c->run->stats.holding, 1);
-		load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
-		                 "%.1f s: %s",
-		                 (double)(now - c->began_us) / (LOAD_US_PER_MS * LOAD_MS_PER_S),
-		                 err == WOLFSSL_ERROR_ZERO_RETURN ? "close_notify"
-		                                                  : tls_error_reason(err));
+	if (tls_step_events(st) != 0) {
+		client_want(c, st.rc == TLS_STEP_WANT_READ ? EPOLLIN : EPOLLIN | EPOLLOUT);
 		return;
 	}
+	atomic_fetch_sub(&c->run->stats.holding, 1);
+	load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "server closed a held session after "
+	                 "%.1f s: %s", (double)(now - c->began_us) / (double)US_PER_S,
+	                 st.rc == TLS_STEP_CLOSED ? "close_notify" : tls_error_reason(st.err));
 }
 
 void
@@ -671,7 +664,7 @@ load_client_tick(struct load_client *c, int64_t now)
 	case LOAD_PHASE_TICKET:
 		if (now >= c->deadline_us)
 			load_client_fail(c, now, LOAD_FAIL_TIMEOUT, "%s: no progress in %d s",
-			                 client_step_name(c), LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);
+			                 client_step_name(c), LOAD_STEP_TIMEOUT_MS / MS_PER_S);
 		break;
 	case LOAD_PHASE_HOLD:
 		if (stop)

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "attrs.h"
 #include "linebuf.h"
 #include "load.h"
 #include "load_proto.h"
@@ -107,6 +108,11 @@ void load_client_free(struct load_client *c);
 /* For drivers. Sends LEN bytes of BUF (at most LOAD_SEND_MAX, copied; the
  * previous request must be out). 0, or -1 if the session ended. */
 int  load_client_send(struct load_client *c, const char *buf, size_t len, int64_t now);
+
+/* For drivers and the scripted modes: the next reply line buffered in
+ * c->in into *LINE and *LEN: 1, 0 when no whole line is there yet, or -1
+ * when the server sent one over LOAD_REPLY_LINE_MAX (the session failed). */
+int  load_client_line(struct load_client *c, int64_t now, char **line, size_t *len);
 
 /* For drivers: the session failed (counted under KIND, the first reason
  * kept); it closes and the client retries at the next tick. */

@@ -9,6 +9,7 @@
 #include "load.h"
 #include "load_report.h"
 #include "load_worker.h"
+#include "timeconst.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -18,9 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOAD_US_PER_MS   1000
-#define LOAD_US_PER_S    1000000.0
-#define LOAD_NS_PER_MS   1000000L
 #define LOAD_MSG_MAX     (2 * LOAD_ERR_MAX)
 
 static volatile sig_atomic_t load_interrupted;
@@ -105,7 +103,7 @@ load_watch_idle(struct load_watch *m, int64_t now)
 		if (atomic_load(&s->holding) == 0)
 			load_watch_stop(m, now);
 	}
-	if (m->hold_start != 0 && now - m->hold_start >= (int64_t)(m->o->duration_s * LOAD_US_PER_S))
+	if (m->hold_start != 0 && now - m->hold_start >= (int64_t)(m->o->duration_s * (double)US_PER_S))
 		load_watch_stop(m, now);
 }
 
@@ -117,7 +115,7 @@ load_watch_deadline(struct load_watch *m, int64_t now)
 	else if (m->o->mode == LOAD_MODE_IDLE)
 		load_watch_idle(m, now);
 	else if (m->o->duration_s > 0 &&
-	         now - m->run->t0_us >= (int64_t)(m->o->duration_s * LOAD_US_PER_S))
+	         now - m->run->t0_us >= (int64_t)(m->o->duration_s * (double)US_PER_S))
 		load_watch_stop(m, now);
 }
 
@@ -126,12 +124,12 @@ static double
 load_watch_progress(const struct load_watch *m, const struct load_snapshot *s, int64_t now)
 {
 	const struct load_opts *o = m->o;
-	double p = 0, t = (double)(now - m->run->t0_us) / LOAD_US_PER_S;
+	double p = 0, t = (double)(now - m->run->t0_us) / (double)US_PER_S;
 
 	if (o->mode == LOAD_MODE_IDLE && m->hold_start == 0)
 		return (double)(s->opened + s->failed_total) / (double)o->clients;
 	if (o->mode == LOAD_MODE_IDLE)
-		return (double)(now - m->hold_start) / LOAD_US_PER_S / o->duration_s;
+		return (double)(now - m->hold_start) / (double)US_PER_S / o->duration_s;
 	if (o->count > 0)
 		p = (double)(s->ok + s->failed_total) / (double)o->count;
 	if (o->duration_s > 0 && t / o->duration_s > p)
@@ -146,8 +144,8 @@ load_watch_live(struct load_watch *m, int64_t now)
 
 	load_stats_snapshot(&m->run->stats, &cur);
 	load_report_live(stderr, m->o, &cur, &m->prev,
-	                 (double)(now - m->run->t0_us) / LOAD_US_PER_S,
-	                 (double)(now - m->last_live) / LOAD_US_PER_S,
+	                 (double)(now - m->run->t0_us) / (double)US_PER_S,
+	                 (double)(now - m->last_live) / (double)US_PER_S,
 	                 load_watch_progress(m, &cur, now));
 	m->prev = cur;
 	m->last_live = now;
@@ -157,7 +155,7 @@ load_watch_live(struct load_watch *m, int64_t now)
 static void
 load_watch_run(struct load_watch *m)
 {
-	const struct timespec nap = { 0, LOAD_MONITOR_MS * LOAD_NS_PER_MS };
+	const struct timespec nap = { 0, LOAD_MONITOR_MS * NS_PER_MS };
 	int64_t now = load_run_now_us();
 
 	m->last_live = now;
@@ -165,7 +163,7 @@ load_watch_run(struct load_watch *m)
 		nanosleep(&nap, NULL);
 		now = load_run_now_us();
 		load_watch_deadline(m, now);
-		if (m->live && now - m->last_live >= (int64_t)LOAD_LIVE_INTERVAL_MS * LOAD_US_PER_MS)
+		if (m->live && now - m->last_live >= (int64_t)LOAD_LIVE_INTERVAL_MS * US_PER_MS)
 			load_watch_live(m, now);
 	}
 	m->end = now;
@@ -213,11 +211,11 @@ load_finish(const struct load_watch *m)
 	memset(&r, 0, sizeof r);
 	load_stats_snapshot(&m->run->stats, &r.snap);
 	int64_t end = atomic_load(&m->run->end_us);
-	r.elapsed_s = (double)((end > t0 ? end : m->end) - t0) / LOAD_US_PER_S;
+	r.elapsed_s = (double)((end > t0 ? end : m->end) - t0) / (double)US_PER_S;
 	r.addr = m->run->addr_text;
 	if (m->hold_start != 0) {
-		r.open_s = (double)(m->hold_start - t0) / LOAD_US_PER_S;
-		r.hold_s = (double)((m->stopped ? m->stopped : m->end) - m->hold_start) / LOAD_US_PER_S;
+		r.open_s = (double)(m->hold_start - t0) / (double)US_PER_S;
+		r.hold_s = (double)((m->stopped ? m->stopped : m->end) - m->hold_start) / (double)US_PER_S;
 	}
 	int aead_failed = m->o->mode == LOAD_MODE_AEAD && load_measure_aead(m->o, &r) == -1;
 	if (m->o->json)

@@ -4,6 +4,7 @@
  * URL through seal's options_url_parse). Main thread only.
  */
 #include "load_opts.h"
+#include "timeconst.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,6 @@
 static const char *const load_mode_names[] = { LOAD_MODES(LOAD_MODE_NAME) };
 #undef LOAD_MODE_NAME
 
-#define LOAD_MS_PER_S 1000
 #define LOAD_MODE_LIST "handshake resume smtp pop3 rtsp idle aead"
 
 enum load_opt_id {
@@ -361,5 +361,5 @@ load_opts_usage(FILE *out)
 "terminal a live line on stderr shows progress.\n\n"
 "Exit status: 0 every session succeeded (idle: all -c held); 1 some failed;\n"
 "2 bad usage or an unreadable file; 3 not even the first connection was made.\n",
-	        LOAD_MAX_OPENING, LOAD_STEP_TIMEOUT_MS / LOAD_MS_PER_S);
+	        LOAD_MAX_OPENING, LOAD_STEP_TIMEOUT_MS / MS_PER_S);
 }

@@ -7,8 +7,8 @@
  * client's event-loop thread calls in.
  */
 #include "load_pop3.h"
+#include "decimal.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,6 @@ static const char *const load_pop3_step_names[] = { LOAD_POP3_STEPS(LOAD_POP3_NA
 #define POP3_IN_USE      "[IN-USE]"
 #define POP3_QUOTE_MAX   80      /* bytes of a bad reply quoted in a failure */
 #define POP3_END_LEN     3       /* ".\r\n" */
-#define DECIMAL          10
 
 struct load_pop3 {
 	enum load_pop3_step step;
@@ -184,17 +183,11 @@ pop3_body(struct load_client *c, struct load_pop3 *p, int64_t now)
 
 /* A whole number at *S (advanced past it and the blanks after). 0, or -1. */
 static int
-pop3_number(const char **s, unsigned long long *out)
+pop3_number(const char **s, uint64_t *out)
 {
-	char *end;
-
-	if (**s < '0' || **s > '9')
+	if (decimal_scan(s, UINT64_MAX, out) == -1)
 		return -1;
-	errno = 0;
-	*out = strtoull(*s, &end, DECIMAL);
-	if (errno != 0)
-		return -1;
-	*s = end + strspn(end, " ");
+	*s += strspn(*s, " ");
 	return 0;
 }
 
@@ -202,7 +195,7 @@ pop3_number(const char **s, unsigned long long *out)
 static int
 pop3_stat(struct load_client *c, struct load_pop3 *p, const char *text, int64_t now)
 {
-	unsigned long long n, size;
+	uint64_t n, size;
 
 	if (pop3_number(&text, &n) == -1 || pop3_number(&text, &size) == -1 ||
 	    n > POP3_MAX_MESSAGES) {
@@ -228,7 +221,7 @@ pop3_stat(struct load_client *c, struct load_pop3 *p, const char *text, int64_t 
 static int
 pop3_listing(struct load_client *c, struct load_pop3 *p, const char *line, int64_t now)
 {
-	unsigned long long num, size;
+	uint64_t num, size;
 
 	if (strcmp(line, ".") == 0) {
 		if (p->listed != p->count) {
@@ -253,7 +246,7 @@ pop3_listing(struct load_client *c, struct load_pop3 *p, const char *line, int64
 static int
 pop3_retr_ok(struct load_pop3 *p, const char *text)
 {
-	unsigned long long n;
+	uint64_t n;
 
 	if (pop3_number(&text, &n) == 0 && strncmp(text, "octets", strlen("octets")) == 0)
 		p->claimed = n;
@@ -333,22 +326,14 @@ pop3_lines(struct load_client *c, struct load_pop3 *p, int64_t now)
 {
 	char *line;
 	size_t len;
+	int got;
 
-	for (;;) {
-		switch (linebuf_next(&c->in, &line, &len)) {
-		case LB_NONE:
-			return 0;
-		case LB_TOO_LONG:
-			load_client_fail(c, now, LOAD_FAIL_PROTOCOL, "%s: a reply line over %d bytes",
-			                 pop3_step_name(c), LOAD_REPLY_LINE_MAX);
-			return -1;
-		case LB_LINE:
-			break;
-		}
+	while ((got = load_client_line(c, now, &line, &len)) == 1) {
 		int rc = pop3_line(c, p, line, len, now);
 		if (rc != 0)
 			return rc;
 	}
+	return got;
 }
 
 static int

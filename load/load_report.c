@@ -3,17 +3,16 @@
  * Reads snapshots only; main thread.
  */
 #include "load_report.h"
+#include "timeconst.h"
 
 #include <string.h>
 
-#define LOAD_US_PER_MS  1000.0
-#define LOAD_US_PER_S   1000000.0
 #define LOAD_BYTES_PER_MB 1000000.0    /* MB/s: 10^6 bytes a second */
 
 static double
 report_ms(unsigned long long us)
 {
-	return (double)us / LOAD_US_PER_MS;
+	return (double)us / (double)US_PER_MS;
 }
 
 static double
@@ -89,7 +88,7 @@ report_text_services(FILE *out, const struct load_opts *o, const struct load_res
 		fprintf(out, "  messages     %llu retrieved, %llu octets: %.1f MB/s over the run, "
 		        "%.1f MB/s from RETR to its \".\"\n", s->messages, s->bytes,
 		        report_mb_s((double)s->bytes, r->elapsed_s),
-		        report_mb_s((double)s->bytes, (double)s->busy_us / LOAD_US_PER_S));
+		        report_mb_s((double)s->bytes, (double)s->busy_us / (double)US_PER_S));
 	if (o->mode == LOAD_MODE_RTSP)
 		fprintf(out, "  streams      %llu ended by RTCP BYE; %llu RTP packets, %llu lost, "
 		        "%llu reordered, %llu payload bytes\n"
@@ -196,7 +195,7 @@ report_json_services(FILE *out, const struct load_opts *o, const struct load_res
 {
 	const struct load_snapshot *s = &r->snap;
 	const struct load_aead_result *a = &r->aead;
-	double busy_s = (double)s->busy_us / LOAD_US_PER_S;
+	double busy_s = (double)s->busy_us / (double)US_PER_S;
 
 	if (o->mode == LOAD_MODE_POP3)
 		fprintf(out, ",\"messages\":%llu,\"bytes\":%llu,\"mb_per_s\":%.1f,\"retr_s\":%.3f,"

@@ -8,6 +8,7 @@
 #include "rtp.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
+#include "timeconst.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,6 @@ static const char *const load_rtsp_step_names[] = { LOAD_RTSP_STEPS(LOAD_RTSP_NA
 
 #define RTSP_OK          200
 #define RTSP_UNAUTHORIZED 401
-#define US_PER_S         1000000ULL
-#define MS_PER_S         1000ULL
 
 struct load_rtsp {
 	enum load_rtsp_step step;

@@ -6,9 +6,11 @@
  * stream's URL; all shared read-only by the workers.
  * Main thread only.
  */
+#include "attrs.h"
 #include "load.h"
 #include "load_tls.h"
-#include "b64.h"
+#include "proto.h"
+#include "timeconst.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -18,11 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#define LOAD_USEC_PER_SEC   1000000
-#define LOAD_NSEC_PER_USEC  1000
 #define LOAD_DATE_MAX       64
-#define LOAD_AUTH_RAW_MAX   (2 * USER_NAME_MAX + PASSWORD_MAX + 2)
-#define LOAD_AUTH_B64_MAX   (LOAD_AUTH_RAW_MAX * 4 / 3 + 8)
 
 int64_t
 load_run_now_us(void)
@@ -30,7 +28,7 @@ load_run_now_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * LOAD_USEC_PER_SEC + ts.tv_nsec / LOAD_NSEC_PER_USEC;
+	return (int64_t)ts.tv_sec * US_PER_S + ts.tv_nsec / NS_PER_US;
 }
 
 /* A formatted copy in *T (malloc'd). 0, or -1 on no memory. */
@@ -87,30 +85,23 @@ load_run_resolve(struct load_run *run, const struct seal_url *u, char *err, size
 static int
 load_run_auth(struct load_run *run, const struct load_opts *o, char *err, size_t errlen)
 {
-	char pass[PASSWORD_MAX], raw[LOAD_AUTH_RAW_MAX], b64[LOAD_AUTH_B64_MAX];
+	char pass[PASSWORD_MAX], line[PROTO_LINE_MAX];
 	int rc = -1;
 
 	if (tls_read_pass_file(o->password_file, pass, sizeof pass, err, errlen) == -1)
 		return -1;
-	size_t ul = strlen(o->user), pl = strlen(pass);
-	if (ul > USER_NAME_MAX || 2 + ul + pl > sizeof raw) {
+	if (proto_auth_plain(o->user, pass, line, sizeof line) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		goto done;
 	}
-	raw[0] = '\0';
-	memcpy(raw + 1, o->user, ul);
-	raw[1 + ul] = '\0';
-	memcpy(raw + 2 + ul, pass, pl);
-	if (b64_encode(raw, 2 + ul + pl, b64, sizeof b64) == -1 ||
-	    load_text_printf(&run->out[LOAD_SEND_AUTH], "AUTH PLAIN %s\r\n", b64) == -1) {
+	if (load_text_printf(&run->out[LOAD_SEND_AUTH], "%s\r\n", line) == -1) {
 		snprintf(err, errlen, "cannot encode the credentials");
 		goto done;
 	}
 	rc = 0;
 done:
-	memset(pass, 0, sizeof pass);
-	memset(raw, 0, sizeof raw);
-	memset(b64, 0, sizeof b64);
+	explicit_bzero(pass, sizeof pass);
+	explicit_bzero(line, sizeof line);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "load_stamp.h"
 #include "load.h"
+#include "timeconst.h"
 
 #include <errno.h>
 #include <string.h>
@@ -15,8 +16,6 @@
 #include <sys/uio.h>
 #include <time.h>
 
-#define STAMP_NS_PER_US   1000
-#define STAMP_US_PER_S    1000000LL
 
 /* The wolfSSL callback result of a failed recvmsg (errno). */
 static int
@@ -43,8 +42,8 @@ load_stamp_take(struct load_stamp *st, struct msghdr *mh)
 		struct timespec ts, real;
 		memcpy(&ts, CMSG_DATA(cm), sizeof ts);
 		clock_gettime(CLOCK_REALTIME, &real);
-		int64_t age_us = ((int64_t)real.tv_sec - ts.tv_sec) * STAMP_US_PER_S +
-		                 (real.tv_nsec - ts.tv_nsec) / STAMP_NS_PER_US;
+		int64_t age_us = ((int64_t)real.tv_sec - ts.tv_sec) * US_PER_S +
+		                 (real.tv_nsec - ts.tv_nsec) / NS_PER_US;
 		st->last_us = load_run_now_us() - (age_us > 0 ? age_us : 0);
 	}
 }

@@ -14,7 +14,6 @@
 
 #include "load_defaults.h"
 #include "tls.h"
-#include "log.h"
 
 /* Failure kinds: each failed session counts under exactly one. */
 #define LOAD_FAILS(X)                 \

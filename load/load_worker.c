@@ -6,6 +6,7 @@
  */
 #include "load_worker.h"
 #include "load_tls.h"
+#include "timeconst.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -14,8 +15,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#define LOAD_US_PER_MS   1000
-#define LOAD_US_PER_S    1000000.0
 
 int
 load_worker_init(struct load_worker *w, struct load_run *run, long first, long stride)
@@ -32,7 +31,7 @@ load_worker_init(struct load_worker *w, struct load_run *run, long first, long s
 	for (size_t i = 0; i < w->n; i++) {
 		long id = first + (long)i * stride;
 		int64_t at = run->t0_us +
-		             (int64_t)(run->opts->ramp_s * LOAD_US_PER_S * (double)id / (double)clients);
+		             (int64_t)(run->opts->ramp_s * (double)US_PER_S * (double)id / (double)clients);
 		load_client_init(&w->clients[i], &w->loop, run, id, at);
 	}
 	w->loop.active = w->n;
@@ -68,7 +67,7 @@ load_worker_timeout(const struct load_worker *w, int64_t now, int64_t next_tick)
 		until = w->clients[w->next_new].start_at_us;
 	if (until <= now)
 		return 0;
-	return (int)((until - now + LOAD_US_PER_MS - 1) / LOAD_US_PER_MS);
+	return (int)((until - now + US_PER_MS - 1) / US_PER_MS);
 }
 
 static void
@@ -84,7 +83,7 @@ load_worker_loop(struct load_worker *w)
 {
 	struct epoll_event evs[LOAD_EPOLL_EVENTS];
 	int64_t now = load_run_now_us();
-	int64_t next_tick = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
+	int64_t next_tick = now + (int64_t)LOAD_TICK_MS * US_PER_MS;
 
 	load_worker_start_due(w, now);
 	while (w->loop.active > 0) {
@@ -100,7 +99,7 @@ load_worker_loop(struct load_worker *w)
 		load_worker_start_due(w, now);
 		if (now >= next_tick || atomic_load_explicit(&w->run->stop, memory_order_relaxed)) {
 			load_worker_sweep(w, now);
-			next_tick = now + (int64_t)LOAD_TICK_MS * LOAD_US_PER_MS;
+			next_tick = now + (int64_t)LOAD_TICK_MS * US_PER_MS;
 		}
 	}
 }

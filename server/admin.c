@@ -10,7 +10,7 @@
 #include "admin.h"
 
 #include "control.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "maildir.h"
 #include "userfile.h"

@@ -6,7 +6,7 @@
  */
 #include "auth.h"
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "iplimit.h"
 #include "server.h"
 #include "throttle.h"

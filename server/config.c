@@ -4,7 +4,7 @@
  */
 #include "config.h"
 #include "admin.h"
-#include "defaults.h"
+#include "server_defaults.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -6,7 +6,7 @@
  */
 #include "conn.h"
 #include "tls.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "iplimit.h"
 #include "jobs.h"
 #include "server.h"

@@ -7,7 +7,7 @@
  * fuzzers run the server's own logic. The connection's thread.
  */
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "linebuf.h"
 #include "service.h"
 

@@ -7,7 +7,7 @@
  */
 #include "conn.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 
 #include <stdarg.h>

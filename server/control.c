@@ -4,7 +4,7 @@
  * admin commands read and print them.
  */
 #include "control.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "fsutil.h"
 #include "stats.h"
 

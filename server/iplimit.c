@@ -4,7 +4,7 @@
  * release on workers). Entries whose count drops to zero become free again.
  */
 #include "iplimit.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "fnv.h"
 
 #include <pthread.h>

@@ -5,7 +5,7 @@
  */
 #include "jobs.h"
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "worker.h"
 

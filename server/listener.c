@@ -4,7 +4,7 @@
  * LISTEN_BACKLOG.
  */
 #include "listener.h"
-#include "defaults.h"
+#include "server_defaults.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

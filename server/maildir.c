@@ -13,7 +13,7 @@
 #include "fsutil.h"
 #include "pop3_text.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "userfile.h"
 

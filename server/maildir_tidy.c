@@ -11,7 +11,7 @@
 #include "maildir.h"
 #include "fsutil.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "userfile.h"
 

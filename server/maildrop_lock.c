@@ -5,7 +5,7 @@
  */
 #include "maildrop_lock.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 
 #include <pthread.h>
 #include <stdio.h>

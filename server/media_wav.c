@@ -6,7 +6,7 @@
  * wav_parse).
  */
 #include "media_wav.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "fsutil.h"
 #include "timeconst.h"
 

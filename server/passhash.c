@@ -8,7 +8,7 @@
  */
 #include "passhash.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 
 #include <crypt.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
 
 #include "bytebuf.h"
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "pop3_text.h"
 
 #define POP3_STATES(X) \

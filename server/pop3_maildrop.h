@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "defaults.h"
+#include "server_defaults.h"
 
 struct pop3_msg {
 	char     *name;                      /* file name in new/ or cur/ */

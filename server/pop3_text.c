@@ -8,7 +8,7 @@
  */
 #include "pop3_text.h"
 #include "decimal.h"
-#include "defaults.h"
+#include "server_defaults.h"
 
 #include <stdint.h>
 #include <stdio.h>

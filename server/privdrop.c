@@ -18,7 +18,7 @@
  * in place of any name there.
  */
 #include "privdrop.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "fsutil.h"
 #include "log.h"
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "media_wav.h"
 #include "rtsp_parse.h"
 

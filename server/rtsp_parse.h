@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "defaults.h"
+#include "server_defaults.h"
 
 #define RTSP_V10 10
 #define RTSP_V20 20

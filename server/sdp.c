@@ -2,7 +2,7 @@
  * sdp.c: the SDP body of a DESCRIBE reply (see sdp.h). Pure.
  */
 #include "sdp.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "rtp.h"
 #include "timeconst.h"
 

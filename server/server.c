@@ -7,7 +7,7 @@
  */
 #include "server.h"
 #include "control.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "fsutil.h"
 #include "iplimit.h"
 #include "jobs.h"

@@ -10,7 +10,7 @@
 
 #include "bytebuf.h"
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 
 #define SMTP_STATES(X) \
 	X(GREETED) X(READY) X(MAIL) X(RCPT) X(DATA) X(AUTH_PLAIN) \

@@ -4,7 +4,7 @@
  */
 #include "smtp_parse.h"
 #include "decimal.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "redact.h"
 
 #include <arpa/inet.h>

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "defaults.h"   /* SMTP_MAX_HELO */
+#include "server_defaults.h"   /* SMTP_MAX_HELO */
 
 /* Splits LINE into its verb (upper-cased into VERB) and *ARGS (leading spaces
  * skipped, "" when none). 0, or -1 when the verb is empty or too long. */

@@ -9,7 +9,7 @@
  */
 #include "throttle.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 #include "fnv.h"
 #include "timeconst.h"
 

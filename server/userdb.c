@@ -10,7 +10,7 @@
  */
 #include "userdb.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "maildir.h"
 #include "passhash.h"

@@ -14,7 +14,7 @@
 #ifndef SEALED_USERFILE_H
 #define SEALED_USERFILE_H
 
-#include "defaults.h"
+#include "server_defaults.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
  */
 #include "worker.h"
 #include "conn.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "jobs.h"
 #include "log.h"
 #include "server.h"

@@ -5,6 +5,7 @@
  * of `seal --show-cert`. No state, no logging: any thread may call it.
  */
 #include "certinfo.h"
+#include "attrs.h"
 #include "net_defaults.h"
 
 #include <errno.h>
@@ -24,7 +25,7 @@
 
 /* Appends printf output to BUF (LEN bytes, NUL-terminated), truncating. */
 static void ci_append(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	PRINTF_LIKE(3, 4);
 
 static void
 ci_append(char *buf, size_t len, const char *fmt, ...)

@@ -3,6 +3,7 @@
  * deadline. No TLS here. Any thread, on its own sockets.
  */
 #include "net.h"
+#include "timeconst.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NET_MS_PER_S   1000LL
-#define NET_NS_PER_MS  1000000LL
 #define INT_MAX_MS     INT_MAX
 
 long long
@@ -26,7 +25,7 @@ net_now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * NET_MS_PER_S + ts.tv_nsec / NET_NS_PER_MS;
+	return (long long)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
 }
 
 int

@@ -8,10 +8,9 @@
  */
 #include "session.h"
 #include "net.h"
+#include "tls_step.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,28 +19,16 @@
 
 #define CRLF_LEN          (sizeof "\r\n" - 1)
 
-/* The poll events a wolfSSL "want" error asks for; 0 for a real error. */
-static short
-session_want(int e)
-{
-	if (e == WOLFSSL_ERROR_WANT_READ)
-		return POLLIN;
-	if (e == WOLFSSL_ERROR_WANT_WRITE)
-		return POLLOUT;
-	return 0;
-}
-
 int
 session_handshake_step(struct session *s, short *events)
 {
-	int r = wolfSSL_connect(s->ssl);
+	struct tls_step st = tls_step_connect(s->ssl);
+	short ev = tls_step_events(st);
 
-	if (r == WOLFSSL_SUCCESS)
+	if (st.rc == TLS_STEP_DONE)
 		return 0;
-	int e = wolfSSL_get_error(s->ssl, r);
-	short ev = session_want(e);
 	if (ev == 0)
-		return e ? e : FATAL_ERROR;
+		return st.err;
 	*events = ev;
 	return SESSION_AGAIN;
 }
@@ -203,7 +190,37 @@ session_group(const struct session *s)
 	return g ? g : "";
 }
 
-/* One wolfSSL_read into the line buffer, waiting until DEADLINE for data.
+long
+session_read(struct session *s, void *buf, size_t cap, long long deadline)
+{
+	for (;;) {
+		struct tls_step st = tls_step_read(s->ssl, buf, cap);
+		switch (st.rc) {
+		case TLS_STEP_DONE:
+			return st.n;
+		case TLS_STEP_CLOSED:
+		case TLS_STEP_DROPPED:
+			return SESSION_IO_CLOSED;
+		case TLS_STEP_ERROR:
+			snprintf(s->why, sizeof s->why, "%s", tls_error_reason(st.err));
+			return SESSION_IO_ERROR;
+		case TLS_STEP_WANT_READ:
+		case TLS_STEP_WANT_WRITE:
+			break;
+		}
+		if (wolfSSL_pending(s->ssl) > 0)
+			continue;
+		int w = net_wait(s->fd, tls_step_events(st), deadline);
+		if (w == 0)
+			return 0;
+		if (w == -1) {
+			snprintf(s->why, sizeof s->why, "poll: %s", strerror(errno));
+			return SESSION_IO_ERROR;
+		}
+	}
+}
+
+/* One read into the line buffer, waiting until DEADLINE for data.
  * LINEIO_LINE here means "bytes arrived". */
 static enum lineio_rc
 session_fill(struct session *s, long long deadline)
@@ -215,30 +232,12 @@ session_fill(struct session *s, long long deadline)
 		snprintf(s->why, sizeof s->why, "out of memory");
 		return LINEIO_ERROR;
 	}
-	for (;;) {
-		int n = wolfSSL_read(s->ssl, space, avail > INT_MAX ? INT_MAX : (int)avail);
-		if (n > 0) {
-			linebuf_commit(&s->in, (size_t)n);
-			return LINEIO_LINE;
-		}
-		int e = wolfSSL_get_error(s->ssl, n);
-		if (e == WOLFSSL_ERROR_ZERO_RETURN || e == SOCKET_PEER_CLOSED_E)
-			return LINEIO_CLOSED;
-		short ev = session_want(e);
-		if (ev == 0) {
-			snprintf(s->why, sizeof s->why, "%s", tls_error_reason(e));
-			return LINEIO_ERROR;
-		}
-		if (wolfSSL_pending(s->ssl) > 0)
-			continue;
-		int w = net_wait(s->fd, ev, deadline);
-		if (w == 0)
-			return LINEIO_TIMEOUT;
-		if (w == -1) {
-			snprintf(s->why, sizeof s->why, "poll: %s", strerror(errno));
-			return LINEIO_ERROR;
-		}
+	long n = session_read(s, space, avail, deadline);
+	if (n > 0) {
+		linebuf_commit(&s->in, (size_t)n);
+		return LINEIO_LINE;
 	}
+	return n == 0 ? LINEIO_TIMEOUT : n == SESSION_IO_CLOSED ? LINEIO_CLOSED : LINEIO_ERROR;
 }
 
 static enum lineio_rc
@@ -263,28 +262,27 @@ session_recv(void *ctx, char **line, int timeout_ms)
 	}
 }
 
-/* Writes all of BUF, waiting at most until DEADLINE. 0 or -1 (s->why). */
-static int
-session_write_all(struct session *s, const char *buf, size_t len, long long deadline)
+int
+session_write(struct session *s, const void *buf, size_t len, long long deadline)
 {
-	for (;;) {
-		int n = wolfSSL_write(s->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-		if (n > 0) {
-			if ((size_t)n >= len)
-				return 0;
-			buf += n;
-			len -= (size_t)n;
+	const char *p = buf;
+
+	while (len > 0) {
+		struct tls_step st = tls_step_write(s->ssl, p, len);
+		if (st.rc == TLS_STEP_DONE) {
+			p += st.n;
+			len -= (size_t)st.n;
 			continue;
 		}
-		int e = wolfSSL_get_error(s->ssl, n);
-		short ev = session_want(e);
+		short ev = tls_step_events(st);
 		int w = ev ? net_wait(s->fd, ev, deadline) : -1;
 		if (w != 1) {
 			snprintf(s->why, sizeof s->why, "%s", w == 0 ? "send timed out" :
-			         e == SOCKET_PEER_CLOSED_E ? "connection closed" : tls_error_reason(e));
+			         st.rc == TLS_STEP_DROPPED ? "connection closed" : tls_error_reason(st.err));
 			return -1;
 		}
 	}
+	return 0;
 }
 
 static int
@@ -301,13 +299,13 @@ session_send(void *ctx, const char *line)
 	}
 	memcpy(buf, line, n);
 	memcpy(buf + n, "\r\n", sizeof "\r\n");
-	rc = session_write_all(s, buf, n + CRLF_LEN, net_now_ms() + CLIENT_REPLY_TIMEOUT_MS);
+	rc = session_write(s, buf, n + CRLF_LEN, net_now_ms() + CLIENT_REPLY_TIMEOUT_MS);
 	explicit_bzero(buf, n + CRLF_LEN);             /* it may hold a password */
 	free(buf);
 	return rc;
 }
 
-static const char *
+const char *
 session_why(void *ctx)
 {
 	const struct session *s = ctx;

@@ -78,6 +78,22 @@ const char *session_version(const struct session *s);
 const char *session_cipher(const struct session *s);
 const char *session_group(const struct session *s);
 
+#define SESSION_IO_CLOSED (-1)   /* session_read: the peer closed the session */
+#define SESSION_IO_ERROR  (-2)   /* session_read: see s->why */
+
+/* Reads up to CAP bytes into BUF, waiting until DEADLINE (net_now_ms()
+ * time) for some: the count, 0 when the deadline passed, SESSION_IO_CLOSED
+ * or SESSION_IO_ERROR. */
+long session_read(struct session *s, void *buf, size_t cap, long long deadline);
+
+/* Writes all LEN bytes of BUF, waiting at most until DEADLINE. 0, or -1
+ * with the reason in s->why. */
+int session_write(struct session *s, const void *buf, size_t len, long long deadline);
+
+/* The reason of the last failed read or write of the session CTX, for a
+ * message (the why() of line_io and rtsp_io). */
+const char *session_why(void *ctx);
+
 /* Fills IO with this session's line transport. */
 void session_line_io(struct session *s, struct line_io *io);
 

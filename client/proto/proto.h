@@ -48,4 +48,10 @@ struct client_proto {
  * speak it in batch mode yet. */
 const struct client_proto *proto_find(enum url_scheme scheme);
 
+/* "AUTH PLAIN base64(\0USER\0PASS)" into OUT: the command with its initial
+ * response, the same in SMTP (RFC 4954) and POP3 (RFC 5034), encoded by
+ * sasl_plain_encode; the work buffer is wiped. 0, or -1 (OUT wiped) when
+ * USER is over USER_NAME_MAX, PASS over PASSWORD_MAX or the line over LEN. */
+int proto_auth_plain(const char *user, const char *pass, char *out, size_t len);
+
 #endif

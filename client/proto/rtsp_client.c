@@ -4,19 +4,21 @@
  * caller moves; the credentials are wiped from every buffer that held them.
  */
 #include "rtsp_client.h"
+#include "attrs.h"
 #include "b64.h"
 #include "defaults.h"
 #include "rtp.h"
+#include "timeconst.h"
+#include "decimal.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define MS_PER_S        1000
-#define DECIMAL         10
 #define SAMPLE_BYTES    2
 #define LOGIN_MAX       (USER_NAME_MAX + PASSWORD_MAX + 2)
 #define TRANSPORT       "RTP/AVP/TCP;unicast;interleaved=0-1"
@@ -69,7 +71,7 @@ rtsp_client_set_login(struct rtsp_client *c, const char *user, const char *pass)
 }
 
 /* Appends to OUT at *OFF; *OFF goes past LEN when it does not fit. */
-static void __attribute__((format(printf, 4, 5)))
+static void PRINTF_LIKE(4, 5)
 rtsp_put(char *out, size_t len, size_t *off, const char *fmt, ...)
 {
 	va_list ap;
@@ -137,19 +139,31 @@ rtsp_client_request(struct rtsp_client *c, const char *method, int64_t range_ms,
 	return (int)n;
 }
 
+/* 1 when C may follow a header parameter's value: its end, the next
+ * parameter (';'), the next transport (','), or a blank. */
+static int
+rtsp_client_param_end(char c)
+{
+	return c == '\0' || c == ';' || c == ',' || c == ' ' || c == '\t';
+}
+
 /* Session: ID[;timeout=N] into C. */
 static void
 rtsp_client_session(struct rtsp_client *c, const char *v)
 {
 	size_t n = strcspn(v, "; \t");
 	const char *t = strstr(v, "timeout=");
+	uint64_t s;
 
 	if (n == 0 || n >= sizeof c->session)
 		return;
 	memcpy(c->session, v, n);
 	c->session[n] = '\0';
-	if (t != NULL && atoi(t + 8) > 0)
-		c->session_timeout_s = atoi(t + 8);
+	if (t == NULL)
+		return;
+	t += strlen("timeout=");
+	if (decimal_scan(&t, INT_MAX, &s) == 0 && s > 0 && rtsp_client_param_end(*t))
+		c->session_timeout_s = (int)s;
 }
 
 /* The interleaved channels of a SETUP reply's Transport. 0, or -1. */
@@ -157,13 +171,16 @@ static int
 rtsp_client_transport(struct rtsp_client *c, const char *v)
 {
 	const char *p = v ? strstr(v, "interleaved=") : NULL;
-	int a, b;
+	uint64_t a, b;
 
-	if (p == NULL || sscanf(p + 12, "%d-%d", &a, &b) != 2 || a < 0 || b < 0 ||
-	    a > UINT8_MAX || b > UINT8_MAX || a == b)
+	if (p == NULL)
 		return -1;
-	c->ch_rtp = a;
-	c->ch_rtcp = b;
+	p += strlen("interleaved=");
+	if (decimal_scan(&p, UINT8_MAX, &a) == -1 || *p++ != '-' ||
+	    decimal_scan(&p, UINT8_MAX, &b) == -1 || !rtsp_client_param_end(*p) || a == b)
+		return -1;
+	c->ch_rtp = (int)a;
+	c->ch_rtcp = (int)b;
 	return 0;
 }
 

@@ -93,6 +93,12 @@ int  rtsp_client_frame(struct rtsp_client *, uint8_t channel, uint8_t *data, siz
  * 0, or -1 with the reason in ERR. */
 int  rtsp_sdp_read(struct rtsp_client *, const char *body, char *err, size_t errlen);
 
+/* An npt time "SECONDS[.FRACTION]" (RFC 2326 3.6: a Range header, an SDP
+ * a=range:) at *P in milliseconds (the fraction's first three digits count),
+ * *P moved past it. 0, or -1 (no digit first, or past UINT64_MAX ms) with
+ * *P and *MS untouched. */
+int  rtsp_sdp_npt_ms(const char **p, uint64_t *ms);
+
 /* The state's name ("PLAYING"). */
 const char *rtsp_client_state_name(enum rtsp_client_state);
 

@@ -7,70 +7,51 @@
 #include "rtsp_rx.h"
 #include "proto_defaults.h"
 #include "rtp.h"
+#include "decimal.h"
 
 #include <ctype.h>
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
 #define RX_INITIAL      16384
 #define DIGITS_MAX      9
-#define DECIMAL         10
 #define STATUS_CODE_LEN 3
 
 void
 rtsp_rx_init(struct rtsp_rx *rx)
 {
-	memset(rx, 0, sizeof *rx);
+	bytebuf_init(&rx->buf, RX_INITIAL, BYTEBUF_NO_MAX);
 }
 
 void
 rtsp_rx_free(struct rtsp_rx *rx)
 {
-	free(rx->buf);
-	memset(rx, 0, sizeof *rx);
+	bytebuf_free(&rx->buf);
 }
 
 int
 rtsp_rx_reserve(struct rtsp_rx *rx, size_t min, uint8_t **space, size_t *avail)
 {
-	if (rx->start > 0) {
-		memmove(rx->buf, rx->buf + rx->start, rx->len - rx->start);
-		rx->len -= rx->start;
-		rx->start = 0;
-	}
-	if (rx->cap - rx->len < min) {
-		size_t cap = rx->cap ? rx->cap : RX_INITIAL;
-		while (cap - rx->len < min)
-			cap *= 2;
-		uint8_t *nb = realloc(rx->buf, cap);
-		if (nb == NULL)
-			return -1;
-		rx->buf = nb;
-		rx->cap = cap;
-	}
-	*space = rx->buf + rx->len;
-	*avail = rx->cap - rx->len;
+	bytebuf_compact(&rx->buf);
+	if (bytebuf_reserve(&rx->buf, min) == -1)
+		return -1;
+	*space = (uint8_t *)bytebuf_tail(&rx->buf);
+	*avail = bytebuf_room(&rx->buf);
 	return 0;
 }
 
 void
 rtsp_rx_commit(struct rtsp_rx *rx, size_t n)
 {
-	rx->len += n;
+	bytebuf_commit(&rx->buf, n);
 }
 
 int
 rtsp_rx_append(struct rtsp_rx *rx, const void *data, size_t len)
 {
-	uint8_t *space;
-	size_t avail;
-
-	if (rtsp_rx_reserve(rx, len, &space, &avail) == -1)
-		return -1;
-	memcpy(space, data, len);
-	rx->len += len;
-	return 0;
+	bytebuf_compact(&rx->buf);
+	return bytebuf_append(&rx->buf, data, len);
 }
 
 static enum rtsp_rx_kind
@@ -109,14 +90,13 @@ rtsp_rx_content_length(const uint8_t *p, size_t head)
 		size_t j = i + sizeof name - 1;
 		while (j < head && (p[j] == ' ' || p[j] == '\t'))
 			j++;
-		long v = 0;
-		int n = 0;
-		for (; j < head && isdigit(p[j]); j++, n++) {
-			if (n == DIGITS_MAX)
-				return -1;               /* before v could overflow */
-			v = v * DECIMAL + (p[j] - '0');
-		}
-		return n == 0 ? -1 : v;
+		size_t n = 0;
+		uint64_t v;
+		while (j + n < head && isdigit(p[j + n]))
+			n++;
+		if (n > DIGITS_MAX || decimal_parse((const char *)p + j, n, LONG_MAX, &v) == -1)
+			return -1;
+		return (long)v;
 	}
 	return 0;
 }
@@ -166,8 +146,8 @@ rtsp_rx_status(struct rtsp_response *r)
 static enum rtsp_rx_kind
 rtsp_rx_response(struct rtsp_rx *rx, struct rtsp_rx_event *ev)
 {
-	uint8_t *p = rx->buf + rx->start;
-	size_t have = rx->len - rx->start;
+	uint8_t *p = (uint8_t *)bytebuf_head(&rx->buf);
+	size_t have = bytebuf_used(&rx->buf);
 	size_t head = rtsp_rx_head_len(p, have < RTSP_CLIENT_RESPONSE_MAX ? have
 	                                                               : RTSP_CLIENT_RESPONSE_MAX);
 
@@ -187,7 +167,7 @@ rtsp_rx_response(struct rtsp_rx *rx, struct rtsp_rx_event *ev)
 	p[head - 1 + (size_t)clen] = '\0';
 	ev->resp.body = (const char *)p + head - 1;
 	ev->resp.body_len = (size_t)clen;
-	rx->start += head + (size_t)clen;
+	bytebuf_consume(&rx->buf, head + (size_t)clen);
 	ev->kind = RTSP_RX_RESPONSE;
 	return RTSP_RX_RESPONSE;
 }
@@ -196,11 +176,13 @@ rtsp_rx_response(struct rtsp_rx *rx, struct rtsp_rx_event *ev)
 static size_t
 rtsp_rx_skip_eol(struct rtsp_rx *rx)
 {
-	size_t i = rx->start;
-	while (i < rx->len && (rx->buf[i] == '\r' || rx->buf[i] == '\n'))
+	const char *p = bytebuf_head(&rx->buf);
+	size_t have = bytebuf_used(&rx->buf), i = 0;
+
+	while (i < have && (p[i] == '\r' || p[i] == '\n'))
 		i++;
-	rx->start = i;
-	return rx->len - i;
+	bytebuf_consume(&rx->buf, i);
+	return have - i;
 }
 
 enum rtsp_rx_kind
@@ -208,9 +190,9 @@ rtsp_rx_next(struct rtsp_rx *rx, struct rtsp_rx_event *ev)
 {
 	memset(ev, 0, sizeof *ev);
 	size_t have = rtsp_rx_skip_eol(rx);
-	uint8_t *p = rx->buf + rx->start;
 	if (have == 0)
 		return RTSP_RX_NONE;
+	uint8_t *p = (uint8_t *)bytebuf_head(&rx->buf);
 	if (p[0] != RTP_INTERLEAVE_MAGIC)
 		return rtsp_rx_response(rx, ev);
 	if (have < RTP_INTERLEAVE_LEN)
@@ -222,7 +204,7 @@ rtsp_rx_next(struct rtsp_rx *rx, struct rtsp_rx_event *ev)
 	ev->channel = p[1];
 	ev->data = p + RTP_INTERLEAVE_LEN;
 	ev->len = n;
-	rx->start += RTP_INTERLEAVE_LEN + n;
+	bytebuf_consume(&rx->buf, RTP_INTERLEAVE_LEN + n);
 	return RTSP_RX_FRAME;
 }
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytebuf.h"
 
 #define RTSP_RX_LINES_MAX 64     /* status line and headers of one response */
 
@@ -42,8 +43,7 @@ struct rtsp_rx_event {
 };
 
 struct rtsp_rx {
-	uint8_t *buf;
-	size_t   cap, start, len;      /* bytes [start, len) are unread */
+	struct bytebuf buf;            /* the bytes held are unread */
 };
 
 void rtsp_rx_init(struct rtsp_rx *);

@@ -7,14 +7,14 @@
  */
 #include "rtsp_client.h"
 #include "rtp.h"
+#include "timeconst.h"
+#include "decimal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define MS_PER_S     1000
-#define DECIMAL      10
 #define SDP_LINE_MAX 1024
 
 struct sdp_state {
@@ -22,20 +22,24 @@ struct sdp_state {
 	char encoding[32];
 };
 
-/* "12.345" at P in milliseconds. */
-static uint64_t
-rtsp_sdp_ms(const char *p)
+int
+rtsp_sdp_npt_ms(const char **p, uint64_t *ms)
 {
-	char *end;
-	uint64_t ms = strtoull(p, &end, DECIMAL) * MS_PER_S;
+	const char *q = *p;
+	uint64_t sec, frac = 0;
 
-	p = end;
-	if (*p == '.') {
+	if (decimal_scan(&q, UINT64_MAX / MS_PER_S, &sec) == -1)
+		return -1;
+	if (*q == '.') {
 		uint64_t scale = MS_PER_S / DECIMAL;
-		for (p++; *p >= '0' && *p <= '9' && scale > 0; p++, scale /= DECIMAL)
-			ms += (uint64_t)(*p - '0') * scale;
+		for (q++; *q >= '0' && *q <= '9'; q++, scale /= DECIMAL)
+			frac += (uint64_t)(*q - '0') * scale;      /* digits past the third add 0 */
 	}
-	return ms;
+	if (sec * MS_PER_S > UINT64_MAX - frac)
+		return -1;
+	*ms = sec * MS_PER_S + frac;
+	*p = q;
+	return 0;
 }
 
 /* CONTROL resolved against the base URL into c->track. */
@@ -86,9 +90,11 @@ rtsp_sdp_line(struct rtsp_client *c, struct sdp_state *s, const char *l)
 	} else if (s->in_audio) {
 		rtsp_sdp_media_line(c, s, l);
 	} else if (!s->seen_audio && strncmp(l, "a=range:npt=", 12) == 0) {
-		const char *dash = strchr(l + 12, '-');
-		if (dash != NULL && dash[1] != '\0')
-			c->duration_ms = rtsp_sdp_ms(dash + 1);
+		const char *end = strchr(l + 12, '-');
+		uint64_t ms;
+		if (end != NULL && *++end != '\0' && rtsp_sdp_npt_ms(&end, &ms) == 0 &&
+		    end[strspn(end, " \t")] == '\0')
+			c->duration_ms = ms;
 	}
 }
 

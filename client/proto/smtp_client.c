@@ -4,7 +4,6 @@
  * its only writers. Pure string work, no I/O; one thread per connection.
  */
 #include "smtp_client.h"
-#include "b64.h"
 #include "defaults.h"
 #include "proto_defaults.h"
 
@@ -131,28 +130,6 @@ smtp_reply_line(void *st, const char *line)
 	return last;
 }
 
-int
-smtp_client_auth_plain(const char *user, const char *pass, char *out, size_t len)
-{
-	char raw[USER_NAME_MAX + PASSWORD_MAX + 2];
-	char enc[(sizeof raw + 2) / 3 * 4 + 1];
-	size_t ul = strlen(user), pl = strlen(pass);
-	int rc = -1;
-
-	if (ul > USER_NAME_MAX || pl > PASSWORD_MAX)
-		return -1;
-	raw[0] = '\0';
-	memcpy(raw + 1, user, ul);
-	raw[1 + ul] = '\0';
-	memcpy(raw + 2 + ul, pass, pl);
-	if (b64_encode(raw, ul + pl + 2, enc, sizeof enc) == 0 &&
-	    (size_t)snprintf(out, len, "AUTH PLAIN %s", enc) < len)
-		rc = 0;
-	explicit_bzero(raw, sizeof raw);
-	explicit_bzero(enc, sizeof enc);
-	return rc;
-}
-
 static int
 smtp_login_next(void *st, const char *user, const char *pass, char *out, size_t len)
 {
@@ -166,7 +143,7 @@ smtp_login_next(void *st, const char *user, const char *pass, char *out, size_t 
 		if (SMTP_CLASS(sc->code) != SMTP_CLASS_OK) {
 			snprintf(sc->fail_text, sizeof sc->fail_text, "EHLO refused: %.*s",
 			         (int)(sizeof sc->fail_text - sizeof "EHLO refused: "), sc->text);
-		} else if (smtp_client_auth_plain(user, pass, out, len) == -1) {
+		} else if (proto_auth_plain(user, pass, out, len) == -1) {
 			snprintf(sc->fail_text, sizeof sc->fail_text, "user name or password too long");
 		} else {
 			return 1;

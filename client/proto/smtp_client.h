@@ -36,8 +36,4 @@ extern const struct client_proto smtp_client_proto;
  * not a reply line. */
 int smtp_client_parse(const char *line, int *code, int *last, const char **text);
 
-/* "AUTH PLAIN base64(\0USER\0PASS)" into OUT; the work buffers are wiped.
- * 0, or -1 when USER, PASS or the line would be too long. */
-int smtp_client_auth_plain(const char *user, const char *pass, char *out, size_t len);
-
 #endif

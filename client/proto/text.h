@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "attrs.h"
+
 /* Decodes the UTF-8 sequence at S (N bytes available) into *CP. Returns its
  * length in bytes, or 0 when S does not start a valid sequence. */
 size_t text_utf8_next(const char *s, size_t n, unsigned *cp);
@@ -55,7 +57,7 @@ void text_write(FILE *f, const char *s, size_t n, int utf8);
 /* As fprintf(F, FMT, ...), the whole result through text_write(): the way
  * seal prints anything that holds a server's bytes. */
 void text_printf(FILE *f, int utf8, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	PRINTF_LIKE(3, 4);
 
 /* 1 when the character set of the locale (LC_CTYPE, once setlocale() has
  * read the environment) is UTF-8: the UTF8 argument for this terminal. */

@@ -10,6 +10,7 @@
 #include "tui_cert.h"
 #include "tui_status.h"
 #include "text.h"
+#include "timeconst.h"
 
 #include <string.h>
 #include <time.h>
@@ -18,7 +19,6 @@
 #define DRAW_DLG_COLS     256
 #define DRAW_DLG_PIN_W    110        /* a fingerprint fits on one row */
 #define DRAW_DLG_W        64
-#define DRAW_MS_PER_S     1000
 #define DRAW_FORM_CHROME  4          /* borders, the hint row, a blank row */
 
 struct dlg_text {
@@ -190,7 +190,7 @@ draw_status(struct tui *t)
 	si.user = tui_conn_is_up(c) ? t->cfg->mod->user(c->mod_st) : NULL;
 	si.notice = t->notice[0] ? t->notice : NULL;
 	si.waiting_s = tui_conn_is_up(c) && late > TUI_REPLY_SLOW_MS
-	               ? (int)(late / DRAW_MS_PER_S) : 0;
+	               ? (int)(late / MS_PER_S) : 0;
 	draw_status_keys(t, &si);
 	tui_status_draw(t->win.status, &si, &t->theme);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "attrs.h"
 #include "tui_theme.h"
 
 enum tr_dir { TR_C2S, TR_S2C, TR_NOTE, TR_ERROR };
@@ -50,7 +51,7 @@ void tui_transcript_add(struct transcript *t, enum tr_dir dir, const char *text)
 
 /* Appends a note made with printf. */
 void tui_transcript_addf(struct transcript *t, enum tr_dir dir, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	PRINTF_LIKE(3, 4);
 
 /* Entry I (0 = oldest kept). */
 const struct tr_entry *tui_transcript_get(const struct transcript *t, size_t i);

@@ -11,7 +11,7 @@
 #include "fake_conn.h"
 #include "fuzzlib.h"
 
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "media_wav.h"
 #include "server.h"

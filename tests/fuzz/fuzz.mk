@@ -28,8 +28,8 @@ DEPFLAGS      := -MMD -MP
 # so that work in progress elsewhere in server/ never breaks this build; of
 # the client, what libsealclient.a holds (client/proto, client/net: see the
 # Makefile) and the batch dialogue.
-FUZZ_SERVER := auth conn_serve conn_state conn_text smtp smtp_auth smtp_data smtp_parse pop3 pop3_auth pop3_cmd \
-               pop3_stream pop3_parse pop3_text pop3_maildrop maildrop_lock maildir \
+FUZZ_SERVER := auth conn_serve conn_state conn_text log redact smtp smtp_auth smtp_data smtp_parse pop3 \
+               pop3_auth pop3_cmd pop3_stream pop3_parse pop3_text pop3_maildrop maildrop_lock maildir \
                rtsp rtsp_auth rtsp_methods rtsp_parse rtsp_reply rtsp_stream media_wav \
                sdp throttle iplimit userfile passhash
 FUZZ_CLIENT := $(wildcard client/proto/*.c client/net/*.c) client/batch.c
@@ -57,7 +57,7 @@ all: $(FUZZ_TARGETS)
 # through it, and tracing its per-byte loops only slowed the fuzzers. The
 # POP3 text conversion keeps its edge coverage but not the tracing of each
 # byte compared: the POP3 session scans 70 KB of mail per login.
-FUZZ_NOCOV := $(FUZZ_OBJ)/common/log.o
+FUZZ_NOCOV := $(FUZZ_OBJ)/server/log.o
 FUZZ_NOCMP := $(FUZZ_OBJ)/server/pop3_text.o
 $(FUZZ_OBJ)/%.o: %.c
 	@mkdir -p $(@D)

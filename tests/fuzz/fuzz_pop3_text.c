@@ -10,7 +10,7 @@
  * characters, and that sizes recorded in a name (",S=...,W=...") read back.
  */
 #include "fuzzlib.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "pop3_text.h"
 
 #include <stdlib.h>

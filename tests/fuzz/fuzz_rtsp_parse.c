@@ -9,7 +9,7 @@
  * are not negative, Basic credentials fit.
  */
 #include "fuzzlib.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "rtsp_parse.h"
 
 #include <stdlib.h>

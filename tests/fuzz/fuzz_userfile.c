@@ -5,7 +5,7 @@
  * unique, and the name index finds each of them.
  */
 #include "fuzzlib.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "log.h"
 #include "userfile.h"
 

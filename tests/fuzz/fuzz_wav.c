@@ -7,7 +7,7 @@
  * frames, and audio that lies within the file.
  */
 #include "fuzzlib.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "media_wav.h"
 
 #include <stdio.h>

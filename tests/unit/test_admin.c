@@ -5,7 +5,7 @@
  * or, with --purge, removing it. */
 #include "unit.h"
 #include "admin.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "userdb.h"
 #include "userfile.h"
 

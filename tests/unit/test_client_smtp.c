@@ -1,6 +1,8 @@
 /* test_client_smtp.c: seal's SMTP client rules: reply completion, masking of
  * AUTH secrets, the DATA body and the automatic login. */
 #include "unit.h"
+#include "defaults.h"
+#include "proto.h"
 #include "smtp_client.h"
 
 static const struct client_proto *P = &smtp_client_proto;
@@ -139,4 +141,29 @@ UNIT_TEST(client_smtp_login_stops_when_ehlo_refused)
 	P->reply_line(&sc, "554 5.7.1 go away");
 	CHECK_INT(P->login_next(&sc, "alice", "secret", line, sizeof line), 0);
 	CHECK_STR(P->auth_failure(&sc), "EHLO refused: 5.7.1 go away");
+}
+
+/* The AUTH PLAIN line both SMTP and POP3 send (proto_auth_plain over
+ * sasl_plain_encode): the credentials' limits are seal's own, and what is
+ * refused leaves nothing of them in OUT. */
+UNIT_TEST(client_auth_plain_line_and_limits)
+{
+	char out[PROTO_LINE_MAX], user[USER_NAME_MAX + 2], pass[PASSWORD_MAX + 2];
+
+	CHECK_INT(proto_auth_plain("alice", "secret", out, sizeof out), 0);
+	CHECK_STR(out, "AUTH PLAIN AGFsaWNlAHNlY3JldA==");
+	CHECK_INT(proto_auth_plain("bob", "", out, sizeof out), 0);
+	CHECK_STR(out, "AUTH PLAIN AGJvYgA=");
+	memset(user, 'u', sizeof user - 1);
+	user[sizeof user - 1] = '\0';
+	memset(pass, 'p', sizeof pass - 1);
+	pass[sizeof pass - 1] = '\0';
+	CHECK_INT(proto_auth_plain(user, "x", out, sizeof out), -1);        /* USER_NAME_MAX + 1 */
+	CHECK_STR(out, "");
+	CHECK_INT(proto_auth_plain("bob", pass, out, sizeof out), -1);      /* PASSWORD_MAX + 1 */
+	user[USER_NAME_MAX] = '\0';
+	pass[PASSWORD_MAX] = '\0';
+	CHECK_INT(proto_auth_plain(user, pass, out, sizeof out), 0);
+	CHECK_INT(proto_auth_plain(user, pass, out, 40), -1);                /* the line too long */
+	CHECK_INT(out[0], 0);
 }

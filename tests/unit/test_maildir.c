@@ -3,7 +3,7 @@
  * clean_tmp counts what it removes; making, cleaning and purging follow no
  * symbolic link at any level. */
 #include "unit.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "maildir.h"
 
 #include <dirent.h>

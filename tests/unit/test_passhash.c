@@ -1,7 +1,7 @@
 /* test_passhash.c: password hashing: salted yescrypt hashes, checking a
  * password against a hash, and the password length rules. */
 #include "unit.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "passhash.h"
 
 UNIT_TEST(passhash_make_is_salted_yescrypt)

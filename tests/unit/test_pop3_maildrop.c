@@ -3,7 +3,7 @@
  * skipped, a missing Maildir made), the one-session lock, deletion marks,
  * the move to cur/ on reading, and UPDATE removing only marked files. */
 #include "unit.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "maildrop_lock.h"
 #include "pop3_maildrop.h"
 

@@ -2,7 +2,7 @@
  * byte-stuffing, sizes in CRLF octets equal to what RETR sends, TOP's cut,
  * buffers split anywhere, unique-ids and cur/ names. */
 #include "unit.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "pop3_text.h"
 
 #include <stdlib.h>

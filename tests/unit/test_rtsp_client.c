@@ -3,6 +3,7 @@
  * sequence tracking, the WAV writer, and the batch flow against a scripted
  * server. */
 #include "unit.h"
+#include "defaults.h"
 #include "rtp.h"
 #include "rtsp_batch.h"
 #include "rtsp_client.h"
@@ -123,6 +124,77 @@ UNIT_TEST(rtsp_client_sdp_dynamic_static_and_refusals)
 	CHECK(strstr(err, "opus") != NULL);
 	CHECK_INT(rtsp_sdp_read(&c, "m=audio 0 RTP/AVP 96\na=rtpmap:96 L16/8000/6\n", err,
 	                        sizeof err), -1);
+}
+
+/* A 200 to METHOD with header lines L1 and L2 applied to C: what
+ * rtsp_client_response returns. */
+static int
+apply_200(struct rtsp_client *c, const char *method, const char *l1, const char *l2)
+{
+	struct rtsp_response r = { .version = 10, .code = 200, .reason = "OK",
+	                           .lines = { "RTSP/1.0 200 OK", l1, l2 }, .nlines = 3,
+	                           .body = "" };
+	char err[ERRLEN];
+
+	snprintf(c->pending, sizeof c->pending, "%s", method);
+	return rtsp_client_response(c, &r, err, sizeof err);
+}
+
+/* Numbers a server sends are read whole or not at all: no value wrapped
+ * past its type, no sign, nothing glued after it (the old atoi, sscanf
+ * and strtoull took all of those). */
+UNIT_TEST(rtsp_client_server_numbers_are_read_strictly)
+{
+	struct rtsp_client c;
+	char err[ERRLEN];
+	const char *p;
+	uint64_t ms;
+
+	rtsp_client_init(&c, URL);
+	CHECK_INT(apply_200(&c, "SETUP", "Session: s1;timeout=4294967297",
+	                    "Transport: RTP/AVP/TCP;unicast;interleaved=2-3"), 200);
+	CHECK_INT(c.session_timeout_s, RTSP_SESSION_TIMEOUT_S);    /* not 1: refused */
+	CHECK_INT(c.ch_rtp, 2);
+	CHECK_INT(c.ch_rtcp, 3);
+	CHECK_INT(apply_200(&c, "SETUP", "Session: s1;timeout=30;x=y",
+	                    "Transport: RTP/AVP/TCP;interleaved=4-5;mode=play"), 200);
+	CHECK_INT(c.session_timeout_s, 30);
+	CHECK_INT(c.ch_rtp, 4);
+	apply_200(&c, "SETUP", "Session: s1;timeout=-5", "Transport: RTP/AVP/TCP;interleaved=6-7");
+	apply_200(&c, "SETUP", "Session: s1;timeout=45s", "Transport: RTP/AVP/TCP;interleaved=6-7");
+	CHECK_INT(c.session_timeout_s, 30);
+	CHECK_INT(apply_200(&c, "SETUP", "Session: s1",
+	                    "Transport: RTP/AVP/TCP;interleaved=4294967296-1"), -1);
+	CHECK_INT(apply_200(&c, "SETUP", "Session: s1",
+	                    "Transport: RTP/AVP/TCP;interleaved=+0-1"), -1);
+	CHECK_INT(apply_200(&c, "SETUP", "Session: s1",
+	                    "Transport: RTP/AVP/TCP;interleaved=0-1x"), -1);
+	CHECK_INT(c.ch_rtp, 6);                         /* the last good one */
+
+	strcpy(c.base, URL "/");
+	CHECK_INT(rtsp_sdp_read(&c, "a=range:npt=0-99999999999999999999\nm=audio 0 RTP/AVP 10\n",
+	                        err, sizeof err), 0);
+	CHECK_INT(c.duration_ms, 0);                   /* unknown, not wrapped round */
+	CHECK_INT(rtsp_sdp_read(&c, "a=range:npt=0--5\nm=audio 0 RTP/AVP 10\n", err,
+	                        sizeof err), 0);
+	CHECK_INT(c.duration_ms, 0);
+	CHECK_INT(rtsp_sdp_read(&c, "a=range:npt=0-2.5x\nm=audio 0 RTP/AVP 10\n", err,
+	                        sizeof err), 0);
+	CHECK_INT(c.duration_ms, 0);
+	CHECK_INT(rtsp_sdp_read(&c, "a=range:npt=0-1.2345\nm=audio 0 RTP/AVP 10\n", err,
+	                        sizeof err), 0);
+	CHECK_INT(c.duration_ms, 1234);
+	p = "18446744073709551.615-";
+	CHECK_INT(rtsp_sdp_npt_ms(&p, &ms), 0);
+	CHECK(ms == UINT64_MAX);
+	CHECK_STR(p, "-");
+	p = "18446744073709551.616";
+	CHECK_INT(rtsp_sdp_npt_ms(&p, &ms), -1);
+	p = "18446744073709552";
+	CHECK_INT(rtsp_sdp_npt_ms(&p, &ms), -1);
+	p = ".5";
+	CHECK_INT(rtsp_sdp_npt_ms(&p, &ms), -1);
+	rtsp_client_clear(&c);
 }
 
 /* An RTP packet with SEQ carrying one stereo frame (L=0x0102, R=-2). */

@@ -2,7 +2,7 @@
  * a step; user names and addresses are separate key spaces; a full table
  * keeps working; threads may share it. */
 #include "unit.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "throttle.h"
 
 #include <pthread.h>

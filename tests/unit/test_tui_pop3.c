@@ -298,19 +298,19 @@ UNIT_TEST(tui_pop3_viewer_text_is_capped)
 	CHECK_INT(pop3_mailbox_text_line(&t, "From: a"), 0);
 	CHECK_INT(pop3_mailbox_text_line(&t, ""), 0);
 	CHECK_INT(pop3_mailbox_text_line(&t, "body"), 0);
-	CHECK_STR(t.buf, "From: a\n\nbody\n");
+	CHECK_STR(pop3_mailbox_text(&t), "From: a\n\nbody\n");
 	memset(line, 'x', TUI_POP3_VIEW_MAX / 4 - 1);
 	line[TUI_POP3_VIEW_MAX / 4 - 1] = '\0';
 	for (int i = 0; i < 6; i++)
 		pop3_mailbox_text_line(&t, line);
-	CHECK(t.len <= TUI_POP3_VIEW_MAX);
+	CHECK(pop3_mailbox_text_len(&t) <= TUI_POP3_VIEW_MAX);
 	CHECK_INT(t.lines, 6);
 	CHECK_INT(t.dropped, 3);
 	pop3_mailbox_text_line(&t, "short");                    /* nothing after a cut either */
 	CHECK_INT(t.dropped, 4);
 	pop3_mailbox_text_reset(&t);
-	CHECK_INT(t.len, 0);
-	CHECK_STR(t.buf, "");
+	CHECK_INT(pop3_mailbox_text_len(&t), 0);
+	CHECK_STR(pop3_mailbox_text(&t), "");
 	pop3_mailbox_text_free(&t);
 	free(line);
 }
@@ -466,6 +466,43 @@ UNIT_TEST(tui_pop3_a_cut_list_is_told_once_through_a_session)
 	CHECK_STR(s.m->mb.e[0].sum.subject, "first kept");
 	sess_close(&s);
 	free(reply);
+}
+
+/* Numbers in STAT and LIST replies, and in the command the user typed, are
+ * read whole or not at all: no negative count or size wrapped round, no
+ * message number past unsigned long taken as ULONG_MAX (the old sscanf and
+ * strtoul did both). */
+UNIT_TEST(tui_pop3_numbers_are_read_strictly)
+{
+	struct sess s;
+	char err[FORM_ERR_MAX];
+	struct mb_entry *e;
+
+	sess_open(&s);
+	sess_reply(&s, "+OK ready");
+	CHECK_INT(sess_build(&s, PMI_LOGIN, "bob", "bob-Secret-2", err, sizeof err), 0);
+	sess_step(&s, "USER bob", "+OK send PASS");
+	sess_step(&s, "PASS " CLIENT_MASK, "+OK");
+	sess_step(&s, "LIST", "-ERR not now");
+	CHECK_INT(tui_queue_push(&s.q, "STAT", 0), 0);
+	sess_step(&s, "STAT", "+OK -1 0");
+	CHECK_STR(M->state_name(s.m), "transaction");          /* no count known */
+	CHECK_INT(tui_queue_push(&s.q, "STAT", 0), 0);
+	sess_step(&s, "STAT", "+OK 2 320");
+	CHECK_STR(M->state_name(s.m), "transaction: 2 messages");
+	CHECK_INT(tui_queue_push(&s.q, "LIST 1", 0), 0);
+	sess_step(&s, "LIST 1", "+OK 1 -5");
+	e = pop3_mailbox_get(&s.m->mb, 1, 0);
+	CHECK(e != NULL && !e->sized);
+	CHECK_INT(tui_queue_push(&s.q, "LIST 2", 0), 0);
+	sess_step(&s, "LIST 2", "+OK 2 120");
+	e = pop3_mailbox_get(&s.m->mb, 2, 0);
+	CHECK(e != NULL && e->sized && e->size == 120);
+	CHECK_INT(tui_queue_push(&s.q, "LIST 99999999999999999999", 0), 0);
+	sess_step(&s, "LIST 99999999999999999999", "+OK 3 120");
+	CHECK(pop3_mailbox_get(&s.m->mb, (unsigned long)-1, 0) == NULL);
+	CHECK_INT(pop3_mailbox_count(&s.m->mb), 2);
+	sess_close(&s);
 }
 
 UNIT_TEST(tui_pop3_states_and_fetch_through_a_session)

@@ -345,6 +345,30 @@ UNIT_TEST(tui_rtsp_output_wav_holds_what_arrived)
 	done(m);
 }
 
+/* A PLAY reply's Range start past what milliseconds hold is not taken:
+ * the position stays where it was (the old strtoull * 1000 wrapped). */
+UNIT_TEST(tui_rtsp_play_range_past_the_limit_is_ignored)
+{
+	struct rtsp_menu *m = fresh(NULL);
+	char shown[TUI_REQUEST_MAX], all[8192];
+
+	send_req(m, "DESCRIBE", shown, sizeof shown);
+	respond(m, "200 OK", 1, "", SDP, all, sizeof all);
+	send_req(m, "SETUP", shown, sizeof shown);
+	respond(m, "200 OK", 2, "Session: 1;timeout=60\r\nTransport: RTP/AVP/TCP;interleaved=0-1\r\n",
+	        "", all, sizeof all);
+	send_req(m, "PLAY", shown, sizeof shown);
+	respond(m, "200 OK", 3, "Range: npt=99999999999999999999.000-\r\n", "", all, sizeof all);
+	CHECK_STR(M->state_name(m), "PLAYING");
+	CHECK_INT(rtsp_menu_position_ms(m), 0);
+	send_req(m, "PAUSE", shown, sizeof shown);
+	respond(m, "200 OK", 4, "Range: npt=1.250-\r\n", "", all, sizeof all);
+	send_req(m, "PLAY", shown, sizeof shown);
+	respond(m, "200 OK", 5, "Range: npt=2.500-3.000\r\n", "", all, sizeof all);
+	CHECK_INT(rtsp_menu_position_ms(m), 2500);
+	done(m);
+}
+
 UNIT_TEST(tui_rtsp_snapshot_pace_meters_and_keepalive)
 {
 	struct rtsp_menu *m = fresh(NULL);

@@ -4,7 +4,7 @@
  * operations are in test_userfile.c, hashing in test_passhash.c. */
 #include "unit.h"
 #include "users_testutil.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "maildir.h"
 #include "passhash.h"
 #include "userdb.h"

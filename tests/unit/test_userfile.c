@@ -3,7 +3,7 @@
  * and a writer waiting for the file lock, then re-reading. */
 #include "unit.h"
 #include "users_testutil.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "passhash.h"
 #include "userfile.h"
 

@@ -2,7 +2,7 @@
  * users_testutil.c: see users_testutil.h.
  */
 #include "users_testutil.h"
-#include "defaults.h"
+#include "server_defaults.h"
 #include "userfile.h"
 
 #include <stdio.h>

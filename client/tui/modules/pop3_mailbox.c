@@ -8,8 +8,9 @@
  */
 #include "pop3_mailbox.h"
 #include "tui_defaults.h"
+#include "decimal.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,6 @@
 #define MB_KIB          1024ULL
 #define MB_TEN          10ULL
 #define MB_LIST_ROWS_CHROME 3        /* two borders and the column headings */
-#define MB_DECIMAL      10
 
 void
 pop3_mailbox_free(struct mailbox *mb)
@@ -162,35 +162,31 @@ pop3_mailbox_list_end(struct mailbox *mb)
 	mb_settle(mb);
 }
 
-/* A decimal number at *S (advanced past it). 0, or -1. */
-static int
-mb_number(const char **s, unsigned long long *v)
+int
+pop3_mailbox_listing(const char *text, unsigned long *num, unsigned long long *size)
 {
-	char *end;
+	uint64_t n, sz;
 
-	if (**s < '0' || **s > '9')
+	if (decimal_scan(&text, ULONG_MAX, &n) == -1 || n == 0 || *text != ' ')
 		return -1;
-	errno = 0;
-	*v = strtoull(*s, &end, MB_DECIMAL);
-	if (errno != 0)
+	text += strspn(text, " ");
+	if (decimal_scan(&text, ULLONG_MAX, &sz) == -1 || (*text != '\0' && *text != ' '))
 		return -1;
-	*s = end;
+	*num = (unsigned long)n;
+	*size = sz;
 	return 0;
 }
 
 int
 pop3_mailbox_list_line(struct mailbox *mb, const char *line)
 {
-	unsigned long long num, size;
+	unsigned long num;
+	unsigned long long size;
 	struct mb_entry *e;
-	const char *p = line;
 
-	if (mb_number(&p, &num) == -1 || *p != ' ' || num == 0 || num > (unsigned long)-1)
+	if (pop3_mailbox_listing(line, &num, &size) == -1)
 		return -1;
-	p += strspn(p, " ");
-	if (mb_number(&p, &size) == -1 || (*p != '\0' && *p != ' '))
-		return -1;
-	if ((e = mb_list_entry(mb, (unsigned long)num)) == NULL)
+	if ((e = mb_list_entry(mb, num)) == NULL)
 		return mb->n >= TUI_POP3_LIST_MAX ? 0 : -1;
 	e->size = size;
 	e->sized = 1;
@@ -337,53 +333,54 @@ pop3_mailbox_size_text(unsigned long long size, char *out, size_t len)
 void
 pop3_mailbox_text_reset(struct mb_text *t)
 {
-	t->len = t->lines = t->dropped = 0;
-	if (t->buf != NULL)
-		t->buf[0] = '\0';
-}
-
-/* Room for N more bytes and a NUL within the cap. 0, or -1. */
-static int
-mb_text_room(struct mb_text *t, size_t n)
-{
-	size_t cap = t->cap ? t->cap : MB_TEXT_INITIAL;
-	char *b;
-
-	if (t->len + n + 1 <= t->cap)
-		return 0;
-	while (cap < t->len + n + 1)
-		cap *= 2;
-	if ((b = realloc(t->buf, cap)) == NULL)
-		return -1;
-	t->buf = b;
-	t->cap = cap;
-	return 0;
+	bytebuf_reset(&t->buf);
+	t->lines = t->dropped = 0;
+	if (bytebuf_tail(&t->buf) != NULL)
+		*bytebuf_tail(&t->buf) = '\0';
 }
 
 int
 pop3_mailbox_text_line(struct mb_text *t, const char *line)
 {
 	size_t n = strlen(line);
+	char *tail;
 
-	if (t->dropped > 0 || t->len + n + 1 > TUI_POP3_VIEW_MAX) {
+	if (t->dropped > 0 || bytebuf_used(&t->buf) + n + 1 > TUI_POP3_VIEW_MAX) {
 		t->dropped++;
 		return 0;
 	}
-	if (mb_text_room(t, n + 1) == -1) {
+	if (bytebuf_tail(&t->buf) == NULL)      /* the first line: set the sizes */
+		bytebuf_init(&t->buf, MB_TEXT_INITIAL, TUI_POP3_VIEW_MAX + 1);
+	if (bytebuf_reserve(&t->buf, n + 2) == -1) {      /* the line, '\n' and a NUL */
 		t->dropped++;
 		return -1;
 	}
-	memcpy(t->buf + t->len, line, n);
-	t->len += n;
-	t->buf[t->len++] = '\n';
-	t->buf[t->len] = '\0';
+	tail = bytebuf_tail(&t->buf);
+	memcpy(tail, line, n);
+	tail[n] = '\n';
+	tail[n + 1] = '\0';
+	bytebuf_commit(&t->buf, n + 1);
 	t->lines++;
 	return 0;
+}
+
+const char *
+pop3_mailbox_text(const struct mb_text *t)
+{
+	const char *text = bytebuf_head(&t->buf);
+
+	return text != NULL ? text : "";
+}
+
+size_t
+pop3_mailbox_text_len(const struct mb_text *t)
+{
+	return bytebuf_used(&t->buf);
 }
 
 void
 pop3_mailbox_text_free(struct mb_text *t)
 {
-	free(t->buf);
-	memset(t, 0, sizeof *t);
+	bytebuf_free(&t->buf);
+	t->lines = t->dropped = 0;
 }

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "bytebuf.h"
 #include "mailhdr.h"
 #include "tui_theme.h"
 
@@ -46,9 +47,8 @@ struct mailbox {
 
 /* A message collected for the viewer. */
 struct mb_text {
-	char  *buf;                       /* lines joined by '\n', NUL-terminated */
-	size_t len, cap;
-	size_t lines, dropped;            /* lines kept; lines past TUI_POP3_VIEW_MAX */
+	struct bytebuf buf;               /* lines joined by '\n', NUL-terminated */
+	size_t         lines, dropped;    /* lines kept; lines past TUI_POP3_VIEW_MAX */
 };
 
 /* What pop3_mailbox_draw() writes around the list. */
@@ -71,6 +71,12 @@ struct mb_entry *pop3_mailbox_get(struct mailbox *mb, unsigned long num, int cre
 
 /* A LIST reply begins: its cut count starts again. */
 void pop3_mailbox_list_begin(struct mailbox *mb);
+
+/* A scan listing "NUM SIZE" (RFC 1939: a LIST line, or the one-message
+ * LIST reply's text): NUM 1 to ULONG_MAX, one or more spaces, SIZE, and
+ * then the end or a space (what follows a space is the server's own).
+ * 0 with *NUM and *SIZE set, or -1 (both untouched). */
+int pop3_mailbox_listing(const char *text, unsigned long *num, unsigned long long *size);
 
 /* One line of a LIST reply, "NUM SIZE": 0 with the entry's size set (or,
  * past TUI_POP3_LIST_MAX entries, the line counted in cut), or -1 when
@@ -125,6 +131,10 @@ void pop3_mailbox_text_reset(struct mb_text *t);
 /* Appends one un-stuffed line; past TUI_POP3_VIEW_MAX bytes it is only
  * counted. 0, or -1 when out of memory (the line is counted as dropped). */
 int pop3_mailbox_text_line(struct mb_text *t, const char *line);
+
+/* T's text (NUL-terminated; "" before any line) and its length. */
+const char *pop3_mailbox_text(const struct mb_text *t);
+size_t pop3_mailbox_text_len(const struct mb_text *t);
 
 /* Frees T's buffer. */
 void pop3_mailbox_text_free(struct mb_text *t);

@@ -9,6 +9,7 @@
  */
 #include "pop3_mailbox.h"
 #include "text.h"
+#include "decimal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,6 @@
 #define MBD_CELL_MAX     512
 #define MBD_POS_MAX      48
 #define MBD_FIRST_ROW    2           /* below the border and the headings */
-#define MBD_DECIMAL      10
 
 struct mbd_cols {
 	int mark, num, size, from, subject, date;   /* x of each */
@@ -40,8 +40,8 @@ mbd_digits(unsigned long n)
 {
 	int d = 1;
 
-	while (n >= MBD_DECIMAL) {
-		n /= MBD_DECIMAL;
+	while (n >= DECIMAL) {
+		n /= DECIMAL;
 		d++;
 	}
 	return d;

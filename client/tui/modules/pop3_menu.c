@@ -9,10 +9,11 @@
  * never stuck behind a hundred TOPs. Pure; main thread.
  */
 #include "pop3_menu.h"
-#include "smtp_client.h"
 #include "tui_form.h"
+#include "decimal.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,6 @@
 #define PM_TALKING    (BIT(AUTHORIZATION) | BIT(USER_OK) | BIT(TRANSACTION))
 #define PM_IN_TXN     BIT(TRANSACTION)
 #define PM_NUM_MAX    10                  /* digits of a message number field */
-#define PM_DECIMAL    10
 #define PM_MIB        (1024 * 1024)
 
 #define PM_AS_NAME(s) #s,
@@ -154,12 +154,11 @@ pm_parse_cmd(const char *shown, struct pop3_menu_cmd *c)
 	for (size_t i = 0; i < n && i + 1 < sizeof c->verb; i++)
 		c->verb[i] = (char)toupper((unsigned char)shown[i]);
 	for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) {
-		char *end;
+		uint64_t v;
 		p += strspn(p, " ");
-		if (!isdigit((unsigned char)*p))
-			return;
-		*args[a] = strtoul(p, &end, PM_DECIMAL);
-		p = end;
+		if (decimal_scan(&p, ULONG_MAX, &v) == -1)
+			return;                     /* none, or past what the field holds */
+		*args[a] = (unsigned long)v;
 		c->nargs++;
 	}
 }
@@ -347,6 +346,19 @@ pm_logged_in(struct pop3_menu *m)
 	m->raise = 1;
 }
 
+/* The count of STAT's "+OK COUNT SIZE" (RFC 1939 drop listing; the size
+ * may be missing), into *COUNT. 0, or -1. */
+static int
+pm_stat_count(const char *text, unsigned long *count)
+{
+	uint64_t v;
+
+	if (decimal_scan(&text, ULONG_MAX, &v) == -1 || (*text != '\0' && *text != ' '))
+		return -1;
+	*count = (unsigned long)v;
+	return 0;
+}
+
 /* What a whole reply (OK or not) to the command does in TRANSACTION. */
 static void
 pm_apply_txn(struct pop3_menu *m, const char *last)
@@ -361,11 +373,12 @@ pm_apply_txn(struct pop3_menu *m, const char *last)
 	} else if (pm_is(m, "STAT", 0)) {
 		const char *text;
 		pop3_client_status(last, &text);
-		m->stat_known = sscanf(text, "%lu", &m->stat_count) == 1;
+		m->stat_known = pm_stat_count(text, &m->stat_count) == 0;
 	} else if (pm_is(m, "LIST", 1) && (e = pop3_mailbox_get(&m->mb, m->cmd.num, 1)) != NULL) {
 		const char *text;
+		unsigned long num;
 		pop3_client_status(last, &text);
-		e->sized = sscanf(text, "%*u %llu", &e->size) == 1;
+		e->sized = pop3_mailbox_listing(text, &num, &e->size) == 0;
 	}
 }
 
@@ -533,17 +546,18 @@ pm_number(const struct form *f, int i, int optional, unsigned long *v, char *err
           size_t errlen)
 {
 	const char *s = tui_form_value(f, i);
+	uint64_t num;
 	size_t n;
 
 	s += strspn(s, " ");
 	n = strcspn(s, " ");
 	if (n == 0 && optional)
 		return 0;
-	if (n == 0 || strspn(s, "0123456789") != n || s[n + strspn(s + n, " ")] != '\0') {
+	if (decimal_parse(s, n, ULONG_MAX, &num) == -1 || s[n + strspn(s + n, " ")] != '\0') {
 		snprintf(err, errlen, "%s: give a number, like 1", f->spec->fields[i].label);
 		return -1;
 	}
-	*v = strtoul(s, NULL, PM_DECIMAL);
+	*v = (unsigned long)num;
 	return 1;
 }
 
@@ -619,8 +633,7 @@ pm_build_auth(struct pop3_menu *m, const struct form *f, struct tui_queue *q, ch
 
 	if (pm_check_user(f, err, errlen) == -1)
 		return -1;
-	if (smtp_client_auth_plain(tui_form_value(f, 0), tui_form_value(f, 1),
-	                           line, sizeof line) == -1) {
+	if (proto_auth_plain(tui_form_value(f, 0), tui_form_value(f, 1), line, sizeof line) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		return -1;
 	}

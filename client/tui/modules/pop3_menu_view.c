@@ -214,7 +214,7 @@ pmv_page(void *st, const char **title, const char **text)
 		return 0;
 	m->page_ready = 0;
 	*title = m->page_title;
-	*text = m->text.buf != NULL ? m->text.buf : "";
+	*text = pop3_mailbox_text(&m->text);
 	return 1;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "rtsp_menu.h"
 #include "tui_form.h"
+#include "timeconst.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,6 @@
 #define RM_SESSION    (BIT(READY) | BIT(PLAYING) | BIT(ENDED))
 #define RM_NO_SESSION (BIT(INIT) | BIT(DESCRIBED))
 #define RM_ANY        (RM_SESSION | RM_NO_SESSION)
-#define MS_PER_S      1000
 
 #define RM_AS_NAME(s) #s,
 static const char *const rm_state_ids[] = { RTSP_MENU_STATES(RM_AS_NAME) };

@@ -11,14 +11,14 @@
  * but for the WAV file; main thread.
  */
 #include "rtsp_menu.h"
+#include "attrs.h"
+#include "timeconst.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_PER_S       1000
-#define DECIMAL        10
 #define HALF           2
 #define ENTRY_EXTRA    2              /* a kind byte and a NUL */
 #define NOTES_ROOM     (4 * (RTSP_MENU_TEXT_MAX + ENTRY_EXTRA))
@@ -53,7 +53,7 @@ rm_out_add(struct rtsp_menu_out *o, char kind, const char *text, size_t n)
 }
 
 /* A note of seal's after the response's lines. */
-static void __attribute__((format(printf, 2, 3)))
+static void PRINTF_LIKE(2, 3)
 rm_out_note(struct rtsp_menu *m, const char *fmt, ...)
 {
 	char note[RTSP_MENU_TEXT_MAX];
@@ -168,16 +168,14 @@ static int
 rm_npt_start(const char *v, uint64_t *ms)
 {
 	const char *p = v != NULL ? strstr(v, NPT) : NULL;
-	char *end;
+	uint64_t start;
 
-	if (p == NULL || p[strlen(NPT)] < '0' || p[strlen(NPT)] > '9')
+	if (p == NULL)
 		return -1;
-	*ms = strtoull(p + strlen(NPT), &end, DECIMAL) * MS_PER_S;
-	if (*end == '.') {
-		unsigned scale = MS_PER_S / DECIMAL;
-		for (end++; *end >= '0' && *end <= '9' && scale > 0; end++, scale /= DECIMAL)
-			*ms += (uint64_t)(*end - '0') * scale;
-	}
+	p += strlen(NPT);
+	if (rtsp_sdp_npt_ms(&p, &start) == -1 || *p != '-')
+		return -1;
+	*ms = start;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  * progress bar, and the clock and size texts. Pure; any thread.
  */
 #include "rtsp_menu.h"
+#include "timeconst.h"
 
 #include <stdio.h>
 
@@ -15,9 +16,7 @@
 #define METER_MILLI        1000
 #define METER_TENTHS       10
 #define METER_EIGHTHS      8
-#define MS_PER_S           1000
 #define MS_PER_TENTH       100
-#define S_PER_MIN          60
 #define SIZE_STEP          1000
 #define SIZE_TENTH         100
 

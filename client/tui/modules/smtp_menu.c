@@ -354,7 +354,7 @@ sm_build_auth(struct smtp_menu *m, const struct form *f, struct tui_queue *q, ch
 		snprintf(err, errlen, "User: give a user name");
 		return -1;
 	}
-	if (smtp_client_auth_plain(user, tui_form_value(f, 1), line, sizeof line) == -1) {
+	if (proto_auth_plain(user, tui_form_value(f, 1), line, sizeof line) == -1) {
 		snprintf(err, errlen, "user name or password too long");
 		return -1;
 	}

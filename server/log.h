@@ -1,5 +1,5 @@
 /*
- * log.h: the one logger of sealed, seal and the admin commands. Owns the log
+ * log.h: the one logger of sealed and its admin commands. Owns the log
  * file descriptor; every line is formatted into one buffer and written with a
  * single write(2), so lines from many threads never interleave. Any thread may
  * call any function here once log_open() has returned.
@@ -9,9 +9,9 @@
 
 #include <stddef.h>
 
-#define LOG_LINE_MAX 4096
+#include "attrs.h"
 
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define LOG_LINE_MAX 4096
 
 /* Opens (appends to, creates 0600) PATH, or no file when PATH is NULL; with
  * to_stderr, every line also goes to stderr. PATH must be a regular file,

@@ -1,7 +1,7 @@
 /*
  * log.c: timestamped log lines to a file and/or stderr, one write(2) per line.
- * The only module-level state in common/: the file descriptor and two flags,
- * set before threads start and read-only afterwards.
+ * Module-level state: the file descriptor and two flags, set before threads
+ * start and read-only afterwards.
  */
 #include "log.h"
 #include "fsutil.h"
