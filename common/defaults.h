@@ -47,6 +47,13 @@
                                                   the reader stopped reading; dropped */
 #define LISTEN_BACKLOG             1024
 #define HANDSHAKE_TIMEOUT_MS       10000
+#define PROXY_TIMEOUT_MS           5000        /* a trusted proxy's PROXY header must be whole
+                                                  by then (Postfix's smtpd_upstream_proxy_timeout) */
+#define PROXY_V2_MAX_BODY          2048        /* PROXY v2: addresses and TLVs after the 16
+                                                  fixed bytes; a longer header is refused */
+#define PROXY_FROM_MAX             32          /* --proxy-from: networks listed */
+#define NODE_NAME_MAX              64          /* --node-name */
+#define NODE_NAME_CHARS            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 #define SMTP_IDLE_TIMEOUT_MS       300000      /* RFC 5321 4.5.3.2.7: 5 minutes */
 #define SHUTDOWN_GRACE_MS          30000       /* transactions in flight may finish */
 #define TIMER_TICK_MS              250         /* worker sweep for timeouts */

@@ -6,6 +6,7 @@
  * accepting, let transactions in flight finish, and exit 0).
  */
 #include "server.h"
+#include "cidr.h"
 #include "control.h"
 #include "defaults.h"
 #include "fsutil.h"
@@ -171,20 +172,23 @@ server_listen(const struct config *cfg, struct server_loop *lp, char *err, size_
 	return 0;
 }
 
-/* The numeric address of a just-accepted socket's peer, for the IP limit. */
-static void
-server_peer_ip(int fd, char *ip, size_t len)
+/* The numeric address of a just-accepted socket's peer, for the IP limit.
+ * 1 when it is a trusted proxy (--proxy-from), whose connections begin with
+ * a PROXY header and are counted under the client it names, else 0. */
+static int
+server_peer_ip(const struct server *s, int fd, char *ip, size_t len)
 {
 	struct sockaddr_storage sa = { 0 };   /* clang-analyzer: set for the compare below */
 	socklen_t sl = sizeof sa;
 
 	snprintf(ip, len, "%s", "");
 	if (getpeername(fd, (struct sockaddr *)&sa, &sl) == -1)
-		return;
+		return 0;
 	if (sa.ss_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, ip, (socklen_t)len);
 	else if (sa.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, ip, (socklen_t)len);
+	return cidr_list_match(&s->cfg->proxy_nets, (const struct sockaddr *)&sa);
 }
 
 static struct worker *
@@ -222,16 +226,17 @@ server_accept(struct server *s, const struct listener *l)
 		/* replies are small writes: send each at once (no Nagle delay) */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		struct worker *w = server_pick_worker(s, &total);
-		server_peer_ip(fd, ip, sizeof ip);
-		if (total >= s->max_conns || iplimit_acquire(s->iplimit, ip) == -1) {
+		int proxied = server_peer_ip(s, fd, ip, sizeof ip);
+		if (total >= s->max_conns || (!proxied && iplimit_acquire(s->iplimit, ip) == -1)) {
 			log_warnx("%s: connection to port %d refused: too many connections%s", ip,
 			          l->port, total >= s->max_conns ? "" : " from this address");
 			STATS_ADD(&s->stats, conns_refused, 1);
 			close(fd);
 			continue;
 		}
-		if (worker_give(w, fd, l->svc) == -1) {
-			iplimit_release(s->iplimit, ip);
+		if (worker_give(w, fd, l->svc, proxied) == -1) {
+			if (!proxied)
+				iplimit_release(s->iplimit, ip);
 			close(fd);
 		}
 	}
