@@ -29,7 +29,7 @@ DEPFLAGS      := -MMD -MP
 FUZZ_SERVER := auth conn_serve conn_state conn_text smtp smtp_auth smtp_data smtp_parse pop3 pop3_auth pop3_cmd \
                pop3_stream pop3_parse pop3_text pop3_maildrop maildrop_lock maildir \
                rtsp rtsp_auth rtsp_methods rtsp_parse rtsp_reply rtsp_stream media_wav \
-               sdp throttle iplimit userfile passhash
+               sdp throttle iplimit userfile passhash proxy_proto cidr
 FUZZ_CLIENT := smtp_client pop3_client batch text rtsp_rx rtsp_client rtsp_sdp pins
 FUZZ_SRCS   := $(wildcard common/*.c) $(FUZZ_SERVER:%=server/%.c) $(FUZZ_CLIENT:%=client/%.c)
 FUZZ_OBJS   := $(FUZZ_SRCS:%.c=$(FUZZ_OBJ)/%.o)
