@@ -22,6 +22,10 @@
 #define MAIL_DIR_NAME              "mail"
 #define MEDIA_DIR_NAME             "media"
 #define CONTROL_SOCKET_NAME        "sealed.sock"
+#define NODES_DIR_NAME             "nodes"     /* per node: NODE.lock, and NODE.sock when named */
+#define NODE_LOCK_SUFFIX           ".lock"
+#define NODE_SOCKET_SUFFIX         ".sock"
+#define MAILDROP_LOCK_NAME         "sealed-pop3.lock" /* in a Maildir: the POP3 session's lock */
 #define USERS_TMP_PREFIX           "users.tmp" /* users.tmp.<pid>.<n>, renamed over users */
 #define DATA_DIR_MODE              0700        /* data dir, mail dirs, Maildirs */
 #define DATA_FILE_MODE             0600        /* users file, lock, messages */
@@ -89,7 +93,6 @@
 
 /* --- Mail store ---------------------------------------------------------- */
 #define MAILDIR_WRITE_BUF          65536       /* bytes buffered before a write(2) */
-#define MAILDIR_HOST_MAX           48          /* host part of a message name, escaped */
 #define MAILDIR_NAME_TRIES         8           /* fresh names tried when one exists */
 
 /* --- POP3 (RFC 1939, 2449, 5034) ---------------------------------------- */

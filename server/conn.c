@@ -96,6 +96,7 @@ conn_free(struct conn *c)
 	if (c->held_release != NULL)
 		c->held_release(c->held);
 	conn_file_release(c);
+	conn_lock_release(c);
 	conn_proxy_free(c->proxy);
 	linebuf_free(&c->in);
 	bytebuf_free(&c->out);

@@ -71,6 +71,7 @@ struct conn {
 	void                 *held;          /* conn_hold(): kept through a delay, or NULL */
 	void                (*held_release)(void *);
 	int                   holds_file;    /* conn_file_take() succeeded */
+	int                   holds_lock;    /* conn_lock_take() succeeded */
 	int                   ip_counted;    /* peer_ip counts in the per-address limit */
 	struct conn_proxy    *proxy;         /* the PROXY header read so far (PROXY phase) */
 	uint64_t              id;
@@ -164,6 +165,11 @@ void conn_want_drain(struct conn *, int on);
  * back by conn_file_release() or when the connection is freed. */
 int  conn_file_take(struct conn *);
 void conn_file_release(struct conn *);
+
+/* The same for a lock file a session keeps open as long as it lasts (a
+ * POP3 maildrop lock): a second slot, held apart from the first. */
+int  conn_lock_take(struct conn *);
+void conn_lock_release(struct conn *);
 
 /* Counts as activity for the idle timeout (a stream that is playing). */
 void conn_touch(struct conn *);
