@@ -34,7 +34,8 @@ tcp4_body(unsigned char *b, const unsigned char *extra, size_t elen)
 {
 	static const unsigned char a[12] = { 198, 51, 100, 7, 192, 0, 2, 1, 0x9C, 0x40, 0x21, 0x11 };
 	memcpy(b, a, sizeof a);
-	memcpy(b + sizeof a, extra, elen);
+	if (elen > 0)
+		memcpy(b + sizeof a, extra, elen);
 	return sizeof a + elen;
 }
 
