@@ -198,11 +198,12 @@ proxy_v1_split(char *line, char **field, int max)
 static enum proxy_rc
 proxy_v1_line(char *line, struct proxy_header *h, const char **why)
 {
+	static const char unknown[] = PROXY_V1_SIG "UNKNOWN";
+	size_t n = strlen(line), ulen = sizeof unknown - 1;
 	char *f[V1_FIELDS];
 	int af;
 
-	if (strncmp(line, PROXY_V1_SIG "UNKNOWN", PROXY_V1_SIG_LEN + 7) == 0 &&
-	    (line[PROXY_V1_SIG_LEN + 7] == '\0' || line[PROXY_V1_SIG_LEN + 7] == ' ')) {
+	if (n >= ulen && memcmp(line, unknown, ulen) == 0 && (n == ulen || line[ulen] == ' ')) {
 		h->local = 1;   /* the rest of the line is to be ignored */
 		return PROXY_DONE;
 	}
@@ -223,7 +224,7 @@ proxy_v1_line(char *line, struct proxy_header *h, const char **why)
 static enum proxy_rc
 proxy_v1(const unsigned char *buf, size_t len, struct proxy_header *h, const char **why)
 {
-	char line[PROXY_V1_MAX];
+	char line[PROXY_V1_MAX] = { 0 };   /* zeroed: clang-analyzer does not follow the memcpy */
 	size_t n = len < PROXY_V1_MAX ? len : PROXY_V1_MAX;
 
 	for (size_t i = 0; i < n; i++) {
