@@ -502,8 +502,10 @@ def test_cluster_limits_count_the_real_client_address():
             time.sleep(0.05)
         rejected = denied() - before
         accepted = tries - rejected
-        check(rejected == tries - CONN_RATE, "stick table: %d of %d denied (rate %d in 10 s)"
-              % (rejected, tries, CONN_RATE))
+        # (HAProxy's rate counters are exact for a fresh key; one either way
+        # for a window edge)
+        check(abs(rejected - (tries - CONN_RATE)) <= 1, "stick table: %d of %d denied "
+              "(rate %d in 10 s)" % (rejected, tries, CONN_RATE))
         print("# behind HAProxy, --max-conns-per-ip 2 on 3 nodes: %d of 9 connections from "
               "127.0.0.5 served, the rest refused and logged as 127.0.0.5; 127.0.0.6 served; "
               "HAProxy's rate limit: %d of %d new connections from 127.0.0.8 accepted"
