@@ -357,7 +357,7 @@ class HaproxyCluster:
                 stdin=subprocess.DEVNULL, stdout=err, stderr=err, cwd=ROOT))
         try:
             wait_listening(self.port, self.procs[-1], "haproxy", self.log_path)
-            time.sleep(3)   # the health checks bring every node UP (rise 2, inter 2 s)
+            time.sleep(3)   # the first health checks have passed
         except RuntimeError:
             self.stop()
             raise
