@@ -39,6 +39,7 @@ export SEALED_CA=certs/server.crt SEALED_CONN_RATE=${CONN_RATE:-200}
 export SEALED_HAPROXY_SOCK="$(pwd)/$RUN/haproxy.sock"
 
 pids=""
+nodes=""
 stop() {
 	trap - INT TERM EXIT
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
@@ -55,6 +56,8 @@ while [ "$i" -le "$NODES" ]; do
 	$SEALED --data-dir "$DATA" --listen "$addr" --node-name "node$i" \
 		--proxy-from 127.0.0.1 ${SEALED_ARGS:-} 2>"$RUN/node$i.err" &
 	pids="$pids $!"
+	nodes="$nodes
+    node$i pid $!: $SEALED --data-dir $DATA --listen $addr --node-name node$i --proxy-from 127.0.0.1"
 	i=$((i + 1))
 done
 haproxy -db -f deploy/haproxy/haproxy.cfg 2>"$RUN/haproxy.err" &
@@ -77,8 +80,7 @@ cat <<EOT
          --password-file $PASSFILE --output copy.wav
   Each node:      bin/sealed --data-dir $DATA --node-name node1 status
   HAProxy:        echo "show stat" | socat - $SEALED_HAPROXY_SOCK   (if socat is installed)
-  Take a node out and back: kill -9 a node's pid (HAProxy marks it down),
-  then start it again with the same command (see $RUN/node*.err).
+  The nodes (kill -9 one: HAProxy takes it out; run its command again: back):$nodes
   The log of every node: $DATA/sealed.log (the first address names the node).
   Ctrl-C stops HAProxy and the nodes.
 
