@@ -3,6 +3,7 @@
 #   make deps       install missing Debian packages (idempotent)
 #   make certs      demo certificates (CN=, KEY=ec|rsa4096, DAYS=)
 #   make run        deps, build, certs, demo user and media, start the server
+#   make cluster    the same as NODES (3) nodes sharing data/ behind HAProxy
 #   make test       deps, build, unit + integration tests, again with Debian's wolfSSL,
 #                   and again under ASan+UBSan; the fuzz harnesses over their corpora
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (default 60; FUZZ=names)
@@ -73,7 +74,7 @@ INC_SEAL     := $(INC_MODULES) -Iclient
 INC_LOAD     := $(INC_NET) -Iload
 INC_ALL      := -Iserver $(INC_SEAL) -Iload
 
-.PHONY: all deps certs run test unit integration tsan bench clean distclean walkthrough fuzz lint
+.PHONY: all deps certs run cluster test unit integration tsan bench clean distclean walkthrough fuzz lint
 all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
 $(PROTO_OBJS):   CPPFLAGS += $(INC_PROTO)
@@ -131,6 +132,12 @@ certs:
 
 run: deps all certs
 	$(Q)sh tools/run.sh
+
+# NODES sealed nodes on 127.0.0.11.. sharing data/, behind HAProxy on the
+# usual ports (deploy/haproxy/haproxy.cfg); see tools/cluster.sh.
+NODES ?= 3
+cluster: deps all certs
+	$(Q)NODES=$(NODES) sh tools/cluster.sh
 
 # The test suite: unit tests and integration tests, then both again with an
 # ASan+UBSan build, then the fuzz harnesses over their corpora (a few seconds

@@ -34,7 +34,7 @@
 struct admin_cmd {
 	const char *word;
 	const char *usage;
-	int       (*run)(const char *data_dir, char **argv, int purge);
+	int       (*run)(const char *data_dir, char **argv, const struct admin_opts *o);
 	int         nargs;                /* arguments after the word */
 	int         takes_purge;          /* --purge is one of its options */
 };
@@ -201,13 +201,13 @@ admin_store_password(const char *data_dir, const char *name,
 
 /* useradd NAME: a new user with a password from stdin or the terminal. */
 static int
-admin_useradd(const char *data_dir, char **argv, int purge)
+admin_useradd(const char *data_dir, char **argv, const struct admin_opts *o)
 {
 	char err[512];
 	const char *name = argv[1];
 	int rc;
 
-	(void)purge;
+	(void)o;
 	if (!userfile_valid_name(name))
 		return admin_bad_name();
 	if (userfile_has(data_dir, name) == 1)
@@ -221,11 +221,11 @@ admin_useradd(const char *data_dir, char **argv, int purge)
 
 /* passwd NAME: a new password for an existing user. */
 static int
-admin_passwd(const char *data_dir, char **argv, int purge)
+admin_passwd(const char *data_dir, char **argv, const struct admin_opts *o)
 {
 	const char *name = argv[1];
 
-	(void)purge;
+	(void)o;
 	if (!userfile_valid_name(name))
 		return admin_bad_name();
 	if (userfile_has(data_dir, name) == 0)
@@ -258,7 +258,7 @@ admin_purge(const char *data_dir, const char *name, int deleted)
  * command says where) unless --purge, which removes it too, also for a user
  * deleted earlier. */
 static int
-admin_userdel(const char *data_dir, char **argv, int purge)
+admin_userdel(const char *data_dir, char **argv, const struct admin_opts *o)
 {
 	char err[512];
 	const char *name = argv[1];
@@ -267,9 +267,9 @@ admin_userdel(const char *data_dir, char **argv, int purge)
 	if (!userfile_valid_name(name))
 		return admin_bad_name();
 	rc = userfile_change(data_dir, USERFILE_DEL, name, NULL, err, sizeof err);
-	if (rc == -1 || (rc == USERFILE_REFUSED && !purge))
+	if (rc == -1 || (rc == USERFILE_REFUSED && !o->purge))
 		return admin_fail("%s", err);
-	if (purge)
+	if (o->purge)
 		return admin_purge(data_dir, name, rc == 0);
 	if (maildir_exists(data_dir, name) == 1)
 		printf("%s's mail stays in %s/%s/%s; sealed userdel --purge %s removes it\n", name,
@@ -279,31 +279,29 @@ admin_userdel(const char *data_dir, char **argv, int purge)
 
 /* users: one name a line, in file order. */
 static int
-admin_users(const char *data_dir, char **argv, int purge)
+admin_users(const char *data_dir, char **argv, const struct admin_opts *o)
 {
 	char err[512];
 
 	(void)argv;
-	(void)purge;
+	(void)o;
 	if (userfile_list(data_dir, stdout, err, sizeof err) == -1)
 		return admin_fail("%s", err);
 	return 0;
 }
 
 static int
-admin_status(const char *data_dir, char **argv, int purge)
+admin_status(const char *data_dir, char **argv, const struct admin_opts *o)
 {
 	(void)argv;
-	(void)purge;
-	return control_client(data_dir, 0);
+	return control_client(data_dir, o->node, 0);
 }
 
 static int
-admin_monitor(const char *data_dir, char **argv, int purge)
+admin_monitor(const char *data_dir, char **argv, const struct admin_opts *o)
 {
 	(void)argv;
-	(void)purge;
-	return control_client(data_dir, 1);
+	return control_client(data_dir, o->node, 1);
 }
 
 static const struct admin_cmd admin_cmds[] = {
@@ -331,7 +329,7 @@ admin_is_command(const char *word)
 }
 
 int
-admin_run(const char *data_dir, int argc, char **argv, int purge)
+admin_run(const char *data_dir, int argc, char **argv, const struct admin_opts *o)
 {
 	const struct admin_cmd *c = admin_find(argc > 0 ? argv[0] : NULL);
 
@@ -340,9 +338,9 @@ admin_run(const char *data_dir, int argc, char **argv, int purge)
 		      "status | monitor\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (argc != c->nargs + 1 || (purge && !c->takes_purge)) {
+	if (argc != c->nargs + 1 || (o->purge && !c->takes_purge)) {
 		fprintf(stderr, "usage: sealed [options] %s\n", c->usage);
 		return EXIT_USAGE;
 	}
-	return c->run(data_dir, argv, purge);
+	return c->run(data_dir, argv, o);
 }

@@ -10,10 +10,15 @@
 /* 1 when WORD is an admin command name. */
 int admin_is_command(const char *word);
 
+/* What the options say to an admin command. */
+struct admin_opts {
+	int         purge;   /* --purge (userdel only: the user's Maildir goes too) */
+	const char *node;    /* --node-name (status, monitor: that node's socket), or NULL */
+};
+
 /* Runs admin command ARGV[0] with its arguments ARGV[1..ARGC-1] (options
- * already removed) on DATA_DIR; PURGE: --purge was given (userdel only: it
- * removes the user's Maildir too). Returns the process exit status: 0 done,
- * 2 bad usage, 1 any other error (one line on stderr). */
-int admin_run(const char *data_dir, int argc, char **argv, int purge);
+ * already removed) on DATA_DIR, as O says. Returns the process exit
+ * status: 0 done, 2 bad usage, 1 any other error (one line on stderr). */
+int admin_run(const char *data_dir, int argc, char **argv, const struct admin_opts *o);
 
 #endif

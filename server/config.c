@@ -44,6 +44,8 @@ static const struct opt config_opts[] = {
 	{ "--allow-sender-mismatch", OPT_FLAG, OFF(allow_sender_mismatch), 0, 0 },
 	{ "--debug",             OPT_FLAG, OFF(debug), 0, 0 },
 	{ "--purge",             OPT_FLAG, OFF(purge), 0, 0 },
+	{ "--proxy-from",        OPT_STR,  OFF(proxy_from), 0, 0 },
+	{ "--node-name",         OPT_STR,  OFF(node_name), 0, 0 },
 };
 
 void
@@ -73,10 +75,17 @@ config_usage(void)
 	       "  --open-registration      unknown users who log in are registered\n"
 	       "  --allow-sender-mismatch  SMTP: a user may send as any MAIL FROM address\n"
 	       "                           (by default only USER@DOMAIN or <>)\n"
+	       "  --proxy-from CIDR[,CIDR] connections from these addresses (a load balancer)\n"
+	       "                           must start with a PROXY header, v1 or v2, naming\n"
+	       "                           the real client; from others none is read\n"
+	       "  --node-name NAME         this node's name among servers sharing --data-dir\n"
+	       "                           ([A-Za-z0-9._-], at most %d; default: host name and\n"
+	       "                           listen address); status and monitor: which to ask\n"
 	       "  --debug                  log state changes too\n",
 	       DEFAULT_LISTEN_ADDR, DEFAULT_SMTP_PORT, DEFAULT_POP3_PORT, DEFAULT_RTSP_PORT,
 	       DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_DATA_DIR, DEFAULT_DOMAIN,
-	       DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_AUTH_FAILURES, DEFAULT_MAX_CONNS_PER_IP);
+	       DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_AUTH_FAILURES, DEFAULT_MAX_CONNS_PER_IP,
+	       NODE_NAME_MAX);
 }
 
 static void
@@ -151,6 +160,36 @@ config_option(struct config *c, int argc, char **argv, int *i, char *err, size_t
 	return -1;
 }
 
+/* 1 when NAME is a valid --node-name. */
+static int
+config_node_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > NODE_NAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	return strspn(name, NODE_NAME_CHARS) == n;
+}
+
+/* --proxy-from and --node-name, parsed strictly. 0, or -1 with ERR. */
+static int
+config_check_cluster(struct config *c, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (c->proxy_from != NULL &&
+	    cidr_list_parse(c->proxy_from, &c->proxy_nets, why, sizeof why) == -1) {
+		snprintf(err, errlen, "--proxy-from: %s", why);
+		return -1;
+	}
+	if (c->node_name != NULL && !config_node_name_ok(c->node_name)) {
+		snprintf(err, errlen, "--node-name: '%s' is not 1 to %d of A-Z a-z 0-9 . _ -",
+		         c->node_name, NODE_NAME_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
 {
@@ -176,6 +215,8 @@ config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, "--purge goes with userdel only");
 		return -1;
 	}
+	if (config_check_cluster(c, err, errlen) == -1)
+		return -1;
 	if (c->smtp_port == 0 && c->pop3_port == 0 && c->rtsp_port == 0 && c->admin_argc == 0) {
 		snprintf(err, errlen, "every service is turned off: nothing to serve");
 		return -1;

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "cidr.h"
+
 #define CONFIG_MAX_ARGS 8
 
 struct config {
@@ -26,6 +28,9 @@ struct config {
 	int         open_registration;
 	int         allow_sender_mismatch;   /* MAIL FROM need not be the user's */
 	int         debug;
+	const char *proxy_from;     /* --proxy-from as given, or NULL */
+	struct cidr_list proxy_nets; /* parsed: connections from these start with PROXY */
+	const char *node_name;      /* --node-name, or NULL: host name and listen address */
 	int         purge;          /* userdel --purge: the Maildir goes too */
 	/* An admin command and its arguments, when one was given. */
 	int         admin_argc;

@@ -96,6 +96,8 @@ conn_free(struct conn *c)
 	if (c->held_release != NULL)
 		c->held_release(c->held);
 	conn_file_release(c);
+	conn_lock_release(c);
+	conn_proxy_free(c->proxy);
 	linebuf_free(&c->in);
 	bytebuf_free(&c->out);
 	free(c->ps);
@@ -131,8 +133,7 @@ conn_job_done(struct conn *c, void (*done)(struct conn *, void *),
 	conn_settle(c);
 }
 
-/* Formats the numeric address of SA as "ip:port" and "ip" (never DNS). */
-static void
+void
 conn_format_addr(const struct sockaddr_storage *sa, char *full, char *ip)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
@@ -184,12 +185,14 @@ conn_recv_handshake(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 }
 
 struct conn *
-conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc, uint64_t id)
+conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc, uint64_t id,
+         int proxied)
 {
 	struct conn *c = calloc(1, sizeof *c);
 	if (c == NULL)
 		goto fail;
-	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id, .timer_idx = -1 };
+	*c = (struct conn){ .fd = fd, .w = w, .srv = srv, .svc = svc, .id = id, .timer_idx = -1,
+	                    .ip_counted = !proxied };
 	conn_fill_addrs(c);
 	linebuf_init(&c->in, svc->max_line);
 	bytebuf_init(&c->out, CONN_OUT_INITIAL, BYTEBUF_NO_MAX);
@@ -202,12 +205,15 @@ conn_new(struct worker *w, struct server *srv, int fd, const struct service *svc
 	alertscan_init(&c->alerts);
 	wolfSSL_SSLSetIORecv(c->ssl, conn_recv_handshake);
 	wolfSSL_SetIOReadCtx(c->ssl, c);
-	c->deadline_ms = conn_now_ms() + HANDSHAKE_TIMEOUT_MS;
+	c->deadline_ms = conn_now_ms() + (proxied ? PROXY_TIMEOUT_MS : HANDSHAKE_TIMEOUT_MS);
+	if (proxied)
+		conn_set_phase(c, CONN_PROXY);   /* "connect" is logged once the client is known */
 	if (worker_watch(w, c, EPOLLIN) == -1)
 		goto fail;
 	STATS_ADD(&srv->stats, conns_open, 1);
 	STATS_ADD(&srv->stats, conns_total, 1);
-	conn_log_event(c, "connect");
+	if (!proxied)
+		conn_log_event(c, "connect");
 	return c;
 fail:
 	log_warnx("cannot set up a connection: out of memory or TLS error");
@@ -216,7 +222,8 @@ fail:
 			wolfSSL_free(c->ssl);
 		if (c->tls != NULL)
 			server_tls_release(c->tls);
-		iplimit_release(srv->iplimit, c->peer_ip);
+		if (c->ip_counted)
+			iplimit_release(srv->iplimit, c->peer_ip);
 		free(c->ps);
 		free(c);
 	}
@@ -246,7 +253,9 @@ conn_close(struct conn *c, const char *why)
 	worker_timer_remove(c->w, c);
 	close(c->fd);
 	c->fd = -1;
-	iplimit_release(c->srv->iplimit, c->peer_ip);
+	if (c->ip_counted)
+		iplimit_release(c->srv->iplimit, c->peer_ip);
+	c->ip_counted = 0;
 	STATS_ADD(&c->srv->stats, conns_open, -1);
 	conn_set_phase(c, CONN_DEAD);
 	conn_free_if_unused(c);
@@ -408,7 +417,9 @@ static void
 conn_update_interest(struct conn *c)
 {
 	unsigned ev = 0;
-	if (c->phase == CONN_HANDSHAKE)
+	if (c->phase == CONN_PROXY)
+		ev = EPOLLIN;
+	else if (c->phase == CONN_HANDSHAKE)
 		ev = c->want;
 	else if (conn_out_pending(c) > 0)
 		ev = c->want ? c->want : EPOLLOUT;
@@ -470,6 +481,15 @@ conn_drive(struct conn *c)
 {
 	if (c->phase == CONN_DEAD)
 		return;
+	if (c->phase == CONN_PROXY) {
+		int pr = conn_proxy_read(c);
+		if (pr == -1)
+			return;
+		if (pr == 0) {
+			conn_update_interest(c);
+			return;
+		}
+	}
 	if (c->phase == CONN_HANDSHAKE) {
 		int hs = conn_handshake(c);
 		if (hs == -1)
@@ -510,7 +530,10 @@ conn_check_timers(struct conn *c, int64_t now)
 	}
 	if (c->deadline_ms == 0 || now < c->deadline_ms || c->jobs > 0)
 		return;
-	if (c->phase == CONN_HANDSHAKE) {
+	if (c->phase == CONN_PROXY) {
+		STATS_ADD(&c->srv->stats, proxy_refused, 1);
+		conn_close(c, "proxy header timed out");
+	} else if (c->phase == CONN_HANDSHAKE) {
 		STATS_ADD(&c->srv->stats, handshakes_failed, 1);
 		conn_close(c, "tls handshake timed out");
 	} else if (c->phase == CONN_OPEN) {
@@ -526,7 +549,7 @@ conn_check_timers(struct conn *c, int64_t now)
 void
 conn_begin_shutdown(struct conn *c)
 {
-	if (c->phase == CONN_HANDSHAKE) {
+	if (c->phase == CONN_HANDSHAKE || c->phase == CONN_PROXY) {
 		conn_close(c, "server stopping");
 		return;
 	}

@@ -21,6 +21,8 @@
 struct worker;
 struct server;
 struct tls_ref;
+struct conn_proxy;
+struct sockaddr_storage;
 
 #define CONN_ADDR_MAX   64
 #define CONN_TLS_MAX    64
@@ -28,10 +30,12 @@ struct tls_ref;
 #define CONN_USER_MAX   65
 #define CONN_OUT_INITIAL 1024   /* first allocation of the output queue, doubled as needed */
 
-/* HANDSHAKE: TLS handshake in progress; OPEN: serving lines; CLOSING:
- * flush output, then close; DEAD: closed, freed once no job refers to it.
- * Changed only by conn_set_phase(). */
-#define CONN_PHASES(X) X(HANDSHAKE) X(OPEN) X(CLOSING) X(DEAD)
+/* PROXY: a connection from a trusted proxy (--proxy-from) before its
+ * PROXY header is read, then HANDSHAKE; HANDSHAKE: TLS handshake in
+ * progress; OPEN: serving lines; CLOSING: flush output, then close; DEAD:
+ * closed, freed once no job refers to it. Changed only by
+ * conn_set_phase(). PROXY comes last so that a zeroed conn is in HANDSHAKE. */
+#define CONN_PHASES(X) X(HANDSHAKE) X(OPEN) X(CLOSING) X(DEAD) X(PROXY)
 #define CONN_AS_ENUM(p) CONN_##p,
 enum conn_phase { CONN_PHASES(CONN_AS_ENUM) };
 
@@ -67,6 +71,9 @@ struct conn {
 	void                 *held;          /* conn_hold(): kept through a delay, or NULL */
 	void                (*held_release)(void *);
 	int                   holds_file;    /* conn_file_take() succeeded */
+	int                   holds_lock;    /* conn_lock_take() succeeded */
+	int                   ip_counted;    /* peer_ip counts in the per-address limit */
+	struct conn_proxy    *proxy;         /* the PROXY header read so far (PROXY phase) */
 	uint64_t              id;
 	char                  local[CONN_ADDR_MAX];   /* "127.0.0.1:8465" */
 	char                  peer[CONN_ADDR_MAX];    /* "127.0.0.1:40022" */
@@ -159,6 +166,11 @@ void conn_want_drain(struct conn *, int on);
 int  conn_file_take(struct conn *);
 void conn_file_release(struct conn *);
 
+/* The same for a lock file a session keeps open as long as it lasts (a
+ * POP3 maildrop lock): a second slot, held apart from the first. */
+int  conn_lock_take(struct conn *);
+void conn_lock_release(struct conn *);
+
 /* Counts as activity for the idle timeout (a stream that is playing). */
 void conn_touch(struct conn *);
 
@@ -200,10 +212,28 @@ int  conn_timer_fire(struct conn *);
 /* The conn_delay() is over: input resumes, then its callback runs. */
 void conn_delay_fire(struct conn *);
 
-/* A new connection on FD (accepted, non-blocking) for SVC. NULL on failure
- * (FD is then closed). */
+/* A new connection on FD (accepted, non-blocking) for SVC. PROXIED: it
+ * comes from a trusted proxy and starts with a PROXY header (phase PROXY;
+ * its address is counted in the per-address limit once the header names
+ * the client); else the acceptor counted it already. NULL on failure (FD
+ * is then closed, the count given back). */
 struct conn *conn_new(struct worker *, struct server *, int fd, const struct service *svc,
-                      uint64_t id);
+                      uint64_t id, int proxied);
+
+/* Formats the numeric address of SA as "ip:port" (or "[ip]:port") into
+ * FULL and, unless NULL, "ip" into IP, each CONN_ADDR_MAX bytes (never DNS). */
+void conn_format_addr(const struct sockaddr_storage *sa, char *full, char *ip);
+
+/* conn_proxy.c: reads the PROXY header of a connection in phase PROXY,
+ * exactly its bytes and nothing after them (a ClientHello in the same
+ * segment stays for wolfSSL); then the client it names is the connection's
+ * peer everywhere (log, per-address limit, slow-down, Received:) and the
+ * phase is HANDSHAKE. 1 done, 0 waiting for more bytes, -1 closed (a bad
+ * header, a closed socket, the address at its limit: each logged). */
+int  conn_proxy_read(struct conn *);
+
+/* Frees what conn_proxy_read() kept (NULL: nothing). */
+void conn_proxy_free(struct conn_proxy *);
 
 /* Runs the connection as far as it can go without blocking: handshake,
  * writes, reads, lines; updates the epoll interest; may close it. */

@@ -11,7 +11,9 @@
  * one descriptor each and keeps max_files for the files some of them hold
  * open while they deliver, retrieve or stream; a connection takes a slot
  * before it opens such a file and gives it back when it closes it, so an
- * idle session costs one descriptor and a busy server never runs out.
+ * idle session costs one descriptor and a busy server never runs out. A
+ * POP3 session's maildrop lock is such a file too, held from login to the
+ * end of the session (conn_lock_take): a second slot.
  */
 #include "conn.h"
 #include "linebuf.h"
@@ -105,25 +107,50 @@ conn_timer_in(struct conn *c, unsigned ms, void (*cb)(struct conn *))
 	return conn_timer_at(c, conn_now_ms() + ms, cb);
 }
 
-int
-conn_file_take(struct conn *c)
+/* Takes a slot into *HELD (a flag of C). 0, or -1 when all are taken. */
+static int
+conn_slot_take(struct conn *c, int *held)
 {
-	if (c->holds_file)
+	if (*held)
 		return 0;
 	if (atomic_fetch_add(&c->srv->files_open, 1) >= c->srv->max_files) {
 		atomic_fetch_sub(&c->srv->files_open, 1);
 		conn_log_event(c, "all %d file slots are taken: refused for now", c->srv->max_files);
 		return -1;
 	}
-	c->holds_file = 1;
+	*held = 1;
 	return 0;
+}
+
+static void
+conn_slot_release(struct conn *c, int *held)
+{
+	if (!*held)
+		return;
+	*held = 0;
+	atomic_fetch_sub(&c->srv->files_open, 1);
+}
+
+int
+conn_file_take(struct conn *c)
+{
+	return conn_slot_take(c, &c->holds_file);
 }
 
 void
 conn_file_release(struct conn *c)
 {
-	if (!c->holds_file)
-		return;
-	c->holds_file = 0;
-	atomic_fetch_sub(&c->srv->files_open, 1);
+	conn_slot_release(c, &c->holds_file);
+}
+
+int
+conn_lock_take(struct conn *c)
+{
+	return conn_slot_take(c, &c->holds_lock);
+}
+
+void
+conn_lock_release(struct conn *c)
+{
+	conn_slot_release(c, &c->holds_lock);
 }

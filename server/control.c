@@ -23,12 +23,18 @@
 #define CONTROL_REPLY_MAX 2048
 #define MONITOR_INTERVAL_S 1
 
+/* The socket's address: DATA_DIR/sealed.sock, or DATA_DIR/nodes/NODE.sock
+ * for a named node. 0, or -1 with ERR. */
 static int
-control_addr(const char *data_dir, struct sockaddr_un *sa, char *err, size_t errlen)
+control_addr(const char *data_dir, const char *node, struct sockaddr_un *sa, char *err,
+             size_t errlen)
 {
 	memset(sa, 0, sizeof *sa);
 	sa->sun_family = AF_UNIX;
-	int n = snprintf(sa->sun_path, sizeof sa->sun_path, "%s/%s", data_dir, CONTROL_SOCKET_NAME);
+	int n = node == NULL
+	        ? snprintf(sa->sun_path, sizeof sa->sun_path, "%s/%s", data_dir, CONTROL_SOCKET_NAME)
+	        : snprintf(sa->sun_path, sizeof sa->sun_path, "%s/%s/%s%s", data_dir, NODES_DIR_NAME,
+	                   node, NODE_SOCKET_SUFFIX);
 	if (n < 0 || (size_t)n >= sizeof sa->sun_path) {
 		snprintf(err, errlen, "data directory path too long for a socket");
 		return -1;
@@ -37,10 +43,10 @@ control_addr(const char *data_dir, struct sockaddr_un *sa, char *err, size_t err
 }
 
 int
-control_listen(const char *data_dir, char *err, size_t errlen)
+control_listen(const char *data_dir, const char *node, char *err, size_t errlen)
 {
 	struct sockaddr_un sa;
-	if (control_addr(data_dir, &sa, err, errlen) == -1)
+	if (control_addr(data_dir, node, &sa, err, errlen) == -1)
 		return -1;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
@@ -111,24 +117,24 @@ control_serve(int fd, const struct stats *st)
 }
 
 void
-control_close(int fd, const char *data_dir)
+control_close(int fd, const char *data_dir, const char *node)
 {
 	struct sockaddr_un sa;
 	char err[128];
 	if (fd == -1)
 		return;
 	close(fd);
-	if (control_addr(data_dir, &sa, err, sizeof err) == 0)
+	if (control_addr(data_dir, node, &sa, err, sizeof err) == 0)
 		unlink(sa.sun_path);
 }
 
 /* Reads the counters into BUF. 0, or -1 with a message printed. */
 static int
-control_fetch(const char *data_dir, char *buf, size_t len)
+control_fetch(const char *data_dir, const char *node, char *buf, size_t len)
 {
 	struct sockaddr_un sa;
 	char err[256];
-	if (control_addr(data_dir, &sa, err, sizeof err) == -1) {
+	if (control_addr(data_dir, node, &sa, err, sizeof err) == -1) {
 		fprintf(stderr, "sealed: %s\n", err);
 		return -1;
 	}
@@ -178,17 +184,17 @@ control_print_line(char *buf)
 }
 
 int
-control_client(const char *data_dir, int repeat)
+control_client(const char *data_dir, const char *node, int repeat)
 {
 	char buf[CONTROL_REPLY_MAX];
 	if (!repeat) {
-		if (control_fetch(data_dir, buf, sizeof buf) == -1)
+		if (control_fetch(data_dir, node, buf, sizeof buf) == -1)
 			return 1;
 		fputs(buf, stdout);
 		return 0;
 	}
 	for (;;) {
-		if (control_fetch(data_dir, buf, sizeof buf) == -1)
+		if (control_fetch(data_dir, node, buf, sizeof buf) == -1)
 			return 1;
 		control_print_line(buf);
 		sleep(MONITOR_INTERVAL_S);

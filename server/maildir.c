@@ -6,8 +6,9 @@
  * copy into new/ (all or none); and the making of a Maildir, one name at a
  * time below the data dir, following no link (fsutil_dir_below), since root
  * makes them too (admin commands). A message belongs to one thread at a time;
- * the only shared state is the name counter (atomic) and the escaped host
- * name (made once), so any thread may call any function.
+ * the only shared state is the name counter (atomic) and the escaped node
+ * name (set before threads start, or made once from the host name), so any
+ * thread may call any function but maildir_set_node().
  */
 #include "maildir.h"
 #include "fsutil.h"
@@ -47,7 +48,7 @@ struct maildir_msg {
 
 static atomic_ulong maildir_counter;
 static pthread_once_t maildir_host_once = PTHREAD_ONCE_INIT;
-static char maildir_host[MAILDIR_HOST_MAX + 1];
+static char maildir_node_name[MAILDIR_NODE_MAX + 1];   /* escaped; set before threads */
 
 /* DATA_DIR/mail/USER[/SUB[/NAME]] into OUT. 0, or -1 (too long). */
 static int
@@ -64,32 +65,68 @@ maildir_path(char *out, size_t len, const char *data_dir, const char *user,
 	return 0;
 }
 
-/* The host name with '/' and ':' escaped as \057 and \072 (Maildir), cut
- * short at MAILDIR_HOST_MAX. */
+/* SRC escaped for a Maildir name into OUT (MAILDIR_NODE_MAX + 1 bytes):
+ * '/' and ':' as \057 and \072, as Maildir wants, and any other byte but
+ * A-Z a-z 0-9 . _ - as \ooo too (a ',' would end the name's ID). Cut
+ * short when CUT, else refused. 0, or -1 when too long. */
+static int
+maildir_escape(const char *src, char *out, int cut)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; src[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)src[i];
+		char piece[5];
+		int plen = strchr(NODE_NAME_CHARS, ch) != NULL
+		           ? snprintf(piece, sizeof piece, "%c", ch)
+		           : snprintf(piece, sizeof piece, "\\%03o", ch);
+		if (o + (size_t)plen > MAILDIR_NODE_MAX) {
+			out[o] = '\0';
+			return cut ? 0 : -1;
+		}
+		memcpy(out + o, piece, (size_t)plen);
+		o += (size_t)plen;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Without maildir_set_node(): the host name, escaped and cut short. */
 static void
 maildir_host_init(void)
 {
 	char host[HOST_NAME_MAX + 1];
-	size_t out = 0;
 
+	if (maildir_node_name[0] != '\0')
+		return;
 	if (gethostname(host, sizeof host) == -1 || host[0] == '\0')
 		snprintf(host, sizeof host, "localhost");
 	host[HOST_NAME_MAX] = '\0';
-	for (size_t i = 0; host[i] != '\0'; i++) {
-		const char *piece = host[i] == '/' ? "\\057" : host[i] == ':' ? "\\072" : NULL;
-		size_t plen = piece ? strlen(piece) : 1;
-		if (out + plen > MAILDIR_HOST_MAX)
-			break;
-		if (piece != NULL)
-			memcpy(maildir_host + out, piece, plen);
-		else
-			maildir_host[out] = host[i];
-		out += plen;
-	}
-	maildir_host[out] = '\0';
+	maildir_escape(host, maildir_node_name, 1);
 }
 
-/* A fresh unique name "SECONDS.M<usec>P<pid>Q<counter>R<random>.HOST". */
+int
+maildir_set_node(const char *name, char *err, size_t errlen)
+{
+	char escaped[MAILDIR_NODE_MAX + 1];
+
+	if (name[0] == '\0' || maildir_escape(name, escaped, 0) == -1) {
+		snprintf(err, errlen, "node name '%s' is empty or longer than %d characters once "
+		         "escaped for Maildir names: give a shorter --node-name", name, MAILDIR_NODE_MAX);
+		return -1;
+	}
+	memcpy(maildir_node_name, escaped, sizeof escaped);
+	return 0;
+}
+
+const char *
+maildir_node(void)
+{
+	pthread_once(&maildir_host_once, maildir_host_init);
+	return maildir_node_name;
+}
+
+/* A fresh unique name "SECONDS.M<usec>P<pid>Q<counter>R<random>.NODE". */
 static int
 maildir_make_id(char *out, size_t len)
 {
@@ -97,13 +134,12 @@ maildir_make_id(char *out, size_t len)
 	uint64_t r;
 	int n;
 
-	pthread_once(&maildir_host_once, maildir_host_init);
 	gettimeofday(&tv, NULL);
 	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
 		return -1;
 	n = snprintf(out, len, "%lld.M%06ldP%ldQ%luR%016llx.%s", (long long)tv.tv_sec,
 	             (long)tv.tv_usec, (long)getpid(), atomic_fetch_add(&maildir_counter, 1) + 1,
-	             (unsigned long long)r, maildir_host);
+	             (unsigned long long)r, maildir_node());
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -6,7 +6,8 @@
  * level and removes only regular files and the Maildir's own directories:
  * the account that owns the data dir could have put a link to any directory
  * in place of any name there, and these run as root too (an admin command,
- * a server without --user). No state; any thread.
+ * a server without --user). The clean removes only what no live server
+ * can be writing: several may share the data dir. No state; any thread.
  */
 #include "maildir.h"
 #include "fsutil.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The subdirectories of a Maildir, the only ones a purge removes. */
@@ -67,10 +69,37 @@ maildir_dot(const char *name)
 
 /* --- The start-up clean of tmp/ ------------------------------------------ */
 
-/* Unlinks every regular file of directory FD (DATA_DIR/mail/USER/tmp, named
- * for the log); anything else is left and logged. How many it removed. */
+/* What the clean may remove: files of NODE when OWN, and any modified
+ * before STALE (seconds since the epoch). */
+struct maildir_clean {
+	const char *node;
+	int         own;
+	time_t      stale;
+};
+
+int
+maildir_name_is_node(const char *name, const char *node)
+{
+	const char *dot = strchr(name, '.');          /* after SECONDS */
+	const char *r = dot ? strchr(dot + 1, '.') : NULL;   /* before NODE */
+
+	return r != NULL && strcmp(r + 1, node) == 0;
+}
+
+/* 1 when the regular file NAME (ST) may go: no live node is writing it. */
 static int
-maildir_clean_dir(int fd, const char *data_dir, const char *user)
+maildir_clean_takes(const struct maildir_clean *k, const char *name, const struct stat *st)
+{
+	if (k->own && maildir_name_is_node(name, k->node))
+		return 1;
+	return st->st_mtime < k->stale;
+}
+
+/* Unlinks the regular files of directory FD (DATA_DIR/mail/USER/tmp, named
+ * for the log) that K lets go; anything else is left and logged. How many
+ * it removed. */
+static int
+maildir_clean_dir(int fd, const char *data_dir, const char *user, const struct maildir_clean *k)
 {
 	struct dirent *e;
 	struct stat st;
@@ -89,6 +118,8 @@ maildir_clean_dir(int fd, const char *data_dir, const char *user)
 			          fsutil_strerror(S_ISLNK(st.st_mode) ? ELOOP : FSUTIL_ENOTREG));
 			continue;
 		}
+		if (!maildir_clean_takes(k, e->d_name, &st))
+			continue;   /* another node's message in progress */
 		if (unlinkat(fd, e->d_name, 0) == 0)
 			count++;
 		else if (errno != ENOENT)
@@ -101,7 +132,8 @@ maildir_clean_dir(int fd, const char *data_dir, const char *user)
 /* Cleans MAILFD/USER/tmp. How many files it removed; a USER that is no
  * directory (a stray file) counts 0, one that is a link is logged. */
 static int
-maildir_clean_one(int mailfd, const char *data_dir, const char *user)
+maildir_clean_one(int mailfd, const char *data_dir, const char *user,
+                  const struct maildir_clean *k)
 {
 	char rel[NAME_MAX + sizeof "/tmp"];
 	int fd, count;
@@ -113,14 +145,15 @@ maildir_clean_one(int mailfd, const char *data_dir, const char *user)
 			          fsutil_strerror(errno));
 		return 0;
 	}
-	count = maildir_clean_dir(fd, data_dir, user);
+	count = maildir_clean_dir(fd, data_dir, user, k);
 	close(fd);
 	return count;
 }
 
 int
-maildir_clean_tmp(const char *data_dir)
+maildir_clean_tmp(const char *data_dir, int own)
 {
+	struct maildir_clean k = { maildir_node(), own, time(NULL) - MAILDIR_TMP_STALE_S };
 	struct dirent *e;
 	DIR *d;
 	int mfd = maildir_open_mail(data_dir), count = 0;
@@ -138,7 +171,7 @@ maildir_clean_tmp(const char *data_dir)
 	}
 	while ((e = readdir(d)) != NULL)
 		if (e->d_name[0] != '.')
-			count += maildir_clean_one(mfd, data_dir, e->d_name);
+			count += maildir_clean_one(mfd, data_dir, e->d_name, &k);
 	closedir(d);
 	close(mfd);
 	return count;
@@ -224,12 +257,13 @@ out:
 	return rc;
 }
 
-/* Checks that directory UFD holds nothing but tmp/, new/ and cur/. 0, or -1
- * with P->bad. */
+/* Checks that directory UFD holds nothing but tmp/, new/, cur/ and, a
+ * regular file, the POP3 lock. 0, or -1 with P->bad. */
 static int
 maildir_purge_check_top(int ufd, struct maildir_purge *p)
 {
 	struct dirent *e;
+	struct stat st;
 	DIR *d = maildir_list(ufd);
 	int rc = 0;
 
@@ -239,15 +273,22 @@ maildir_purge_check_top(int ufd, struct maildir_purge *p)
 		size_t i = 0;
 		while (i < MAILDIR_NSUBS && strcmp(e->d_name, maildir_subs[i]) != 0)
 			i++;
-		if (!maildir_dot(e->d_name) && i == MAILDIR_NSUBS)
+		if (maildir_dot(e->d_name) || i < MAILDIR_NSUBS)
+			continue;
+		if (strcmp(e->d_name, MAILDROP_LOCK_NAME) != 0)
 			rc = maildir_purge_stop(p, "", e->d_name, ENOTEMPTY);
+		else if (fstatat(ufd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			rc = errno == ENOENT ? 0 : maildir_purge_stop(p, "", e->d_name, errno);
+		else if (!S_ISREG(st.st_mode))
+			rc = maildir_purge_stop(p, "", e->d_name,
+			                        S_ISLNK(st.st_mode) ? ELOOP : FSUTIL_ENOTREG);
 	}
 	closedir(d);
 	return rc;
 }
 
 /* One pass over Maildir UFD: a check, or (P->remove) the removal of its
- * subdirectories. 0, or -1 with P->bad. */
+ * subdirectories and its POP3 lock file. 0, or -1 with P->bad. */
 static int
 maildir_purge_pass(int ufd, struct maildir_purge *p)
 {
@@ -256,6 +297,8 @@ maildir_purge_pass(int ufd, struct maildir_purge *p)
 	for (size_t i = 0; i < MAILDIR_NSUBS; i++)
 		if (maildir_purge_sub(ufd, maildir_subs[i], p) == -1)
 			return -1;
+	if (p->remove && unlinkat(ufd, MAILDROP_LOCK_NAME, 0) == -1 && errno != ENOENT)
+		return maildir_purge_stop(p, "", MAILDROP_LOCK_NAME, errno);
 	return 0;
 }
 

@@ -1,21 +1,29 @@
 /*
  * maildrop_lock.h: one POP3 session per maildrop (RFC 1939 section 8: the
- * server locks the maildrop on entering TRANSACTION). A process-wide set of
- * locked user names behind one mutex; any thread may call any function.
- * Other processes are not excluded (sealed is the only reader of its
- * Maildirs), and SMTP delivery never takes the lock: it only adds files.
+ * server locks the maildrop on entering TRANSACTION), across every sealed
+ * process that shares the data dir (the nodes of a cluster) as well as
+ * within one: an open file description lock (F_OFD_SETLK, a write lock on
+ * the whole file) on DATA_DIR/mail/USER/MAILDROP_LOCK_NAME. The kernel
+ * releases it when its descriptor is closed or its holder dies (a node
+ * killed with SIGKILL frees its maildrops at once); two sessions of one
+ * process conflict too, since each opens the file anew; NFSv4 carries such
+ * locks to the server. SMTP delivery never takes it: it only adds files.
+ * Opening touches the file system: job threads, never an event loop.
  */
 #ifndef SEALED_MAILDROP_LOCK_H
 #define SEALED_MAILDROP_LOCK_H
 
-/* Locks USER's maildrop. 0, or -1 when a session holds it already (or no
- * memory is left to remember it). */
-int maildrop_lock_acquire(const char *user);
+#include <stddef.h>
 
-/* Unlocks USER's maildrop (one that is not locked: nothing). */
-void maildrop_lock_release(const char *user);
+/* Locks USER's maildrop under DATA_DIR, whose Maildir must exist; the
+ * lock file is made (0600) when missing, following no symbolic link at any
+ * level below DATA_DIR. A descriptor that holds the lock (close it with
+ * maildrop_lock_release), or -1: with *IN_USE set when another session,
+ * here or in another process, holds it; else with a reason in ERR. */
+int maildrop_lock_acquire(const char *data_dir, const char *user, int *in_use,
+                          char *err, size_t errlen);
 
-/* 1 when USER's maildrop is locked now (for tests and the log). */
-int maildrop_lock_held(const char *user);
+/* Unlocks: closes FD (-1: nothing). */
+void maildrop_lock_release(int fd);
 
 #endif

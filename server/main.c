@@ -23,7 +23,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "sealed: %s\n", err);
 		return 2;
 	}
-	if (cfg.admin_argc > 0)
-		return admin_run(cfg.data_dir, cfg.admin_argc, cfg.admin_argv, cfg.purge);
+	if (cfg.admin_argc > 0) {
+		struct admin_opts o = { cfg.purge, cfg.node_name };
+		return admin_run(cfg.data_dir, cfg.admin_argc, cfg.admin_argv, &o);
+	}
 	return server_run(&cfg);
 }

@@ -1,8 +1,10 @@
 /*
  * pop3_auth.c: the AUTHORIZATION state (RFC 1939 USER/PASS, RFC 5034 AUTH
  * PLAIN with or without an initial response), then the step into
- * TRANSACTION: the maildrop lock (-ERR [IN-USE] when another session holds
- * it) and the scan of the Maildir on the job pool. The password check and
+ * TRANSACTION: the maildrop lock (-ERR [IN-USE] when another session, of
+ * this process or of another node sharing the data dir, holds it) and the
+ * scan of the Maildir, both on the job pool. The lock's descriptor takes
+ * a file slot (conn_lock_take) for as long as the session holds it. The password check and
  * the failure slow-down are auth.c's, shared with SMTP; failures are
  * counted here and close the connection at --max-auth-failures. Secrets in
  * the line buffer are wiped after use and never logged. Worker thread,
@@ -23,6 +25,10 @@
 struct scan_job {
 	struct pop3_maildrop *md;   /* owned by the job until scan_done takes it */
 	int                   rc;
+	int                   locked;   /* the lock was taken */
+	int                   in_use;   /* another session holds it */
+	char                  user[USER_NAME_MAX + 1];
+	enum auth_result      result;
 	char                  err[256];
 };
 
@@ -60,7 +66,10 @@ static void
 scan_work(void *arg)
 {
 	struct scan_job *j = arg;
-	j->rc = pop3_maildrop_scan(j->md, j->err, sizeof j->err);
+	j->rc = pop3_maildrop_lock(j->md, &j->in_use, j->err, sizeof j->err);
+	j->locked = j->rc == 0;
+	if (j->rc == 0)
+		j->rc = pop3_maildrop_scan(j->md, j->err, sizeof j->err);
 }
 
 static void
@@ -77,9 +86,19 @@ scan_done(struct conn *c, void *arg)
 	struct scan_job *j = arg;
 	struct pop3 *s = c->ps;
 
-	if (j->rc == -1) {
+	pop3_set_state(c, s, POP3_AUTHORIZATION);
+	if (!j->locked) {
+		conn_lock_release(c);
+		conn_log_event(c, "maildrop of %s %s%s", j->user, j->in_use ? "in use" : "not locked: ",
+		               j->in_use ? "" : j->err);
+		conn_reply(c, j->in_use ? "-ERR [IN-USE] maildrop already locked by another session"
+		           : "-ERR [SYS/TEMP] cannot lock the maildrop, try again later");
+		return;
+	}
+	auth_note_success(c, j->user, j->result);
+	if (j->rc == -1) {               /* the job's release unlocks it */
+		conn_lock_release(c);
 		conn_log_event(c, "cannot open maildrop: %s", j->err);
-		pop3_set_state(c, s, POP3_AUTHORIZATION);
 		conn_reply(c, "-ERR [SYS/TEMP] cannot open the maildrop, try again later");
 		return;
 	}
@@ -93,32 +112,36 @@ scan_done(struct conn *c, void *arg)
 	           pop3_maildrop_count(s->md), (unsigned long long)pop3_maildrop_octets(s->md));
 }
 
-/* The password was right: locks the maildrop and scans it on the job pool. */
+/* The password was right: a file slot for the lock's descriptor, then the
+ * lock and the scan on the job pool; the login counts as a success once the
+ * lock is taken (scan_done). */
 static void
 pop3_enter_transaction(struct conn *c, struct pop3 *s, const char *user,
                        enum auth_result result)
 {
-	int in_use;
-	struct pop3_maildrop *md = pop3_maildrop_new(c->srv->cfg->data_dir, user, &in_use);
+	struct pop3_maildrop *md = NULL;
+	struct scan_job *j = NULL;
 
 	pop3_set_state(c, s, POP3_AUTHORIZATION);
-	if (md == NULL) {
-		conn_log_event(c, "maildrop of %s %s", user, in_use ? "in use" : "not opened");
-		conn_reply(c, in_use ? "-ERR [IN-USE] maildrop already locked by another session"
-		           : "-ERR [SYS/TEMP] cannot lock the maildrop, try again later");
+	if (conn_lock_take(c) == -1) {
+		conn_reply(c, "-ERR [SYS/TEMP] too many open files, try again later");
 		return;
 	}
-	auth_note_success(c, user, result);
-	struct scan_job *j = calloc(1, sizeof *j);
-	if (j != NULL)
-		j->md = md;
-	if (j == NULL || conn_run_job(c, scan_work, scan_done, scan_release, j) == -1) {
-		pop3_maildrop_free(md);
-		free(j);
-		conn_reply(c, "-ERR [SYS/TEMP] server busy, try again later");
-		return;
-	}
+	if ((md = pop3_maildrop_new(c->srv->cfg->data_dir, user)) == NULL ||
+	    (j = calloc(1, sizeof *j)) == NULL)
+		goto busy;
+	j->md = md;
+	j->result = result;
+	snprintf(j->user, sizeof j->user, "%s", user);
+	if (conn_run_job(c, scan_work, scan_done, scan_release, j) == -1)
+		goto busy;
 	pop3_set_state(c, s, POP3_BUSY);
+	return;
+busy:
+	pop3_maildrop_free(md);
+	free(j);
+	conn_lock_release(c);
+	conn_reply(c, "-ERR [SYS/TEMP] server busy, try again later");
 }
 
 static void

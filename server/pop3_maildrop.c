@@ -1,8 +1,9 @@
 /*
  * pop3_maildrop.c: the messages of one POP3 session (see pop3_maildrop.h).
  * Owns the message array, the copies of the file names, and the maildrop
- * lock of its user. Scan and commit run on a job thread, the rest on the
- * connection's worker, never both at once (the connection waits for jobs).
+ * lock of its user (its descriptor). Lock, scan and commit run on a job
+ * thread, the rest on the connection's worker, never both at once (the
+ * connection waits for jobs).
  */
 #include "pop3_maildrop.h"
 
@@ -36,29 +37,36 @@ maildrop_path(const struct pop3_maildrop *md, const char *sub, const char *name,
 }
 
 struct pop3_maildrop *
-pop3_maildrop_new(const char *data_dir, const char *user, int *in_use)
+pop3_maildrop_new(const char *data_dir, const char *user)
 {
 	struct pop3_maildrop *md;
 	char dir[PATH_MAX];
 	int n = snprintf(dir, sizeof dir, "%s/%s/%s", data_dir, MAIL_DIR_NAME, user);
 
-	*in_use = 0;
 	if (n < 0 || (size_t)n >= sizeof dir || strlen(user) > USER_NAME_MAX)
 		return NULL;
-	if (maildrop_lock_acquire(user) == -1) {
-		*in_use = maildrop_lock_held(user);
-		return NULL;
-	}
 	if ((md = calloc(1, sizeof *md)) == NULL || (md->dir = strdup(dir)) == NULL ||
 	    (md->data_dir = strdup(data_dir)) == NULL) {
 		if (md != NULL)
 			free(md->dir);
 		free(md);
-		maildrop_lock_release(user);
 		return NULL;
 	}
+	md->lock_fd = -1;
 	snprintf(md->user, sizeof md->user, "%s", user);
 	return md;
+}
+
+int
+pop3_maildrop_lock(struct pop3_maildrop *md, int *in_use, char *err, size_t errlen)
+{
+	*in_use = 0;
+	if (md->lock_fd != -1)
+		return 0;
+	if (maildir_ensure(md->data_dir, md->user, err, errlen) == -1)
+		return -1;
+	md->lock_fd = maildrop_lock_acquire(md->data_dir, md->user, in_use, err, errlen);
+	return md->lock_fd == -1 ? -1 : 0;
 }
 
 void
@@ -71,7 +79,7 @@ pop3_maildrop_free(struct pop3_maildrop *md)
 	free(md->msgs);
 	free(md->dir);
 	free(md->data_dir);
-	maildrop_lock_release(md->user);
+	maildrop_lock_release(md->lock_fd);
 	free(md);
 }
 

@@ -4,12 +4,12 @@
  * whole session; their sizes in CRLF octets; their unique-ids; deletion
  * marks; the move from new/ to cur/ of a message that was read; and the
  * removal of the marked files at QUIT (RFC 1939 UPDATE). Mail delivered
- * after the scan is not seen and never touched. A maildrop holds the
- * process-wide lock of its user (maildrop_lock.h) from pop3_maildrop_new()
- * to pop3_maildrop_free().
- * One thread at a time: scan and commit are slow (they read and unlink
- * files) and run on the job pool while the connection waits; everything
- * else runs on the connection's worker.
+ * after the scan is not seen and never touched. A maildrop holds the lock
+ * of its user (maildrop_lock.h: one session across every process sharing
+ * the data dir) from pop3_maildrop_lock() to pop3_maildrop_free().
+ * One thread at a time: lock, scan and commit are slow (they open, read
+ * and unlink files) and run on the job pool while the connection waits;
+ * everything else runs on the connection's worker.
  */
 #ifndef SEALED_POP3_MAILDROP_H
 #define SEALED_POP3_MAILDROP_H
@@ -31,6 +31,7 @@ struct pop3_maildrop {
 	char             *data_dir;
 	char             *dir;               /* DATA_DIR/mail/USER */
 	char              user[USER_NAME_MAX + 1];
+	int               lock_fd;           /* holds the maildrop lock, or -1 */
 	struct pop3_msg  *msgs;              /* message N is msgs[N - 1] */
 	size_t            n, cap;
 	size_t            ndeleted;
@@ -39,9 +40,14 @@ struct pop3_maildrop {
 	size_t            left_out;          /* beyond POP3_MAX_MESSAGES: next session */
 };
 
-/* Locks USER's maildrop under DATA_DIR. NULL when another session holds it
- * (*IN_USE set) or when out of memory (*IN_USE clear). */
-struct pop3_maildrop *pop3_maildrop_new(const char *data_dir, const char *user, int *in_use);
+/* A maildrop of USER under DATA_DIR, not yet locked nor read. NULL when
+ * out of memory or USER is too long. */
+struct pop3_maildrop *pop3_maildrop_new(const char *data_dir, const char *user);
+
+/* Makes the Maildir when missing and locks it (slow: job thread). 0 (also
+ * when held already), or -1: *IN_USE set when another session holds it,
+ * else a reason in ERR. */
+int pop3_maildrop_lock(struct pop3_maildrop *, int *in_use, char *err, size_t errlen);
 
 /* Reads new/ and cur/ (making the Maildir when missing) and sizes each
  * message by reading it. Slow: job thread. 0, or -1 with a reason in ERR. */

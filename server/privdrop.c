@@ -2,7 +2,8 @@
  * privdrop.c: gives up root for an ordinary account, checking afterwards that
  * root cannot be regained. Before that it gives the account what the server
  * writes in the data dir: the dir itself, its users file, lock, log and
- * control socket, and the Maildirs that admin commands run as root made.
+ * control socket, the node locks and sockets of nodes/, and the Maildirs
+ * that admin commands run as root made.
  * Main thread, before any other thread starts.
  *
  * Every chown is done as root in a directory the account may already own
@@ -100,7 +101,7 @@ static int
 privdrop_chown_data(const char *data_dir, const struct owner *o, char *err, size_t errlen)
 {
 	static const char *const names[] = { USERS_FILE_NAME, LOG_FILE_NAME, USERS_LOCK_NAME,
-	                                     CONTROL_SOCKET_NAME, MAIL_DIR_NAME };
+	                                     CONTROL_SOCKET_NAME, NODES_DIR_NAME, MAIL_DIR_NAME };
 	struct stat st;
 	int dfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
 	const char *what = data_dir;
@@ -109,11 +110,22 @@ privdrop_chown_data(const char *data_dir, const struct owner *o, char *err, size
 		goto out;
 	int root_dir = st.st_uid == 0;
 	int root_mail = fstatat(dfd, MAIL_DIR_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid == 0;
+	int root_nodes = fstatat(dfd, NODES_DIR_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid == 0;
 	if (fchown(dfd, o->uid, o->gid) == -1)
 		goto out;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		what = names[i];
 		if (privdrop_chown_at(dfd, names[i], o, root_dir, &st) == -1)
+			goto out;
+	}
+	what = NODES_DIR_NAME;   /* the node locks and sockets a root run made */
+	int nfd = fsutil_dir_below(dfd, NODES_DIR_NAME, NULL);
+	if (nfd == -1 && errno != ENOENT)
+		goto out;
+	if (nfd != -1) {
+		int nrc = privdrop_chown_tree(nfd, o, root_nodes, 0);
+		close(nfd);
+		if (nrc == -1)
 			goto out;
 	}
 	what = MAIL_DIR_NAME;

@@ -6,6 +6,8 @@
  * accepting, let transactions in flight finish, and exit 0).
  */
 #include "server.h"
+#include "cidr.h"
+#include "conn.h"
 #include "control.h"
 #include "server_defaults.h"
 #include "fsutil.h"
@@ -22,6 +24,8 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -171,20 +175,23 @@ server_listen(const struct config *cfg, struct server_loop *lp, char *err, size_
 	return 0;
 }
 
-/* The numeric address of a just-accepted socket's peer, for the IP limit. */
-static void
-server_peer_ip(int fd, char *ip, size_t len)
+/* The numeric address of a just-accepted socket's peer, for the IP limit.
+ * 1 when it is a trusted proxy (--proxy-from), whose connections begin with
+ * a PROXY header and are counted under the client it names, else 0. */
+static int
+server_peer_ip(const struct server *s, int fd, char *ip, size_t len)
 {
 	struct sockaddr_storage sa = { 0 };   /* clang-analyzer: set for the compare below */
 	socklen_t sl = sizeof sa;
 
 	snprintf(ip, len, "%s", "");
 	if (getpeername(fd, (struct sockaddr *)&sa, &sl) == -1)
-		return;
+		return 0;
 	if (sa.ss_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, ip, (socklen_t)len);
 	else if (sa.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr, ip, (socklen_t)len);
+	return cidr_list_match(&s->cfg->proxy_nets, (const struct sockaddr *)&sa);
 }
 
 static struct worker *
@@ -222,16 +229,17 @@ server_accept(struct server *s, const struct listener *l)
 		/* replies are small writes: send each at once (no Nagle delay) */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		struct worker *w = server_pick_worker(s, &total);
-		server_peer_ip(fd, ip, sizeof ip);
-		if (total >= s->max_conns || iplimit_acquire(s->iplimit, ip) == -1) {
+		int proxied = server_peer_ip(s, fd, ip, sizeof ip);
+		if (total >= s->max_conns || (!proxied && iplimit_acquire(s->iplimit, ip) == -1)) {
 			log_warnx("%s: connection to port %d refused: too many connections%s", ip,
 			          l->port, total >= s->max_conns ? "" : " from this address");
 			STATS_ADD(&s->stats, conns_refused, 1);
 			close(fd);
 			continue;
 		}
-		if (worker_give(w, fd, l->svc) == -1) {
-			iplimit_release(s->iplimit, ip);
+		if (worker_give(w, fd, l->svc, proxied) == -1) {
+			if (!proxied)
+				iplimit_release(s->iplimit, ip);
 			close(fd);
 		}
 	}
@@ -350,6 +358,84 @@ server_fd_budget(struct server *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* This node's name: --node-name, else the host name and the listen
+ * address ("host-127.0.0.11"), which tells apart two nodes on one host. */
+static void
+server_node_name(const struct server *s, char *out, size_t len)
+{
+	if (s->cfg->node_name != NULL)
+		snprintf(out, len, "%s", s->cfg->node_name);
+	else
+		snprintf(out, len, "%s-%s", s->hostname[0] ? s->hostname : "localhost",
+		         s->cfg->listen_addr);
+}
+
+/* Takes the node's lock, DATA/nodes/NODE.lock (an OFD lock, released when
+ * this process dies): held, no other live server is this node, so the
+ * tmp/ files named for it are leftovers to clean. 0 (s->node_lock_fd set,
+ * or -1 and a warning when another process holds it), or -1 with ERR. */
+static int
+server_node_lock(struct server *s, int nodes_fd, char *err, size_t errlen)
+{
+	char name[MAILDIR_NODE_MAX + sizeof NODE_LOCK_SUFFIX];
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	snprintf(name, sizeof name, "%s%s", maildir_node(), NODE_LOCK_SUFFIX);
+	int fd = fsutil_open_file(nodes_fd, name, O_RDWR | O_CREAT, DATA_FILE_MODE, geteuid() == 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "cannot open %s/%s/%s: %s", s->cfg->data_dir, NODES_DIR_NAME,
+		         name, fsutil_strerror(errno));
+		return -1;
+	}
+	if (fcntl(fd, F_OFD_SETLK, &fl) == -1) {
+		close(fd);
+		if (errno != EAGAIN && errno != EACCES) {
+			snprintf(err, errlen, "cannot lock %s/%s/%s: %s", s->cfg->data_dir,
+			         NODES_DIR_NAME, name, strerror(errno));
+			return -1;
+		}
+		log_warnx("node %s is held by another running sealed: its files in tmp/ are left "
+		          "to it (give each server its own --node-name)", maildir_node());
+		return 0;
+	}
+	s->node_lock_fd = fd;
+	return 0;
+}
+
+/* The node: its name in Maildir names, DATA/nodes/, its lock and, for a
+ * named node, its control socket there. After the privilege drop: what it
+ * makes belongs to the account. 0, or -1 with ERR. */
+static int
+server_node_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
+{
+	const struct config *cfg = s->cfg;
+	struct fsutil_make mk = { .mode = DATA_DIR_MODE };
+	char name[HOST_NAME_MAX + CONN_ADDR_MAX + 2];
+	int dfd, nfd = -1, rc = -1;
+
+	server_node_name(s, name, sizeof name);
+	if (maildir_set_node(name, err, errlen) == -1)
+		return -1;
+	if ((dfd = open(cfg->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (nfd = fsutil_dir_below(dfd, NODES_DIR_NAME, &mk)) == -1) {
+		snprintf(err, errlen, "cannot open %s/%s: %s", cfg->data_dir, NODES_DIR_NAME,
+		         fsutil_strerror(errno));
+		goto out;
+	}
+	if (server_node_lock(s, nfd, err, errlen) == -1)
+		goto out;
+	if (cfg->node_name != NULL &&
+	    (lp->ctlfd = control_listen(cfg->data_dir, cfg->node_name, err, errlen)) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (nfd != -1)
+		close(nfd);
+	if (dfd != -1)
+		close(dfd);
+	return rc;
+}
+
 /* Everything before the workers: log, TLS, users, listeners, privileges. */
 static int
 server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
@@ -385,12 +471,16 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 	}
 	if (server_listen(cfg, lp, err, errlen) == -1)
 		return -1;
-	if ((lp->ctlfd = control_listen(cfg->data_dir, err, errlen)) == -1)
+	/* a named node's socket is in DATA/nodes/, made after the drop */
+	if (cfg->node_name == NULL &&
+	    (lp->ctlfd = control_listen(cfg->data_dir, NULL, err, errlen)) == -1)
 		return -1;
 	if (cfg->run_as_user != NULL && privdrop(cfg->run_as_user, cfg->data_dir, err, errlen) == -1)
 		return -1;
+	if (server_node_setup(s, lp, err, errlen) == -1)
+		return -1;
 	/* after the drop: what the clean deletes, it deletes as the account */
-	int cleaned = maildir_clean_tmp(cfg->data_dir);
+	int cleaned = maildir_clean_tmp(cfg->data_dir, s->node_lock_fd != -1);
 	if (cleaned > 0)
 		log_info("removed %d partial message(s) left in tmp/ by an earlier run", cleaned);
 	if ((lp->sigfd = server_signals()) == -1) {
@@ -431,9 +521,10 @@ server_announce(const struct server *s, const struct server_loop *lp)
 	for (int i = 0; i < lp->nlst && off < sizeof line; i++)
 		off += (size_t)snprintf(line + off, sizeof line - off, " %s=%s:%d",
 		                        lp->lst[i].svc->name, s->cfg->listen_addr, lp->lst[i].port);
-	log_info("sealed ready:%s workers=%d users=%zu data=%s max_conns=%d max_files=%d "
-	         "fd_limit=%llu", line, s->nworkers, userdb_count(s->users), s->cfg->data_dir,
-	         s->max_conns, s->max_files, s->fd_limit);
+	log_info("sealed ready:%s workers=%d users=%zu data=%s node=%s max_conns=%d max_files=%d "
+	         "fd_limit=%llu%s%s", line, s->nworkers, userdb_count(s->users), s->cfg->data_dir,
+	         maildir_node(), s->max_conns, s->max_files, s->fd_limit,
+	         s->cfg->proxy_from ? " proxy_from=" : "", s->cfg->proxy_from ? s->cfg->proxy_from : "");
 }
 
 /* Stops workers (letting transactions finish), then frees everything. */
@@ -451,7 +542,9 @@ server_teardown(struct server *s, struct server_loop *lp)
 	jobs_stop(s->jobs);
 	if (lp->sigfd != -1)
 		close(lp->sigfd);
-	control_close(lp->ctlfd, s->cfg->data_dir);
+	control_close(lp->ctlfd, s->cfg->data_dir, s->cfg->node_name);
+	if (s->node_lock_fd != -1)
+		close(s->node_lock_fd);
 	server_tls_release(s->tls);
 	userdb_free(s->users);
 	throttle_free(s->throttle);
@@ -471,6 +564,7 @@ server_run(const struct config *cfg)
 	memset(&s, 0, sizeof s);
 	memset(&lp, 0, sizeof lp);
 	lp.sigfd = lp.ctlfd = -1;
+	s.node_lock_fd = -1;
 	s.cfg = cfg;
 	pthread_mutex_init(&s.tls_lock, NULL);
 	gethostname(s.hostname, sizeof s.hostname - 1);

@@ -45,6 +45,7 @@ struct server {
 	int                  max_files;   /* files connections may hold open at once */
 	atomic_int           files_open;  /* of max_files, taken by conn_file_take */
 	unsigned long long   fd_limit;    /* RLIMIT_NOFILE in force */
+	int                  node_lock_fd; /* holds DATA/nodes/NODE.lock, or -1 */
 	char                 hostname[256];
 };
 

@@ -22,6 +22,10 @@
 #define MAIL_DIR_NAME              "mail"
 #define MEDIA_DIR_NAME             "media"
 #define CONTROL_SOCKET_NAME        "sealed.sock"
+#define NODES_DIR_NAME             "nodes"     /* per node: NODE.lock, and NODE.sock when named */
+#define NODE_LOCK_SUFFIX           ".lock"
+#define NODE_SOCKET_SUFFIX         ".sock"
+#define MAILDROP_LOCK_NAME         "sealed-pop3.lock" /* in a Maildir: the POP3 session's lock */
 #define USERS_TMP_PREFIX           "users.tmp" /* users.tmp.<pid>.<n>, renamed over users */
 #define DATA_DIR_MODE              0700        /* data dir, mail dirs, Maildirs */
 #define DATA_FILE_MODE             0600        /* users file, lock, messages */
@@ -46,6 +50,13 @@
                                                   the reader stopped reading; dropped */
 #define LISTEN_BACKLOG             1024
 #define HANDSHAKE_TIMEOUT_MS       10000
+#define PROXY_TIMEOUT_MS           5000        /* a trusted proxy's PROXY header must be whole
+                                                  by then (Postfix's smtpd_upstream_proxy_timeout) */
+#define PROXY_V2_MAX_BODY          2048        /* PROXY v2: addresses and TLVs after the 16
+                                                  fixed bytes; a longer header is refused */
+#define PROXY_FROM_MAX             32          /* --proxy-from: networks listed */
+#define NODE_NAME_MAX              64          /* --node-name */
+#define NODE_NAME_CHARS            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 #define SMTP_IDLE_TIMEOUT_MS       300000      /* RFC 5321 4.5.3.2.7: 5 minutes */
 #define SHUTDOWN_GRACE_MS          30000       /* transactions in flight may finish */
 #define TIMER_TICK_MS              250         /* worker sweep for timeouts */
@@ -75,7 +86,6 @@
 
 /* --- Mail store ---------------------------------------------------------- */
 #define MAILDIR_WRITE_BUF          65536       /* bytes buffered before a write(2) */
-#define MAILDIR_HOST_MAX           48          /* host part of a message name, escaped */
 #define MAILDIR_NAME_TRIES         8           /* fresh names tried when one exists */
 
 /* --- POP3 (RFC 1939, 2449, 5034) ---------------------------------------- */

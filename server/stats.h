@@ -14,6 +14,8 @@
 	X(handshakes_full)              \
 	X(handshakes_resumed)           \
 	X(handshakes_failed)            \
+	X(proxy_headers)                \
+	X(proxy_refused)                \
 	X(logins_ok)                    \
 	X(logins_failed)                \
 	X(messages_delivered)           \

@@ -28,6 +28,7 @@
 struct inbox_item {
 	int                   fd;
 	const struct service *svc;
+	int                   proxied;   /* from a trusted proxy: a PROXY header first */
 	struct inbox_item    *next;
 };
 
@@ -62,13 +63,14 @@ worker_wake(struct worker *w)
 }
 
 int
-worker_give(struct worker *w, int fd, const struct service *svc)
+worker_give(struct worker *w, int fd, const struct service *svc, int proxied)
 {
 	struct inbox_item *it = malloc(sizeof *it);
 	if (it == NULL)
 		return -1;
 	it->fd = fd;
 	it->svc = svc;
+	it->proxied = proxied;
 	atomic_fetch_add(&w->load, 1);
 	pthread_mutex_lock(&w->lock);
 	it->next = w->inbox;
@@ -213,7 +215,8 @@ worker_adopt(struct worker *w)
 	while (it != NULL) {
 		struct inbox_item *next = it->next;
 		uint64_t id = atomic_fetch_add(&w->srv->next_conn_id, 1);
-		struct conn *c = w->stopping ? NULL : conn_new(w, w->srv, it->fd, it->svc, id);
+		struct conn *c = w->stopping ? NULL : conn_new(w, w->srv, it->fd, it->svc, id,
+		                                                  it->proxied);
 		if (c == NULL) {
 			if (w->stopping)
 				close(it->fd);

@@ -19,8 +19,9 @@ struct worker;
 /* Creates and starts worker number ID. NULL on failure. */
 struct worker *worker_start(struct server *, int id);
 
-/* Hands an accepted socket to the worker (acceptor thread). 0, or -1. */
-int worker_give(struct worker *, int fd, const struct service *svc);
+/* Hands an accepted socket to the worker (acceptor thread); PROXIED: it
+ * comes from a trusted proxy (conn_new). 0, or -1. */
+int worker_give(struct worker *, int fd, const struct service *svc, int proxied);
 
 /* Connections the worker owns now (any thread; approximate). */
 int worker_load(struct worker *);

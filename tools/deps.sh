@@ -22,7 +22,7 @@ openssl curl python3 tmux tshark ffmpeg
 dpkg-dev autoconf automake libtool
 clang libclang-rt-14-dev
 testssl.sh sslscan cppcheck clang-tidy
-chromium
+chromium haproxy
 "
 # testssl.sh and sslscan: the TLS scans of tests/integration/test_hard_tls.py;
 # cppcheck and clang-tidy: make lint (a stage of make test).
@@ -30,6 +30,9 @@ chromium
 # (one HTML page) in it, headless (about 115 MB to fetch, 390 MB installed
 # without recommends: as heavy as clang, and the only way to prove the page
 # renders and loads nothing from outside).
+# haproxy: the load balancer of make cluster and
+# tests/integration/test_cluster.py (each runs its own instance from a temp
+# dir; the packaged service is never started).
 # make bench only: nginx, the reference TLS server (tests/bench/bench.py runs
 # its own instance from a temp dir; the packaged service is never started).
 BENCH_PACKAGES="
@@ -52,13 +55,18 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer no without a prompt.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
 $SUDO apt-get update -qq
-# Installing nginx would start the packaged service on port 80: unless the
-# machine already has a policy, deny service starts for this install only
-# (policy-rc.d, honoured by invoke-rc.d and deb-systemd-invoke).
+# Installing nginx or haproxy would start the packaged service (nginx on
+# port 80): unless the machine already has a policy, deny service starts for
+# this install only (policy-rc.d, honoured by invoke-rc.d and
+# deb-systemd-invoke).
 policy=/usr/sbin/policy-rc.d
 made_policy=0
-if [ "$BENCH" -eq 1 ] && [ ! -e "$policy" ]; then
-	printf '#!/bin/sh\n# made by sealed tools/deps.sh --bench for one apt-get install\nexit 101\n' |
+case "$missing" in
+*nginx*|*haproxy*) deny_starts=1 ;;
+*) deny_starts=0 ;;
+esac
+if [ "$deny_starts" -eq 1 ] && [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n# made by sealed tools/deps.sh for one apt-get install\nexit 101\n' |
 		$SUDO tee "$policy" >/dev/null
 	$SUDO chmod 755 "$policy"
 	made_policy=1

@@ -23,6 +23,12 @@ with DIR/seal-load:
   RTSP streams            seal-load rtsp -c 500 -n 500 of a 10 s     sealed
                           44.1 kHz stereo WAV (--ramp 2: the 500
                           start within 2 s, then all play at once)
+  behind HAProxy          seal-load handshake and smtp -c 16         sealed
+                          through deploy/haproxy/haproxy.cfg to
+                          three nodes (127.0.0.11-13, one data dir,
+                          PROXY v2) against the same direct to one
+                          node; server CPU summed over HAProxy and
+                          the nodes: the cost of the extra hop
 
 nginx speaks no first line, so seal-load gets --no-greeting there (resume
 then waits for the TLS 1.3 ticket, idle holds the session from the end of
@@ -288,6 +294,92 @@ class Sealed:
         return "smtps://localhost:%d" % self.port
 
 
+class HaproxyCluster:
+    """HAProxy (Debian's, deploy/haproxy/haproxy.cfg as shipped) in front of
+    three sealed nodes on 127.0.0.11-13 sharing one data dir; its "server
+    CPU" is HAProxy's and the nodes' together."""
+
+    kind = "haproxy"
+    load_extra = []
+    addrs = ("127.0.0.11", "127.0.0.12", "127.0.0.13")
+
+    def __init__(self, bindir, certs, work, tag):
+        self.bindir, self.certs = bindir, certs
+        self.data = os.path.join(work, tag + "-data")
+        self.log_path = os.path.join(work, tag + "-stderr")
+        self.node_port = self.free_everywhere()
+        self.spare_ports = [self.free_everywhere(), self.free_everywhere()]
+        self.port = free_port()
+        self.front_other = [free_port(), free_port()]
+        self.sock = os.path.join(work, tag + "-haproxy.sock")
+        self.procs = []
+
+    def free_everywhere(self):
+        for _ in range(50):
+            port = free_port()
+            try:
+                for a in self.addrs:
+                    with socket.socket() as sk:
+                        sk.bind((a, port))
+                return port
+            except OSError:
+                continue
+        raise RuntimeError("no port free on 127.0.0.11-13")
+
+    def start(self):
+        os.makedirs(self.data, mode=0o700, exist_ok=True)
+        r = subprocess.run([os.path.join(self.bindir, "sealed"), "--data-dir", self.data,
+                            "useradd", USER], input=(PASSWORD + "\n").encode(),
+                           capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError("useradd failed: %s" % r.stderr.decode().strip())
+        env = dict(os.environ, SEALED_FRONT="127.0.0.1", SEALED_SMTP_PORT=str(self.port),
+                   SEALED_POP3_PORT=str(self.front_other[0]),
+                   SEALED_RTSP_PORT=str(self.front_other[1]),
+                   SEALED_NODE_SMTP_PORT=str(self.node_port),
+                   SEALED_NODE_POP3_PORT=str(self.spare_ports[0]),
+                   SEALED_NODE_RTSP_PORT=str(self.spare_ports[1]),
+                   SEALED_CA=self.certs + "/server.crt", SEALED_CONN_RATE="1000000",
+                   SEALED_HAPROXY_SOCK=self.sock)
+        with open(self.log_path, "ab") as err:
+            for i, a in enumerate(self.addrs):
+                env["SEALED_NODE%d" % (i + 1)] = a
+                self.procs.append(subprocess.Popen(
+                    [os.path.join(self.bindir, "sealed"), "--data-dir", self.data, "--listen", a,
+                     "--node-name", "node%d" % (i + 1), "--proxy-from", "127.0.0.1",
+                     "--smtp-port", str(self.node_port), "--pop3-port", str(self.spare_ports[0]),
+                     "--rtsp-port", str(self.spare_ports[1]), "--cert",
+                     self.certs + "/server.crt", "--key", self.certs + "/server.key"],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT))
+            self.procs.append(subprocess.Popen(
+                [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f",
+                 os.path.join(ROOT, "deploy", "haproxy", "haproxy.cfg")], env=env,
+                stdin=subprocess.DEVNULL, stdout=err, stderr=err, cwd=ROOT))
+        try:
+            wait_listening(self.port, self.procs[-1], "haproxy", self.log_path)
+            time.sleep(3)   # the first health checks have passed
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        for p in reversed(self.procs):
+            stop_pid(p)
+
+    def alive(self):
+        return bool(self.procs) and all(p.poll() is None for p in self.procs)
+
+    def pids(self):
+        return [p.pid for p in self.procs]
+
+    def clear_mail(self):
+        shutil.rmtree(os.path.join(self.data, "mail", USER), ignore_errors=True)
+
+    def url(self):
+        return "smtps://localhost:%d" % self.port
+
+
 NGINX_CONF = """# written by tests/bench/bench.py: TLS 1.3 on one loopback port
 daemon off;
 master_process on;
@@ -500,6 +592,30 @@ RUNS = [
 ]
 
 
+# behind HAProxy: key, title, mode, clients
+CLUSTER_RUNS = [
+    ("hs16", "full TLS 1.3 handshakes, c=16", "handshake", 16),
+    ("smtp16", "SMTP sessions (AUTH + 1 KiB + fsync), c=16", "smtp", 16),
+]
+
+
+def cluster_round(args, bindir, servers, pwfile, rnd, results):
+    """The same runs direct to one node and through HAProxy, A/B interleaved."""
+    for key, title, mode, clients in CLUSTER_RUNS:
+        for kind in ordered(["direct", "haproxy"], rnd):
+            server = servers[kind]
+            if not server.alive():
+                raise RuntimeError("%s died: see %s" % (kind, server.log_path))
+            argv = load_args(mode, clients, ["-d", str(args.duration)], server, pwfile)
+            s = measure(bindir, server, argv, args.duration + SLACK)
+            results[("hap-" + key, kind)].append(s)
+            log("round %d %-6s %-7s %7.1f/s  p99 %6.2f ms  server %.3f ms/op  failed %d"
+                % (rnd + 1, key, kind, s["rate_per_s"], s["latency_ms"]["p99"],
+                   s["server_ms_per_op"], s["failed"]))
+            if mode == "smtp":
+                server.clear_mail()
+
+
 def ordered(kinds, rnd):
     """A/B interleaving: the servers' order alternates from round to round."""
     return list(kinds) if rnd % 2 == 0 else list(reversed(kinds))
@@ -684,6 +800,8 @@ def rounds(args, bindir, certs, work, pwfile, nginx):
     for key in ("aead", "pop3", "rtsp"):
         results[(key, "sealed")] = []
     results[("get", "nginx")], results[("tcp", "floor")] = [], []
+    for key, *_ in CLUSTER_RUNS:
+        results[("hap-" + key, "direct")], results[("hap-" + key, "haproxy")] = [], []
     ref = None
     parts = set(args.only.split(","))
     makers = {"sealed": lambda rnd: Sealed(bindir, certs, work, "sealed-idle%d" % rnd)}
@@ -695,6 +813,9 @@ def rounds(args, bindir, certs, work, pwfile, nginx):
                                    services="services" in parts).start()
         if nginx and parts & {"tls", "idle"}:
             servers["nginx"] = Nginx(nginx, certs, work, "nginx").start()
+        if "cluster" in parts:
+            servers["direct"] = Sealed(bindir, certs, work, "direct").start()
+            servers["haproxy"] = HaproxyCluster(bindir, certs, work, "cluster").start()
         if "services" in parts:
             services_setup(args, bindir, servers["sealed"], pwfile)
             if nginx and args.pop3_mb > 0:
@@ -708,6 +829,8 @@ def rounds(args, bindir, certs, work, pwfile, nginx):
                 idle_round_both(args, bindir, makers, pwfile, rnd, results)
             if "services" in parts:
                 services_round(args, bindir, servers["sealed"], pwfile, rnd, results, ref)
+            if "cluster" in parts:
+                cluster_round(args, bindir, servers, pwfile, rnd, results)
     finally:
         for s in servers.values():
             s.stop()
@@ -969,6 +1092,24 @@ def environment(bindir, nginx, results):
     return out
 
 
+def cluster_rows(results):
+    """The cost of the extra hop: medians direct and through HAProxy."""
+    rows = []
+    for key, title, mode, clients in CLUSTER_RUNS:
+        d = figures(results.get(("hap-" + key, "direct")))
+        h = figures(results.get(("hap-" + key, "haproxy")))
+        if d is None or h is None:
+            continue
+        extra = h["server_ms"] - d["server_ms"]
+        rows.append("| %s | %s, %.0f/s, p99 %.1f ms | %s, %.0f/s, p99 %.1f ms | **+%s** (%+.0f%%) "
+                    "| %d / %d |"
+                    % (title, fmt_ms(d["server_ms"]), d["rate"], d["p99"], fmt_ms(h["server_ms"]),
+                       h["rate"], h["p99"], fmt_ms(extra),
+                       100.0 * extra / d["server_ms"] if d["server_ms"] else float("nan"),
+                       d["failed"], h["failed"]))
+    return rows
+
+
 def report(args, results, work, bindir, nginx):
     kinds = ["sealed"] + (["nginx"] if nginx else [])
     out = ["# sealed benchmarks", ""]
@@ -988,6 +1129,16 @@ def report(args, results, work, bindir, nginx):
             "## Goals (issue 6)", "",
             "| figure | target | sealed | nginx | goal |", "|---|---|---|---|---|"]
     out += goal_rows(args, results)
+    hap = cluster_rows(results)
+    if hap:
+        out += ["", "## Behind HAProxy (issue 15)", "",
+                "The same seal-load runs direct to one node and through HAProxy "
+                "(deploy/haproxy/haproxy.cfg, TCP mode, send-proxy-v2) to three nodes on "
+                "127.0.0.11-13 sharing one data dir; server CPU per operation summed over "
+                "HAProxy and the three nodes (their health checks included), medians:", "",
+                "| figure | direct to one node | through HAProxy, 3 nodes | extra server CPU "
+                "per op | failed direct / HAProxy |", "|---|---|---|---|---|"]
+        out += hap
     out += ["", "## All runs", "",
             "| benchmark | server | rate /s median (min-max) | p50 ms | p99 ms | failed "
             "| server CPU ms/op | client CPU ms/op | other load (cores) | notes |",
@@ -1017,8 +1168,9 @@ def report(args, results, work, bindir, nginx):
         out += idle_rounds_rows(results, kinds, args.idle)
     out += ["", "seal-load commands (PORT and TMP are the bench's own; nginx gets "
             "--no-greeting):", ""]
-    for key in [r[0] for r in RUNS] + ["idle", "aead", "pop3", "rtsp"]:
-        for kind in kinds:
+    for key in [r[0] for r in RUNS] + ["idle", "aead", "pop3", "rtsp"] + \
+            ["hap-" + r[0] for r in CLUSTER_RUNS]:
+        for kind in kinds + ["direct", "haproxy"]:
             runs = results.get((key, kind))
             if runs:
                 line = " ".join(["bin/seal-load"] + runs[0]["argv"]).replace(work, "$TMP")
@@ -1036,9 +1188,9 @@ def main():
     ap.add_argument("--idle-hold", type=float, default=10, help="seconds to hold them")
     ap.add_argument("--nginx", default=None, help="the nginx binary (default: from PATH)")
     ap.add_argument("--no-nginx", action="store_true", help="sealed only")
-    ap.add_argument("--only", default="tls,idle,services",
+    ap.add_argument("--only", default="tls,idle,services,cluster",
                     help="parts to run, comma-separated: tls (handshakes, SMTP), idle, "
-                         "services (AEAD, POP3, RTSP)")
+                         "services (AEAD, POP3, RTSP), cluster (behind HAProxy)")
     ap.add_argument("--pop3-mb", type=float, default=30,
                     help="the POP3 goal's message in MiB (0: skip POP3 and AEAD)")
     ap.add_argument("--pop3-sessions", type=int, default=10, help="RETR sessions per round")
@@ -1058,9 +1210,13 @@ def main():
             log("%s/%s is missing: build it first (make)" % (bindir, b))
             return 1
     parts = set(args.only.split(","))
-    if not parts or not parts <= {"tls", "idle", "services"}:
-        log("--only wants tls, idle and/or services, comma-separated")
+    if not parts or not parts <= {"tls", "idle", "services", "cluster"}:
+        log("--only wants tls, idle, services and/or cluster, comma-separated")
         return 2
+    if "cluster" in parts and shutil.which("haproxy") is None and \
+            not os.access("/usr/sbin/haproxy", os.X_OK):
+        log("haproxy is missing: install it with `make deps`")
+        return 1
     nginx = None
     if not args.no_nginx and (parts & {"tls", "idle"} or ("services" in parts and args.pop3_mb)):
         nginx = nginx_binary(args.nginx)

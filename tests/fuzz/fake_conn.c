@@ -116,6 +116,7 @@ fake_release_state(struct conn *c)
 	c->held = NULL;
 	c->held_release = NULL;
 	conn_file_release(c);
+	conn_lock_release(c);
 	free(c->ps);
 	c->ps = NULL;
 }
@@ -297,6 +298,7 @@ fake_conn_free(struct conn *c)
 		fake_run_job(c);
 	fake_jobs_tail = &fake_jobs;
 	conn_file_release(c);
+	conn_lock_release(c);
 	linebuf_free(&c->in);
 	bytebuf_free(&c->out);
 	free(c->ps);

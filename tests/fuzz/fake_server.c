@@ -307,7 +307,7 @@ fake_server_init(void)
 	fake_srv.cfg = &fake_cfg;
 	fake_srv.users = (struct userdb *)&fake_users;   /* never looked into */
 	fake_srv.nworkers = 1;
-	fake_srv.max_files = 1;                /* the one connection's */
+	fake_srv.max_files = 2;                /* the one connection's: a file and a POP3 lock */
 	snprintf(fake_srv.hostname, sizeof fake_srv.hostname, "fuzz.%s", FAKE_DOMAIN);
 }
 

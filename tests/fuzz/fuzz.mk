@@ -31,7 +31,7 @@ DEPFLAGS      := -MMD -MP
 FUZZ_SERVER := auth conn_serve conn_state conn_text log redact smtp smtp_auth smtp_data smtp_parse pop3 \
                pop3_auth pop3_cmd pop3_stream pop3_parse pop3_text pop3_maildrop maildrop_lock maildir \
                rtsp rtsp_auth rtsp_methods rtsp_parse rtsp_reply rtsp_stream media_wav \
-               sdp throttle iplimit userfile passhash
+               sdp throttle iplimit userfile passhash proxy_proto cidr
 FUZZ_CLIENT := $(wildcard client/proto/*.c client/net/*.c) client/batch.c
 FUZZ_SRCS   := $(wildcard common/*.c) $(FUZZ_SERVER:%=server/%.c) $(FUZZ_CLIENT)
 FUZZ_OBJS   := $(FUZZ_SRCS:%.c=$(FUZZ_OBJ)/%.o)

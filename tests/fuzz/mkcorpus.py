@@ -342,6 +342,22 @@ def sdp():
                           b"m=audio 0 RTP/AVP 97\r\na=rtpmap:97 L16/48000/2\r\na=control:*\n")}
 
 
+def proxy_proto():
+    sig = b"\r\n\r\n\x00\r\nQUIT\n"
+    tcp4 = bytes([198, 51, 100, 7, 192, 0, 2, 1]) + struct.pack(">HH", 40000, 8465)
+    tcp6 = (bytes.fromhex("20010db8000000000000000000000007")
+            + bytes.fromhex("20010db8000000000000000000000001") + struct.pack(">HH", 8080, 8465))
+    tlvs = b"\x04\x00\x02xy\x05\x00\x00"
+    hello = b"\x16\x03\x01\x00\x05hello"
+    return {"v2_tcp4": sig + b"\x21\x11" + struct.pack(">H", 12) + tcp4 + hello,
+            "v2_tcp6_tlv": sig + b"\x21\x21" + struct.pack(">H", 36 + len(tlvs)) + tcp6 + tlvs,
+            "v2_local": sig + b"\x20\x00\x00\x00" + hello,
+            "v1_tcp4": b"PROXY TCP4 198.51.100.7 192.0.2.1 40000 8465\r\n" + hello,
+            "v1_tcp6": b"PROXY TCP6 2001:db8::7 2001:db8::1 8080 8465\r\n",
+            "v1_unknown": b"PROXY UNKNOWN\r\n",
+            "cidr": b"127.0.0.1,10.0.0.0/8,2001:db8::/32"}
+
+
 def pins():
     fp = ":".join(["AB"] * 32)
     return {"one": f"localhost:8465 {fp}\n".encode(),
@@ -368,6 +384,9 @@ DICTS = {
                      "RTP/AVP/TCP;unicast;interleaved=0-1", ";mode=\"PLAY\"", "rtsps://h/",
                      SESSION, "/tone.wav", "/stereo.wav", "/lying.wav", "/float.wav", "/trackID=0",
                      "%2e", "$\x00\x00\x04", "\r\n\r\n", "now", "-"],
+    "proxy_proto": ["PROXY ", "TCP4 ", "TCP6 ", "UNKNOWN", "\r\n", "\r\n\r\n\x00\r\nQUIT\n",
+                    "\x21\x11\x00\x0c", "\x21\x21\x00\x24", "\x20\x00\x00\x00", "127.0.0.1",
+                    "::1", "/8", "/128", ",", " 65535", " 0"],
     "rtsp_client": ["RTSP/1.0 200 OK\r\n", "CSeq: ", "Session: ", ";timeout=", "Transport: ",
                     "interleaved=", "Content-Length: ", "Content-Base: ", "m=audio 0 RTP/AVP ",
                     "a=rtpmap:", " L16/", "a=control:", "a=range:npt=", "$\x00", "\r\n\r\n"],
@@ -396,7 +415,8 @@ def main():
                "pop3_parse": pop3_parse(), "pop3_text": pop3_text(),
                "rtsp_parse": rtsp_parse(), "wav": wav(), "userfile": userfile(),
                "smtp_reply": smtp_reply(), "pop3_reply": pop3_reply(),
-               "rtsp_client": rtsp_client(), "rtp": rtp(), "sdp": sdp(), "pins": pins()}
+               "rtsp_client": rtsp_client(), "rtp": rtp(), "sdp": sdp(), "pins": pins(),
+               "proxy_proto": proxy_proto()}
     for name, seeds in corpora.items():
         write_dir(name, seeds)
     os.makedirs(DICT, exist_ok=True)

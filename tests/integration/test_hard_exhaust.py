@@ -231,14 +231,21 @@ def test_file_slots_refuse_for_now_and_free_on_close():
     with open(os.path.join(new, "1700000000.M1P1Q1.files"), "wb") as f:
         f.write(b"From: a@localhost\nSubject: one\n\nbody\n")
     socks = []
+    pop = None
     try:
         files = int(re.search(r"sealed ready: .* max_files=(\d+)", s.log()).group(1))
-        for _ in range(files):                    # each stream holds its WAV open
+        pop = Pop3(s.pop3_port)                   # its maildrop lock holds a slot
+        pop.login("bob", DEFAULT_USERS["bob"])
+        for _ in range(files - 1):                # each stream holds its WAV open
             t, code = _rtsp_setup(s.rtsp_port, "a.wav")
-            check(code == 200, "SETUP %d of %d: %d" % (len(socks) + 1, files, code))
+            check(code == 200, "SETUP %d of %d: %d" % (len(socks) + 1, files - 1, code))
             socks.append(t)
         spare, code = _rtsp_setup(s.rtsp_port, "a.wav")
         check(code == 503, "SETUP with every file slot taken: want 503, got %d" % code)
+        with Pop3(s.pop3_port) as other:          # a maildrop lock needs a slot too
+            other.ok("USER alice")
+            r = other.cmd("PASS " + DEFAULT_USERS["alice"])
+            check(r.startswith("-ERR [SYS/TEMP]"), "POP3 login with no file slot: %r" % r)
         with Smtp(s.port, timeout=20) as c:
             code, lines = c.login("alice", DEFAULT_USERS["alice"])
             check(code == 235, "login: %r" % lines)
@@ -246,8 +253,7 @@ def test_file_slots_refuse_for_now_and_free_on_close():
             c.expect("RCPT TO:<bob@localhost>", 250)
             code, lines = c.cmd("DATA")
             check(code == 451 and "4.3.2" in lines[0], "DATA with no file slot: %r" % lines)
-            with Pop3(s.pop3_port) as pop:
-                pop.login("bob", DEFAULT_USERS["bob"])
+            with pop:
                 r = pop.cmd("RETR 1")
                 check(r.startswith("-ERR [SYS/TEMP]"), "RETR with no file slot: %r" % r)
                 socks.pop().close()               # a stream ends: its slot comes back
@@ -255,7 +261,7 @@ def test_file_slots_refuse_for_now_and_free_on_close():
                       "RETR never got the freed slot")
                 while pop.line() != ".":
                     pass
-            # the POP3 session ended: its slot is free again
+            # the POP3 session ended: its slots are free again
             check(wait_for(lambda: c.cmd("DATA")[0] == 354, lib.deadline(5)),
                   "DATA never got a file slot")
             c.send(b"Subject: t\r\n\r\nslot\r\n.\r\n")
@@ -265,10 +271,13 @@ def test_file_slots_refuse_for_now_and_free_on_close():
         socks.append(spare)
         check("file slots are taken" in s.log(), "the refusals are not logged")
         print("# ulimit -n 256: %d file slots; the next SETUP got 503, DATA 451 4.3.2, "
-              "RETR -ERR [SYS/TEMP], each served once a slot came back" % files, flush=True)
+              "a POP3 login and RETR -ERR [SYS/TEMP], each served once a slot came back"
+              % files, flush=True)
     finally:
         for t in socks:
             t.close()
+        if pop is not None:
+            pop.close()
         s.stop()
 
 

@@ -678,3 +678,37 @@ def test_status_connects_through_no_planted_socket_link():
                 srv.close()
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def test_user_after_a_root_run_gets_the_node_lock_and_the_pop3_lock():
+    """A data dir served as root, then with --user: the node lock
+    (nodes/NODE.lock) and the POP3 maildrop lock the root run made are given
+    to the account, which starts and serves POP3 (before, a root-owned node
+    lock stopped the start)."""
+    if _root_only():
+        return
+    top, certs = _private_tree()
+    try:
+        with SystemUser() as pw:
+            data = os.path.join(top, "data")
+            s = HardServer(name="root-then-user", pop3=True, certs=certs, data_dir=data)
+            s.start()                                    # as root, no --user
+            with Pop3(s.pop3_port) as p:
+                p.login("bob", DEFAULT_USERS["bob"])
+                p.cmd("QUIT")
+            check(s.stop() == 0, "root run: %s" % s.why())
+            nodes = os.path.join(data, "nodes")
+            locks = [n for n in os.listdir(nodes) if n.endswith(".lock")]
+            pop3_lock = os.path.join(data, "mail", "bob", "sealed-pop3.lock")
+            check(locks and os.stat(os.path.join(nodes, locks[0])).st_uid == 0 and
+                  os.stat(pop3_lock).st_uid == 0, "the root run made no root-owned locks")
+            s.args = ["--user", USER]
+            s.start()
+            for path in [nodes, pop3_lock] + [os.path.join(nodes, n) for n in locks]:
+                check(os.stat(path).st_uid == pw.pw_uid, "%s not given to %s" % (path, USER))
+            with Pop3(s.pop3_port) as p:
+                p.login("bob", DEFAULT_USERS["bob"])
+                p.cmd("QUIT")
+            check(s.stop() == 0, "--user run: %s" % s.why())
+    finally:
+        shutil.rmtree(top, ignore_errors=True)

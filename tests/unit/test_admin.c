@@ -71,7 +71,8 @@ run_admin_fd(const char *dir, int in, const char *input, struct run *r, int argc
 	fflush(stdout);
 	fflush(stderr);
 	int s0 = swap_fd(0, in), s1 = swap_fd(1, out), s2 = swap_fd(2, err);
-	r->status = admin_run(dir, argc, argv, run_purge);
+	struct admin_opts o = { run_purge, NULL };
+	r->status = admin_run(dir, argc, argv, &o);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(s0, 0), dup2(s1, 1), dup2(s2, 2);

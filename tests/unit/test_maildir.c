@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 #define TEST_BIG        (200 * 1024)   /* bigger than the write buffer */
 #define TEST_LINES      1000
@@ -298,7 +299,7 @@ UNIT_TEST(maildir_clean_tmp_counts_removed_files)
 	struct maildir_msg *left[3], *m;
 	FILE *f;
 
-	CHECK_INT(maildir_clean_tmp(data), 0);
+	CHECK_INT(maildir_clean_tmp(data, 1), 0);
 	m = maildir_begin(data, "bob", err, sizeof err);
 	CHECK(m != NULL && maildir_commit(m, users, 1, err, sizeof err) == 0);
 	/* as if the server crashed mid-delivery: three files stay in tmp/ */
@@ -309,11 +310,11 @@ UNIT_TEST(maildir_clean_tmp_counts_removed_files)
 	snprintf(path, sizeof path, "%s/%s/stray-file", data, MAIL_DIR_NAME);
 	if ((f = fopen(path, "w")) != NULL)
 		fclose(f);
-	CHECK_INT(maildir_clean_tmp(data), 3);
+	CHECK_INT(maildir_clean_tmp(data, 1), 3);
 	CHECK_INT(count_in(data, "alice", "tmp", NULL, 0), 0);
 	CHECK_INT(count_in(data, "bob", "tmp", NULL, 0), 0);
 	CHECK_INT(count_in(data, "bob", "new", NULL, 0), 1);
-	CHECK_INT(maildir_clean_tmp(data), 0);
+	CHECK_INT(maildir_clean_tmp(data, 1), 0);
 	for (int i = 0; i < 3; i++)
 		maildir_abort(left[i]);  /* frees; the files are gone already */
 }
@@ -330,6 +331,20 @@ put_file(const char *dir, const char *name, const char *text)
 		return -1;
 	fputs(text, f);
 	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Sets DIR/NAME's times SECONDS into the past. 0, or -1. */
+static int
+age_file(const char *dir, const char *name, long seconds)
+{
+	char path[700];
+	struct timespec ts[2];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= seconds;
+	ts[1] = ts[0];
+	return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
 }
 
 /* 1 when DIR/NAME exists (a link itself counts). */
@@ -379,12 +394,13 @@ UNIT_TEST(maildir_clean_tmp_follows_no_link)
 	CHECK_INT(symlink(other, path), 0);
 	make_dir(path, sizeof path, mail, "z", "tmp");
 	CHECK_INT(put_file(path, "partial", "half a message"), 0);
+	CHECK_INT(age_file(path, "partial", MAILDIR_TMP_STALE_S + 60), 0);   /* nobody's */
 	snprintf(mail, sizeof mail, "%s/passwd", outside);
 	snprintf(other, sizeof other, "%s/evil", path);
 	CHECK_INT(symlink(mail, other), 0);
 	snprintf(other, sizeof other, "%s/fifo", path);
 	CHECK_INT(mkfifo(other, 0600), 0);
-	CHECK_INT(maildir_clean_tmp(data), 1);
+	CHECK_INT(maildir_clean_tmp(data, 1), 1);
 	CHECK(!exists_at(path, "partial"));
 	CHECK(exists_at(path, "evil") && exists_at(path, "fifo"));
 	CHECK(exists_at(outside, "passwd") && exists_at(outside, "shadow"));
@@ -400,7 +416,7 @@ UNIT_TEST(maildir_clean_tmp_follows_no_link)
 	CHECK_INT(put_file(path, "f", "x\n"), 0);
 	snprintf(other, sizeof other, "%s/tree", top);
 	CHECK_INT(symlink(other, mail), 0);
-	CHECK_INT(maildir_clean_tmp(data), -1);
+	CHECK_INT(maildir_clean_tmp(data, 1), -1);
 	CHECK(exists_at(path, "f"));
 }
 
@@ -488,4 +504,81 @@ UNIT_TEST(maildir_exists_and_purge)
 	CHECK(strstr(err, "symbolic link") != NULL);
 	CHECK(exists_at(outside, "passwd"));
 	maildir_abort(partial);   /* frees; its file went with the purge */
+}
+
+/* Several servers share the data dir: the start-up clean takes this
+ * node's leftovers (when it holds the node's lock) and anything older than
+ * MAILDIR_TMP_STALE_S, never another node's message in progress. */
+UNIT_TEST(maildir_clean_tmp_leaves_other_nodes_messages)
+{
+	const char *data = unit_tmpdir();
+	char err[256], tmp[600], mine[MAILDIR_ID_MAX];
+	struct maildir_msg *m;
+
+	CHECK_INT(maildir_set_node("nodeA-127.0.0.11", err, sizeof err), 0);
+	CHECK_STR(maildir_node(), "nodeA-127.0.0.11");
+	m = maildir_begin(data, "bob", err, sizeof err);     /* a crash of this node leaves it */
+	CHECK(m != NULL);
+	snprintf(mine, sizeof mine, "%s", m != NULL ? maildir_id(m) : "");
+	CHECK(maildir_name_is_node(mine, "nodeA-127.0.0.11"));
+	CHECK(!maildir_name_is_node(mine, "127.0.0.11"));
+	CHECK(!maildir_name_is_node(mine, "nodeA-127.0.0.1"));
+	snprintf(tmp, sizeof tmp, "%s/%s/bob/tmp", data, MAIL_DIR_NAME);
+	/* node B's delivery in progress, and a day-and-a-half-old one of a gone node */
+	CHECK_INT(put_file(tmp, "1800000000.M1P2Q3R0123456789abcdef.nodeB-127.0.0.12", "x"), 0);
+	CHECK_INT(put_file(tmp, "1700000000.M1P2Q3R0123456789abcdef.gone", "y"), 0);
+	CHECK_INT(age_file(tmp, "1700000000.M1P2Q3R0123456789abcdef.gone",
+	                   MAILDIR_TMP_STALE_S + 60), 0);
+	/* another process holds this node's lock: its own recent file stays too */
+	CHECK_INT(maildir_clean_tmp(data, 0), 1);
+	CHECK(exists_at(tmp, mine));
+	CHECK(exists_at(tmp, "1800000000.M1P2Q3R0123456789abcdef.nodeB-127.0.0.12"));
+	CHECK(!exists_at(tmp, "1700000000.M1P2Q3R0123456789abcdef.gone"));
+	CHECK_INT(maildir_clean_tmp(data, 1), 1);
+	CHECK(!exists_at(tmp, mine));
+	CHECK(exists_at(tmp, "1800000000.M1P2Q3R0123456789abcdef.nodeB-127.0.0.12"));
+	maildir_abort(m);
+}
+
+UNIT_TEST(maildir_node_names_are_escaped_never_cut)
+{
+	char err[256], name[200];
+	struct maildir_msg *m;
+	const char *data = unit_tmpdir();
+
+	CHECK_INT(maildir_set_node("host-::1/x,y", err, sizeof err), 0);
+	CHECK_STR(maildir_node(), "host-\\072\\0721\\057x\\054y");
+	m = maildir_begin(data, "bob", err, sizeof err);
+	CHECK(m != NULL && strstr(maildir_id(m), ".host-\\072\\0721\\057x\\054y") != NULL);
+	maildir_abort(m);
+	memset(name, 'n', sizeof name);
+	name[MAILDIR_NODE_MAX] = '\0';
+	CHECK_INT(maildir_set_node(name, err, sizeof err), 0);
+	name[MAILDIR_NODE_MAX - 1] = ':';                     /* 99 escaped: refused */
+	CHECK_INT(maildir_set_node(name, err, sizeof err), -1);
+	CHECK(strstr(err, "--node-name") != NULL);
+	CHECK_INT(maildir_set_node("", err, sizeof err), -1);
+	CHECK_INT(maildir_set_node("nodeA-127.0.0.11", err, sizeof err), 0);
+}
+
+/* userdel --purge takes the POP3 lock file with the Maildir, unless it is
+ * not a regular file (a link is named and everything left). */
+UNIT_TEST(maildir_purge_takes_the_pop3_lock_file)
+{
+	const char *data = unit_tmpdir();
+	char err[1024], ufd_path[600], target[700];
+	size_t files;
+
+	CHECK_INT(maildir_ensure(data, "lena", err, sizeof err), 0);
+	snprintf(ufd_path, sizeof ufd_path, "%s/%s/lena", data, MAIL_DIR_NAME);
+	snprintf(target, sizeof target, "%s/elsewhere", data);
+	CHECK_INT(put_file(data, "elsewhere", "keep"), 0);
+	CHECK_INT(symlink(target, strcat(strcpy(err, ufd_path), "/" MAILDROP_LOCK_NAME)), 0);
+	CHECK_INT(maildir_purge(data, "lena", &files, err, sizeof err), -1);
+	CHECK(strstr(err, MAILDROP_LOCK_NAME) != NULL && strstr(err, "symbolic link") != NULL);
+	CHECK(exists_at(data, "elsewhere") && exists_at(ufd_path, "new"));
+	CHECK_INT(unlink(strcat(strcpy(err, ufd_path), "/" MAILDROP_LOCK_NAME)), 0);
+	CHECK_INT(put_file(ufd_path, MAILDROP_LOCK_NAME, ""), 0);
+	CHECK_INT(maildir_purge(data, "lena", &files, err, sizeof err), 1);
+	CHECK_INT(maildir_exists(data, "lena"), 0);
 }

@@ -4,12 +4,13 @@
  * the move to cur/ on reading, and UPDATE removing only marked files. */
 #include "unit.h"
 #include "server_defaults.h"
-#include "maildrop_lock.h"
 #include "pop3_maildrop.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PATH_LEN 600
@@ -52,8 +53,7 @@ static struct pop3_maildrop *
 open_scanned(const char *data, const char *user)
 {
 	char err[256] = "";
-	int in_use = 0;
-	struct pop3_maildrop *md = pop3_maildrop_new(data, user, &in_use);
+	struct pop3_maildrop *md = pop3_maildrop_new(data, user);
 
 	CHECK(md != NULL);
 	if (md != NULL && pop3_maildrop_scan(md, err, sizeof err) == -1) {
@@ -110,25 +110,75 @@ UNIT_TEST(pop3_maildrop_missing_maildir_is_made_empty)
 	pop3_maildrop_free(md);
 }
 
+/* A maildrop of USER under DATA, locked: its *IN_USE when not. */
+static struct pop3_maildrop *
+open_locked(const char *data, const char *user, int *in_use)
+{
+	char err[256] = "";
+	struct pop3_maildrop *md = pop3_maildrop_new(data, user);
+
+	CHECK(md != NULL);
+	if (md != NULL && pop3_maildrop_lock(md, in_use, err, sizeof err) == -1) {
+		if (!*in_use)
+			unit_fail(__FILE__, __LINE__, err);
+		pop3_maildrop_free(md);
+		return NULL;
+	}
+	return md;
+}
+
 UNIT_TEST(pop3_maildrop_one_session_per_user)
 {
 	const char *d = unit_tmpdir();
 	int in_use = 0;
-	struct pop3_maildrop *a = pop3_maildrop_new(d, "erin", &in_use);
-	struct pop3_maildrop *b = pop3_maildrop_new(d, "erin", &in_use);
+	struct pop3_maildrop *a = open_locked(d, "erin", &in_use);
+	struct pop3_maildrop *b = open_locked(d, "erin", &in_use);
 
 	CHECK(a != NULL);
 	CHECK(b == NULL);
 	CHECK_INT(in_use, 1);
-	CHECK(maildrop_lock_held("erin"));
-	struct pop3_maildrop *other = pop3_maildrop_new(d, "frank", &in_use);
+	struct pop3_maildrop *other = open_locked(d, "frank", &in_use);
 	CHECK(other != NULL);
+	CHECK_INT(in_use, 0);
 	pop3_maildrop_free(other);
 	pop3_maildrop_free(a);
-	CHECK(!maildrop_lock_held("erin"));
-	b = pop3_maildrop_new(d, "erin", &in_use);
+	b = open_locked(d, "erin", &in_use);
 	CHECK(b != NULL);
 	pop3_maildrop_free(b);
+}
+
+/* The lock is the kernel's: another process's session excludes this one,
+ * and its death (SIGKILL) frees the maildrop at once. */
+UNIT_TEST(pop3_maildrop_lock_spans_processes_and_dies_with_its_holder)
+{
+	const char *d = unit_tmpdir();
+	int in_use = 0, ready[2], status;
+
+	if (pipe(ready) == -1) {
+		CHECK(!"pipe");
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {                      /* the other node: lock, say so, wait */
+		struct pop3_maildrop *md = open_locked(d, "gina", &in_use);
+		char ok = md != NULL ? 'y' : 'n';
+		if (write(ready[1], &ok, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char got = 0;
+	CHECK(pid > 0 && read(ready[0], &got, 1) == 1 && got == 'y');
+	struct pop3_maildrop *md = open_locked(d, "gina", &in_use);
+	CHECK(md == NULL);
+	CHECK_INT(in_use, 1);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	md = open_locked(d, "gina", &in_use);
+	CHECK(md != NULL);
+	pop3_maildrop_free(md);
+	close(ready[0]);
+	close(ready[1]);
 }
 
 UNIT_TEST(pop3_maildrop_marks_and_update)
