@@ -8,8 +8,8 @@ Maildir (new/ and cur/); then the automatic login (--user,
 unmarks all), a resize to 160x50 and back, and q asking before a QUIT that
 deletes.
 
-Mail arrives through SMTP (test_pop3's Pop3Server and _send); the TUI runs
-in test_tui's Tui (its own tmux server on a unique -L socket, HOME, LANG,
+Mail arrives through SMTP (lib.send_mail to a lib.Server with POP3 on);
+the TUI runs in tui.Tui (its own tmux server on a unique -L socket, HOME, LANG,
 killed in a finally; seal's stderr checked for sanitizer reports, so
 `--bin build/san/bin` runs these under ASan). Screens are polled with
 deadlines, never read after fixed sleeps.
@@ -19,10 +19,11 @@ import re
 import time
 
 import lib
-from lib import check, deadline, default_certs, marker, password_file, timeout
-from test_pop3 import BOB, Pop3Server, _send
-from test_tui import Tui, _quit
+from lib import (DEFAULT_USERS, Server, check, deadline, default_certs, marker, password_file,
+                 send_mail, timeout)
+from tui import Tui, quit_seal
 
+BOB = DEFAULT_USERS["bob"]
 SUBJECTS = ("Lunch on Friday?", "Caf\u00e9 tonight", "Minutes of Monday")
 
 
@@ -55,7 +56,7 @@ def _deliver(s, n=None):
         for i in range(n):
             marks.append(marker())
             msgs.append(("bob", _mail(marks[-1], "note %02d" % (i + 1))))
-    _send(s, msgs)
+    send_mail(s.port, msgs)
     return marks
 
 
@@ -99,8 +100,8 @@ def _row(screen, num):
 
 
 @timeout(120)
-def test_tui_pop3_login_list_read_delete_quit():
-    with Pop3Server(name="tp-main") as s:
+def test_tui_pop3_login_list_read_deletequit():
+    with Server(pop3=True, name="tp-main") as s:
         marks = _deliver(s)
         check(len(s.files()) == 3, "want 3 messages delivered, have %r" % s.files())
         tui = Tui(_url(s), default_certs().crt)
@@ -148,7 +149,7 @@ def test_tui_pop3_login_list_read_delete_quit():
             for mk in (marks[0], marks[2]):
                 check(len(s.files_with(mk)) == 1, "a kept message is gone")
             check(any(f.startswith("cur/") for f in left), "RETR moved nothing to cur/")
-            _quit(tui)
+            quit_seal(tui)
             for shot in tui.screens:
                 check(BOB not in shot, "the password was on screen:\n%s" % shot)
             check(BOB not in tui.stderr(), "the password reached stderr")
@@ -164,7 +165,7 @@ def _all_areas(screen):
 
 @timeout(150)
 def test_tui_pop3_auto_login_long_list_rset_and_quit_question():
-    with Pop3Server(name="tp-long") as s:
+    with Server(pop3=True, name="tp-long") as s:
         marks = _deliver(s, 30)
         pw = password_file(BOB)
         tui = Tui(_url(s), default_certs().crt, x=80, y=24,

@@ -8,10 +8,10 @@ source's samples exactly; then the automatic login (--user,
 --password-file), a resize to 160x50 and back, and q asking before it
 tears a playing session down.
 
-The TUI runs in test_tui's Tui (its own tmux server on a unique -L socket,
+The TUI runs in tui.Tui (its own tmux server on a unique -L socket,
 HOME, LANG=C.UTF-8, killed in a finally; seal's stderr checked for
 sanitizer reports, so `--bin build/san/bin` runs these under ASan); the
-server is test_rtsp's RtspServer. Screens are polled with deadlines, never
+server is lib.RtspServer. Screens are polled with deadlines, never
 read after fixed sleeps.
 """
 
@@ -20,9 +20,10 @@ import re
 import time
 
 import lib
-from lib import check, deadline, default_certs, password_file, tail, timeout, tmpdir
-from test_rtsp import STEREO, USERS, RtspServer, pcm_of
-from test_tui import Tui, _quit
+from lib import (RTSP_USERS as USERS, RtspServer, check, deadline, default_certs, password_file,
+                 tail, timeout, tmpdir)
+from media import STEREO, pcm_of
+from tui import Tui, quit_seal
 
 ALICE = USERS["alice"]
 SECONDS = 3.0
@@ -142,7 +143,7 @@ def test_tui_rtsp_login_play_pause_teardown_and_output():
             tui.send("t")
             tui.wait_for([r"S.C RTSP/1\.0 200 OK", r"out\.wav written: 0:03\.0 of",
                           r"alice .*INIT, stream described", r"\u25a0 INIT"])
-            _quit(tui)
+            quit_seal(tui)
             rate, ch, got = pcm_of(out)
             _, _, want = pcm_of(os.path.join(s.media, STEREO))
             check((rate, ch) == (44100, 2), "WAV format %d Hz %d ch" % (rate, ch))

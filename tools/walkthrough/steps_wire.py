@@ -13,7 +13,8 @@ import socket
 import subprocess
 import time
 
-from lab import Abort, Skip, b64, plain_blob, read_text
+from harness import b64, free_port, plain_blob, read_text
+from lab import Abort, Skip
 
 NEEDS_CALLBACK = "HAVE_SECRET_CALLBACK"
 COMMANDS = ("EHLO", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "QUIT")
@@ -22,7 +23,6 @@ COMMANDS = ("EHLO", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "QUIT")
 def _seal_keylogs(lab):
     """True when this seal writes key logs: the probe asks for one against a
     closed port; a seal built without the secret callback refuses at once."""
-    from lab import free_port
     r = lab.run([lab.seal, "--batch", "--keylog", lab.path("wire", "probe.keys"),
                  "--cafile", lab.cafile, "smtps://localhost:%d" % free_port()], input="")
     return not (r.returncode == 2 and NEEDS_CALLBACK in r.stderr)
