@@ -52,6 +52,7 @@ Closed, b64, basic_auth, plain_blob = harness.Closed, harness.b64, harness.basic
     harness.plain_blob
 free_port, wait_port, stop_proc = harness.free_port, harness.wait_port, harness.stop_proc
 rtp_packets, has_bye, be_to_le = harness.rtp_packets, harness.has_bye, harness.be_to_le
+dot_stuff = harness.dot_stuff
 
 BIN = None              # set by run.py: the folder with sealed and seal
 SLOW = 1.0              # deadline multiplier (ASan builds are slower)
@@ -584,13 +585,6 @@ def message(mark, sender="alice@localhost", rcpt="bob@localhost", body_lines=Non
         lines[-1:-1] = body_lines
     lines.append("last line")
     return (eol.join(lines) + eol).encode("utf-8")
-
-
-def dot_stuff(data):
-    """DATA transparency (RFC 5321 4.5.2): a line that starts with '.' gets
-    another. DATA must end with CRLF.CRLF, which the caller sends."""
-    out = re.sub(rb"(^|\n)\.", rb"\1..", data)
-    return out
 
 
 def find_messages(server, mark, user="bob"):

@@ -31,8 +31,8 @@ import time
 
 import lib
 from hardlib import heavy, open_fds, raise_nofile, status, tls_client_hello, wait_for
-from lib import (DEFAULT_USERS, Pop3, Rtsp, Server, Smtp, check, dot_stuff, marker, message,
-                 plain_blob, rss_kb, timeout)
+from lib import (DEFAULT_USERS, Pop3, Rtsp, Server, Smtp, check, marker, message, plain_blob,
+                 rss_kb, timeout)
 
 sys.path.insert(0, os.path.join(lib.ROOT, "tools"))
 import mkwav  # noqa: E402
@@ -51,11 +51,7 @@ def _session(port, source=None):
     with Smtp(port, timeout=20, source=source) as c:
         code, lines = c.login("alice", DEFAULT_USERS["alice"])
         check(code == 235, "login: %r" % lines)
-        c.expect("MAIL FROM:<alice@localhost>", 250)
-        c.expect("RCPT TO:<bob@localhost>", 250)
-        c.expect("DATA", 354)
-        c.send(dot_stuff(message(mk)) + b".\r\n")
-        code, lines = c.reply()
+        code, lines = c.send_message(message(mk))
         check(code == 250, "end of DATA: %r" % lines)
         c.expect("QUIT", 221)
     return time.monotonic() - t0

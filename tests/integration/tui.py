@@ -3,7 +3,8 @@
   - Tui: seal in a detached tmux session of its own (a unique -L socket, its
     own HOME, LANG and TERM; killed in close(), and at exit at the latest):
     capture(), wait_for() a pattern with a deadline, send() keys, type()
-    text, resize(), wait_exit(); its stderr is checked for sanitizer reports
+    text, resize(), wait_exit(); check_hidden() a password was never
+    shown; its stderr is checked for sanitizer reports
   - quit_seal(): q, then seal's exit status
 """
 
@@ -130,6 +131,13 @@ class Tui:
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+    def check_hidden(self, *secrets):
+        """Fails when one of SECRETS (a password, its base64) was on any
+        screen captured so far, or is in seal's stderr."""
+        for shot in self.screens:
+            check(not any(x in shot for x in secrets), "the password was on screen:\n%s" % shot)
+        check(not any(x in self.stderr() for x in secrets), "the password reached stderr")
 
     def close(self):
         _tmux_kill(self.sock)

@@ -9,7 +9,8 @@ integration tests (tests/integration/lib.py) share (Python 3.11 stdlib only).
     services on, started again on the same ports after a stop or a kill; how
     it is spawned, and what a failed start raises, are the caller's
   - Smtp, Pop3, Rtsp: raw clients over TLS that show exact replies (Rtsp
-    keeps the interleaved frames that come between its responses)
+    keeps the interleaved frames that come between its responses);
+    dot_stuff(): DATA transparency
   - Failure: what a client's expect()/ok() raises on an unexpected reply
 
 Timeouts are in seconds times SLOW (a client's or a server's `slow`: the
@@ -106,6 +107,12 @@ def plain_blob(user, password):
 def basic_auth(user, password):
     """An RTSP Authorization value: 'Basic ' and base64 of USER:PASSWORD."""
     return "Basic " + b64("%s:%s" % (user, password))
+
+
+def dot_stuff(data):
+    """DATA transparency (RFC 5321 4.5.2): a line that starts with '.' gets
+    another. DATA must end with CRLF.CRLF, which the caller sends."""
+    return re.sub(rb"(^|\n)\.", rb"\1..", data)
 
 
 def mask(line):
@@ -353,6 +360,16 @@ class Smtp(_Conn):
     def login(self, user, password):
         self.expect("EHLO test.example", 250)
         return self.cmd("AUTH PLAIN " + plain_blob(user, password))
+
+    def send_message(self, data, sender="alice@localhost", rcpt="bob@localhost"):
+        """MAIL FROM, RCPT TO and DATA (each must be accepted), then DATA
+        (bytes, dot-stuffed here) and its end: the (code, lines) of the reply
+        to the end of DATA."""
+        self.expect("MAIL FROM:<%s>" % sender, 250)
+        self.expect("RCPT TO:<%s>" % rcpt, 250)
+        self.expect("DATA", 354)
+        self.send(dot_stuff(data) + b".\r\n")
+        return self.reply()
 
 
 class Pop3(_Conn):
