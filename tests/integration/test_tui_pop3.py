@@ -71,18 +71,6 @@ def _wait_files(s, want, seconds=10):
     return s.files()
 
 
-def _scroll_back_to(tui, pats, pages=20):
-    """PgUp in the transcript until PATS are all on screen. (Not Home: tmux
-    sends it as ESC [ 1 ~, which this system's xterm-256color entry lacks.)"""
-    for _ in range(pages):
-        screen = tui.capture()
-        if all(re.search(p, screen) for p in pats):
-            return screen
-        tui.send("PPage")
-        time.sleep(0.05)
-    return tui.wait_for(pats, seconds=1)
-
-
 def _scroll_to_newest(tui, pages=20):
     """PgDn until the transcript follows the newest line again."""
     for _ in range(pages):
@@ -124,7 +112,7 @@ def test_tui_pop3_login_list_read_deletequit():
             check(re.search(r"#\s+Size\s+From\s+Subject\s+Date", screen), "no column headings")
             tui.send("Tab")                       # the menu side: the transcript scrolls
             tui.wait_for(r"POP3 commands")
-            _scroll_back_to(tui, [r"C.S USER bob", r"C.S PASS \*{8}\s"])
+            tui.scroll_back_to([r"C.S USER bob", r"C.S PASS \*{8}\s"])
             _scroll_to_newest(tui)
             tui.send("Tab")
             tui.wait_for(r"Mailbox of bob")
@@ -173,7 +161,7 @@ def test_tui_pop3_auto_login_long_list_rset_and_quit_question():
                          seconds=30)
             screen = tui.wait_for(r"to go", gone=True, seconds=30)
             check("30 of 30" not in screen and "note 30" not in screen, "not a long list?")
-            for _ in range(4):                    # Home and End: see _scroll_back_to
+            for _ in range(4):                    # Home and End: see Tui.scroll_back_to
                 tui.send("NPage")
             screen = tui.wait_for([r"note 30", r"22-30 of 30"])
             check("note 01" not in screen, "the list did not scroll")

@@ -60,17 +60,6 @@ def _wait_position(tui, pred, what, seconds=15):
                           % (what, tail(tui.stderr()), screen))
 
 
-def _scroll_back_to(tui, pats, pages=30):
-    """PgUp in the transcript until PATS are all on screen."""
-    for _ in range(pages):
-        screen = tui.capture()
-        if all(re.search(p, screen) for p in pats):
-            return screen
-        tui.send("PPage")
-        time.sleep(0.05)
-    return tui.wait_for(pats, seconds=1)
-
-
 def _login_on_401(tui):
     """OPTIONS (no login needed), then DESCRIBE: 401 and the form."""
     tui.wait_for([r"RTSP commands", r"not logged in .*INIT", r"secure channel"])
@@ -127,7 +116,7 @@ def test_tui_rtsp_login_play_pause_teardown_and_output():
         tui = Tui(_url(s), default_certs().crt, x=80, y=24, args=["--output", out])
         try:
             _login_on_401(tui)
-            _scroll_back_to(tui, [r"C.S DESCRIBE rtsps://", r"C.S Authorization: Basic \*{8}\s"])
+            tui.scroll_back_to([r"C.S DESCRIBE rtsps://", r"C.S Authorization: Basic \*{8}\s"])
             tui.send("End")
             _play_and_watch(tui)
             paused = _pause_holds(tui)

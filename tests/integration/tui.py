@@ -3,7 +3,8 @@
   - Tui: seal in a detached tmux session of its own (a unique -L socket, its
     own HOME, LANG and TERM; killed in close(), and at exit at the latest):
     capture(), wait_for() a pattern with a deadline, send() keys, type()
-    text, resize(), wait_exit(); check_hidden() a password was never
+    text, resize(), wait_exit(), scroll_back_to() in the transcript;
+    check_hidden() a password was never
     shown; its stderr is checked for sanitizer reports
   - quit_seal(): q, then seal's exit status
 """
@@ -131,6 +132,18 @@ class Tui:
                 return f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+
+    def scroll_back_to(self, pats, pages=30):
+        """PgUp in the transcript until PATS are all on one screen (at most
+        PAGES times); that screen. (Not Home: tmux sends it as ESC [ 1 ~,
+        which this system's xterm-256color entry lacks.)"""
+        for _ in range(pages):
+            screen = self.capture()
+            if all(re.search(p, screen) for p in pats):
+                return screen
+            self.send("PPage")
+            time.sleep(0.05)
+        return self.wait_for(pats, seconds=1)
 
     def check_hidden(self, *secrets):
         """Fails when one of SECRETS (a password, its base64) was on any
