@@ -192,9 +192,9 @@ stage() {
     if [ "$left" -lt "$limit" ]; then
         lim=$left cut="the global deadline"
     fi
-    echo "=== $name: started (limit ${lim} s; log $log)" >"$box"
-    say "$box"
     t0=$(now)
+    echo "=== $name: started at +$((t0 - START)) s (limit ${lim} s; log $log)" >"$box"
+    say "$box"
     timeout --kill-after="$GRACE" "$lim" sh -c "$cmd" >"$log" 2>&1 &
     child=$!
     wait "$child"
@@ -223,7 +223,7 @@ stage() {
         note="$note; cut short by $cut"
         [ -z "$c" ] || [ "$kind" = step ] || [ "$f" -gt 0 ] || f=1
     fi
-    note="$note ($took s)"
+    note="$note ($took s, from +$((t0 - START)) s)"
     record "$n" "$p" "$f" "$s" "$note"
     { echo "=== $name: $cmd"; cat "$log"; echo "--- $name: $note"; } >"$box"
     say "$box"
