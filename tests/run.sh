@@ -14,7 +14,10 @@
 #           checks) against build/system/bin/, the same code linked with
 #           Debian's own wolfSSL
 #   san     the ASan+UBSan build, then its unit and integration tests with
-#           the sanitizers set to report
+#           the sanitizers set to report, at nice 10: the bin lane's tests,
+#           some of which bound how long a session may take under attack,
+#           come first when both want the CPU (the sanitizer stage's bounds
+#           are three times longer)
 #   idle    at the lowest CPU priority (nice 19: only what the test lanes
 #           leave): the build against Debian's wolfSSL, the libFuzzer build,
 #           each fuzz harness over its corpus (tests/fuzz/run.sh regress),
@@ -82,15 +85,15 @@ plan() {
     cat <<EOF
 0|step|deps|1800|-|$MK deps
 0|step|build (bin)|900|deps|$MK -j$JOBS all bin/unit-tests
-san|step|build (san)|900|deps|$MK -j$JOBS BUILD=build/san SAN=address,undefined all build/san/bin/unit-tests
+san|step|build (san)|900|deps|nice -n 10 $MK -j$JOBS BUILD=build/san SAN=address,undefined all build/san/bin/unit-tests
 idle|step|build (system)|900|deps|nice -n 19 $MK -j$JOBS BUILD=build/system WOLFSSL=system all build/system/bin/unit-tests
 idle|step|build (fuzz)|900|deps|nice -n 19 $MK -j$JOBS -f tests/fuzz/fuzz.mk
 bin|test|unit (bin)|300|build (bin)|bin/unit-tests
 bin|test|integration (bin)|1500|build (bin)|$PY tests/integration/run.py --bin bin
 bin|test|unit (system)|300|build (system)|build/system/bin/unit-tests
 bin|test|integration (system, library)|900|build (system)|$PY tests/integration/run.py --bin build/system/bin --library
-san|test|unit (san)|300|build (san)|env $SAN_ENV build/san/bin/unit-tests
-san|test|integration (san)|1800|build (san)|env $SAN_ENV $PY tests/integration/run.py --bin build/san/bin
+san|test|unit (san)|300|build (san)|nice -n 10 env $SAN_ENV build/san/bin/unit-tests
+san|test|integration (san)|1800|build (san)|nice -n 10 env $SAN_ENV $PY tests/integration/run.py --bin build/san/bin
 idle|test|fuzz regression|600|build (fuzz)|nice -n 19 sh tests/fuzz/run.sh regress build/fuzz/bin
 EOF
     [ "${LINT:-1}" = 0 ] || echo "idle|test|lint|1200|deps|nice -n 19 $MK lint"

@@ -20,6 +20,7 @@ import uuid
 import lib
 from lib import check, deadline, tail, tmpdir
 
+REDRAW_S = 2            # seconds for seal to redraw after a key
 _SOCKETS = []           # every tmux server started here, killed at exit at the latest
 
 
@@ -135,15 +136,27 @@ class Tui:
 
     def scroll_back_to(self, pats, pages=30):
         """PgUp in the transcript until PATS are all on one screen (at most
-        PAGES times); that screen. (Not Home: tmux sends it as ESC [ 1 ~,
+        PAGES times); that screen. Each PgUp is followed by a wait for the
+        redraw, so the screens captured on the way (self.screens) cover the
+        transcript without a gap. (Not Home: tmux sends it as ESC [ 1 ~,
         which this system's xterm-256color entry lacks.)"""
+        screen = self.capture()
         for _ in range(pages):
-            screen = self.capture()
             if all(re.search(p, screen) for p in pats):
                 return screen
             self.send("PPage")
-            time.sleep(0.05)
+            screen = self._changed(screen)
         return self.wait_for(pats, seconds=1)
+
+    def _changed(self, before, seconds=REDRAW_S):
+        """The screen once it differs from BEFORE (or after SECONDS: at the
+        top of the transcript PgUp changes nothing)."""
+        end = time.monotonic() + deadline(seconds)
+        screen = self.capture()
+        while screen == before and time.monotonic() < end:
+            time.sleep(0.02)
+            screen = self.capture()
+        return screen
 
     def check_hidden(self, *secrets):
         """Fails when one of SECRETS (a password, its base64) was on any
