@@ -4,8 +4,9 @@
 #   make certs      demo certificates (CN=, KEY=ec|rsa4096, DAYS=)
 #   make run        deps, build, certs, demo user and media, start the server
 #   make cluster    the same as NODES (3) nodes sharing data/ behind HAProxy
-#   make test       deps, build, unit + integration tests, again with Debian's wolfSSL,
-#                   and again under ASan+UBSan; the fuzz harnesses over their corpora
+#   make test       deps, builds, unit + integration tests, again under ASan+UBSan and
+#                   (those that can differ with the library) with Debian's wolfSSL;
+#                   the fuzz harnesses over their corpora; make lint (tests/run.sh)
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (default 60; FUZZ=names)
 #   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources,
 #                   and tools/check-layout.sh (names and includes of client/, load/)
@@ -139,16 +140,15 @@ NODES ?= 3
 cluster: deps all certs
 	$(Q)NODES=$(NODES) sh tools/cluster.sh
 
-# The test suite: unit tests and integration tests, then both again with an
-# ASan+UBSan build, then the fuzz harnesses over their corpora (a few seconds
-# each; a fuzz build that fails leaves no binaries, which counts as a failed
-# stage); the last line sums them as 'N passed, N failed'.
-test: deps
-	$(Q)$(MAKE) --no-print-directory all $(BINDIR)/unit-tests
-	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=address,undefined all build/san/bin/unit-tests
-	$(Q)$(MAKE) --no-print-directory BUILD=build/system WOLFSSL=system all build/system/bin/unit-tests
-	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk || rm -rf build/fuzz/bin
-	$(Q)sh tests/run.sh bin build/san/bin build/system/bin build/fuzz/bin
+# The test suite, all of it in tests/run.sh: make deps and the builds (both
+# cores), then three lanes at once: the unit and integration tests against
+# bin/, then those that can differ with the library against Debian's wolfSSL;
+# both suites against an ASan+UBSan build; at the lowest priority the other
+# builds, the fuzz harnesses over their corpora and make lint. One global
+# deadline (SEALED_TEST_DEADLINE seconds, default 80 minutes, counted from
+# here); the summary always ends with 'N passed, N failed, N skipped'.
+test:
+	$(Q)sh tests/run.sh
 
 unit: $(BINDIR)/unit-tests
 	$(Q)$(BINDIR)/unit-tests
@@ -176,7 +176,7 @@ tsan: deps
 # "use memcpy_s" advice) over common/ server/ client/ load/, one test per tool,
 # and tools/check-layout.sh (file prefixes of client/ and load/ symbols, the
 # include direction of the client's folders, every header in one unit) on
-# the objects; the last line is 'lint: N passed, N failed'. Findings in
+# the objects; the last line is 'lint: N passed, N failed, 0 skipped'. Findings in
 # $(BUILD)/lint/.
 LINT_SRCS := $(wildcard common/*.c server/*.c client/*.c client/*/*.c client/*/*/*.c load/*.c)
 LINT_TIDY := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
@@ -198,7 +198,7 @@ lint: deps $(if $(filter tuned,$(WOLFSSL)),$(WOLFSSL_DIR)/lib/libwolfssl.a) $(CL
 	    >$(BUILD)/lint/layout.txt 2>&1; \
 	then pass=$$((pass + 1)); echo "ok - layout (tools/check-layout.sh)"; \
 	else fail=$$((fail + 1)); cat $(BUILD)/lint/layout.txt; echo "FAIL - layout (tools/check-layout.sh)"; fi; \
-	echo "lint: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	echo "lint: $$pass passed, $$fail failed, 0 skipped"; [ $$fail -eq 0 ]
 
 bench: deps all
 	$(Q)sh tools/deps.sh --bench && python3 tests/bench/bench.py --bin $(BINDIR)

@@ -12,8 +12,11 @@
 #
 # Crashes go to build/fuzz/crashes/NAME-*. Each harness prints one line with
 # its executions and coverage (libFuzzer's cov: and ft:); the last line is
-# 'N passed, N failed'. Exit 0 only if no harness failed. One harness runs at
-# a time, in one process (no -jobs): the machine is shared.
+# 'N passed, N failed, N skipped' (none skips: a missing harness fails).
+# SIGTERM (a deadline) stops the run: the harness under way and those not
+# run count as failed, and the count line is printed all the same. Exit 0
+# only if no harness failed. One harness runs at a time, in one process (no
+# -jobs): the machine is shared.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,8 +47,10 @@ SESSION_MAX_LEN=8192        # a whole session; parsers keep libFuzzer's default
 TIMEOUT_S=10                # one input slower than this is a hang
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/sealed-fuzz-run.XXXXXX")
+stopped=""
 trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'stopped=SIGTERM' TERM
 mkdir -p "$CRASHES"
 
 names=$*
@@ -75,6 +80,11 @@ stats() {
 passed=0 failed=0 i=0
 for name in $names; do
     i=$((i + 1))
+    if [ -n "$stopped" ]; then
+        echo "not ok $i - $name: not run: stopped by $stopped"
+        failed=$((failed + 1))
+        continue
+    fi
     exe=$bin/fuzz_$name
     log=$scratch/$name.log
     if [ ! -x "$exe" ]; then
@@ -103,5 +113,5 @@ for name in $names; do
         failed=$((failed + 1))
     fi
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]

@@ -2,28 +2,35 @@
 
 What a test gets from here:
   - free_port(), tmpdir(): loopback ports and scratch folders (removed at exit)
-  - make_certs(), make_bad_cert(): certificates made with certs/mkcerts.sh and
-    the openssl tool
-  - Server: one `sealed` subprocess on free ports with its own data dir; always
-    stopped by pid (SIGTERM, then SIGKILL); its stderr kept in a file that the
-    runner scans for sanitizer reports
+  - make_certs(), make_bad_cert(), make_self_signed(): certificates made with
+    certs/mkcerts.sh and the openssl tool
+  - Server: one `sealed` subprocess with SMTP (POP3, RTSP on request) on free
+    ports and its own data dir, restartable on the same ports; always stopped
+    by pid (SIGTERM, then SIGKILL); its stderr kept in a file that the runner
+    scans for sanitizer reports. RtspServer: with RTSP and test WAVs (media.py)
   - shared(): one server that tests which need no fresh one share
-  - run(), seal(), useradd(): subprocesses with a deadline, killed if they hang
-  - Smtp: a raw TLS SMTP client that reads whole replies, for exact reply codes
+  - run(), seal(), useradd(), seal_load(): subprocesses with a deadline,
+    killed if they hang
+  - Smtp, Pop3, Rtsp: raw TLS clients (tools/walkthrough/harness.py, shared
+    with the walkthrough) that show exact replies; send_mail(): smtplib
   - message(), find_messages(), check_stored(): messages with a unique marker,
     and the check that one arrived byte for byte after the added headers
+  - Skip: raised by a test that cannot run here (the runner counts it skipped,
+    with the reason); library: marks a test whose outcome can depend on the
+    wolfSSL build (the stage against Debian's wolfSSL runs only those)
 
 Every process started here is recorded in PROCS so the runner can kill what a
 timed-out test left behind. Nothing here talks to anything but 127.0.0.1.
 """
 
-import base64
+import concurrent.futures
 import hashlib
+import json
 import os
 import re
 import shutil
 import signal
-import socket
+import smtplib
 import ssl
 import subprocess
 import sys
@@ -36,7 +43,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MKCERTS = os.path.join(ROOT, "certs", "mkcerts.sh")
 
 sys.path.insert(0, os.path.join(ROOT, "tools", "walkthrough"))
-from certs import CA_CNF  # noqa: E402  (the openssl ca config, shared with the walkthrough)
+import harness  # noqa: E402  (ports, processes, clients: shared with the walkthrough)
+import certs  # noqa: E402  (certificates made with openssl: shared with the walkthrough)
+import media  # noqa: E402
+
+# What the tests take from lib but harness defines.
+Closed, b64, basic_auth, plain_blob = harness.Closed, harness.b64, harness.basic_auth, \
+    harness.plain_blob
+free_port, wait_port, stop_proc = harness.free_port, harness.wait_port, harness.stop_proc
+rtp_packets, has_bye, be_to_le = harness.rtp_packets, harness.has_bye, harness.be_to_le
+dot_stuff = harness.dot_stuff
 
 BIN = None              # set by run.py: the folder with sealed and seal
 SLOW = 1.0              # deadline multiplier (ASan builds are slower)
@@ -50,8 +66,12 @@ _run_dir = None
 _shared = None
 
 
-class TestFailure(AssertionError):
-    pass
+TestFailure = harness.Failure     # a failed check: the runner prints its message
+
+
+class Skip(Exception):
+    """Raised by a test that cannot run here: the runner prints
+    `skip - NAME: WHY` and counts it skipped, neither passed nor failed."""
 
 
 def timeout(seconds):
@@ -61,6 +81,15 @@ def timeout(seconds):
         fn.timeout = seconds
         return fn
     return wrap
+
+
+def library(fn):
+    """Decorator: FN's outcome can depend on the wolfSSL build sealed and seal
+    are linked with (handshakes, certificate checks, the key log): `run.py
+    --library` runs only such tests (a module says LIBRARY = True for all of
+    its tests). The stage against Debian's wolfSSL runs those."""
+    fn.library = True
+    return fn
 
 
 def check(cond, msg):
@@ -114,52 +143,12 @@ def cleanup_run_dir():
     _run_dir = None
 
 
-def free_port():
-    """A loopback TCP port that was free a moment ago (bind port 0, close)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout, proc=None):
-    """Waits until 127.0.0.1:PORT accepts TCP; False if the deadline passes or
-    PROC exits first."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc is not None and proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 # --- processes -------------------------------------------------------------
 
 def _register(p):
     with _lock:
         PROCS.append(p)
     return p
-
-
-def stop_proc(p, sig=signal.SIGTERM, timeout=10.0):
-    """Stops P by its pid: SIG, then SIGKILL after TIMEOUT. Its exit status."""
-    if p.poll() is None:
-        try:
-            p.send_signal(sig)
-        except ProcessLookupError:
-            pass
-        try:
-            p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            try:
-                p.kill()
-            except ProcessLookupError:
-                pass
-            p.wait()
-    return p.returncode
 
 
 def kill_all():
@@ -240,40 +229,17 @@ def openssl(args, timeout=30, input=None):
 
 def make_bad_cert(kind, d=None):
     """A self-signed EC P-256 server certificate that a client must refuse
-    (or accept: kind 'good'). KIND: expired, notyet, wrongname, untrusted, good.
-    Dates that openssl req cannot set come from `openssl ca -selfsign` with
-    -startdate/-enddate. Returns Certs (crt, key)."""
-    d = d or tmpdir("bad-" + kind)
-    c = Certs(d)
-    cn = "other.example" if kind == "wrongname" else "localhost"
-    san = "DNS:other.example" if kind == "wrongname" else "DNS:localhost, IP:127.0.0.1"
-    now = time.time()
-    fmt = lambda t: time.strftime("%Y%m%d%H%M%SZ", time.gmtime(t))
-    if kind == "expired":
-        start, end = fmt(now - 30 * 86400), fmt(now - 1 * 86400)
-    elif kind == "notyet":
-        start, end = fmt(now + 10 * 86400), fmt(now + 40 * 86400)
-    else:
-        start, end = fmt(now - 3600), fmt(now + 30 * 86400)
-    for sub in ("newcerts",):
-        os.makedirs(os.path.join(d, sub), exist_ok=True)
-    open(os.path.join(d, "index.txt"), "w").close()
-    with open(os.path.join(d, "serial"), "w") as f:
-        f.write("%s\n" % uuid.uuid4().hex[:16].upper())
-    cnf = os.path.join(d, "ca.cnf")
-    with open(cnf, "w") as f:
-        f.write(CA_CNF.format(d=d, cn=cn, san=san))
-    old = os.umask(0o077)
-    try:
-        openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                 "-out", c.key])
-    finally:
-        os.umask(old)
-    csr = os.path.join(d, "req.csr")
-    openssl(["req", "-new", "-key", c.key, "-out", csr, "-config", cnf])
-    openssl(["ca", "-batch", "-selfsign", "-config", cnf, "-keyfile", c.key,
-             "-in", csr, "-out", c.crt, "-startdate", start, "-enddate", end,
-             "-extensions", "ext", "-notext"])
+    (or accept: kind 'good'). KIND: expired, notyet, wrongname, untrusted, good
+    (certs.bad_kind, shared with the walkthrough). Returns Certs (crt, key)."""
+    return make_self_signed(*certs.bad_kind(kind), d=d or tmpdir("bad-" + kind))
+
+
+def make_self_signed(cn, san, start, end, d=None):
+    """A self-signed EC P-256 server certificate for CN and SAN (openssl's
+    subjectAltName syntax) valid from START to END (seconds since the epoch),
+    made with `openssl ca -selfsign` (certs.selfsign). Returns Certs."""
+    c = Certs(d or tmpdir("cert"))
+    certs.selfsign(openssl, c.dir, cn, san, start, end, c.crt, c.key)
     return c
 
 
@@ -302,77 +268,56 @@ def useradd(data_dir, name, password, before=True):
     return run(args, input=password + "\n", timeout=30)
 
 
-class Server:
-    """One sealed process. Use as `with Server(...) as s:` or start()/stop()."""
+class Server(harness.Sealed):
+    """One sealed with SMTP and, on request, POP3 and RTSP on free ports (see
+    harness.Sealed: restartable on the same ports and data dir, NOFILE, ENV).
+    Users are added (in parallel) before the first start. Use as
+    `with Server(...) as s:` (exit status 0 after SIGTERM required) or
+    start()/stop()."""
 
-    def __init__(self, certs=None, users=None, args=(), data_dir=None, name="sealed"):
+    def __init__(self, certs=None, users=None, args=(), data_dir=None, name="sealed",
+                 pop3=False, rtsp=False, env=None, nofile=None):
         self.certs = certs or default_certs()
         self.users = dict(DEFAULT_USERS if users is None else users)
-        self.args = list(args)
-        self.data_dir = data_dir or tmpdir("data")
         self.work = tmpdir(name)
-        self.stderr_path = os.path.join(self.work, "stderr")
         self.stdout_path = os.path.join(self.work, "stdout")
-        self.port = None
-        self.proc = None
+        super().__init__(sealed(), self.certs.crt, self.certs.key, data_dir or tmpdir("data"),
+                         os.path.join(self.work, "stderr"), args, pop3=pop3, rtsp=rtsp,
+                         env=env, nofile=nofile, slow=SLOW)
+        self.users_added = False
         self.scanned = 0        # bytes of stderr already scanned for reports
-        self.exit_code = None
         self.dead_seen = False  # the runner reported its death already
-
-    # paths
-    @property
-    def log_path(self):
-        return os.path.join(self.data_dir, "sealed.log")
 
     def new_dir(self, user):
         return os.path.join(self.data_dir, "mail", user, "new")
 
-    def start(self, timeout=20):
-        for name, pw in self.users.items():
-            r = useradd(self.data_dir, name, pw)
+    def _add_users(self):
+        with concurrent.futures.ThreadPoolExecutor(4) as ex:
+            done = list(ex.map(lambda nu: (nu[0], useradd(self.data_dir, nu[0], nu[1])),
+                               self.users.items()))
+        for name, r in done:
             check(r.returncode == 0, "useradd %s failed (exit %d): %s"
                   % (name, r.returncode, tail(r.stderr)))
-        for attempt in range(3):
-            self.port = free_port()
-            cmd = [sealed(), "--smtp-port", str(self.port), "--pop3-port", "0",
-                   "--rtsp-port", "0", "--data-dir", self.data_dir,
-                   "--cert", self.certs.crt, "--key", self.certs.key] + self.args
-            self.cmd = cmd
-            with open(self.stderr_path, "ab") as err, open(self.stdout_path, "ab") as out:
-                self.proc = popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                  cwd=self.work)
-            with _lock:
-                if self not in SERVERS:
-                    SERVERS.append(self)
-            if wait_port(self.port, deadline(timeout), self.proc):
-                break
-            code = self.proc.poll()
-            self.stop()
-            # Someone else took the free port between our probe and its bind: retry.
-            if code is not None and "in use" in self.stderr()[self.scanned:] and attempt < 2:
-                continue
-            raise TestFailure("server did not start listening (exit %s): %s"
-                              % (code, tail(self.stderr())))
-        return self
+        self.users_added = True
 
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        """Stops the server by pid; returns its exit status."""
-        if self.proc is not None:
-            self.exit_code = stop_proc(self.proc, sig, deadline(timeout))
-        return self.exit_code
+    def spawn(self, cmd, env):
+        e = dict(os.environ)
+        e.update(env)
+        with open(self.stderr_path, "ab") as err, open(self.stdout_path, "ab") as out:
+            p = popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=self.work,
+                      env=e)
+        with _lock:
+            if self not in SERVERS:
+                SERVERS.append(self)
+        return p
 
-    def signal(self, sig):
-        self.proc.send_signal(sig)
+    def failed(self, code, why):
+        return TestFailure("server did not start (exit %s): %s" % (code, why))
 
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stderr(self):
-        try:
-            with open(self.stderr_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
+    def start(self, timeout=20):
+        if not self.users_added:
+            self._add_users()
+        return super().start(timeout)
 
     def sanitizer_report(self):
         """The first new line of a sanitizer report in stderr since the last
@@ -384,13 +329,6 @@ class Server:
                 return line.strip()
         return None
 
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
     def messages(self, user="bob"):
         d = self.new_dir(user)
         try:
@@ -398,6 +336,36 @@ class Server:
         except FileNotFoundError:
             return []
         return [os.path.join(d, n) for n in names]
+
+    def files(self, user="bob"):
+        """Every message file of USER: new/ and cur/, as 'sub/name'."""
+        out = []
+        for sub in ("new", "cur"):
+            d = os.path.join(self.data_dir, "mail", user, sub)
+            if os.path.isdir(d):
+                out += ["%s/%s" % (sub, n) for n in sorted(os.listdir(d))]
+        return out
+
+    def files_with(self, mark, user="bob"):
+        found = []
+        for f in self.files(user):
+            with open(os.path.join(self.data_dir, "mail", user, f), "rb") as fh:
+                if mark.encode() in fh.read():
+                    found.append(f)
+        return found
+
+    def put(self, user, name, data):
+        """Writes a message file straight into USER's new/ (as a delivery would)."""
+        base = os.path.join(self.data_dir, "mail", user)
+        for sub in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(base, sub), mode=0o700, exist_ok=True)
+        with open(os.path.join(base, "tmp", name), "wb") as f:
+            f.write(data)
+        os.rename(os.path.join(base, "tmp", name), os.path.join(base, "new", name))
+
+    def rss_kb(self, field="VmRSS"):
+        """FIELD (VmRSS, VmHWM: the peak) of the server process in kB."""
+        return rss_kb(self.proc.pid, field)
 
     def url(self, host="localhost"):
         return "smtps://%s:%d" % (host, self.port)
@@ -420,6 +388,33 @@ class Server:
                 if pat in line:
                     return line.strip()
         return tail(text)
+
+
+RTSP_USERS = {"alice": "alice-Secret-1", "bob": "bob-Secret-2", "carol": "carol-Secret-3",
+              "dave": "dave-Secret-4"}
+
+
+class RtspServer(Server):
+    """sealed with its RTSP port on (and SMTP), users RTSP_USERS, and a media
+    folder of test WAVs (media.make_media: SECONDS of STEREO)."""
+
+    def __init__(self, name="rtsp", seconds=1.0, args=(), **kw):
+        kw.setdefault("users", RTSP_USERS)
+        super().__init__(name=name, args=args, rtsp=True, **kw)
+        self.media = media.make_media(self.data_dir, seconds)
+
+    def url(self, name=media.STEREO, host="localhost", user=None):
+        auth = "%s:%s@" % (user, self.users[user]) if user else ""
+        return "rtsps://%s%s:%d/%s" % (auth, host, self.rtsp_port, name)
+
+
+def rss_kb(pid, field="VmRSS"):
+    """FIELD (VmRSS, VmHWM: the peak) of process PID in kB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise TestFailure("no %s in /proc/%d/status" % (field, pid))
 
 
 def shared():
@@ -462,102 +457,88 @@ def seal(args, input=None, timeout=30):
     return run([seal_bin()] + list(args), input=input, timeout=timeout)
 
 
-class Closed(Exception):
-    pass
+def seal_load(args, timeout_s=60):
+    """Runs seal-load ARGS; returns (CompletedProcess, parsed --json or None)."""
+    r = run([load_bin()] + list(args), timeout=timeout_s)
+    out = r.stdout.decode("utf-8", "replace").strip()
+    try:
+        summary = json.loads(out) if out.startswith("{") else None
+    except ValueError:
+        summary = None
+    return r, summary
 
 
-class Smtp:
-    """A raw SMTP client over TLS: exact replies, no smtplib niceties."""
+def why(r):
+    """A finished process in one line: its exit status, then the last lines
+    of its stdout and stderr."""
+    return "exit %s; stdout: %s; stderr: %s" % (r.returncode, tail(r.stdout, 2), tail(r.stderr))
+
+
+class Smtp(harness.Smtp):
+    """A raw SMTP client over TLS: exact replies, no smtplib niceties.
+    SOURCE: a loopback address to connect from (127.0.0.2 ...), so that
+    per-address failure counters of one test do not slow the others."""
 
     def __init__(self, port, cafile=None, host="localhost", timeout=20, cert=None,
                  key=None, greet=True, source=None):
-        """SOURCE: a loopback address to connect from (127.0.0.2 ...), so that
-        per-address failure counters of one test do not slow the others."""
-        self.ctx = client_context(cafile, cert, key)
-        raw = socket.create_connection((host, port), timeout=deadline(timeout),
-                                       source_address=(source, 0) if source else None)
-        try:
-            self.sock = self.ctx.wrap_socket(raw, server_hostname=host)
-        except BaseException:
-            raw.close()
-            raise
-        self.buf = b""
-        self.greeting = self.reply() if greet else None
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
-
-    def _line(self):
-        while b"\n" not in self.buf:
-            try:
-                chunk = self.sock.recv(65536)
-            except (ssl.SSLError, ConnectionResetError, BrokenPipeError) as e:
-                raise Closed("connection closed: %s" % e)
-            if not chunk:
-                raise Closed("connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line.rstrip(b"\r").decode("utf-8", "replace")
-
-    def reply(self):
-        """One whole reply: (code, [text lines])."""
-        lines = []
-        while True:
-            line = self._line()
-            lines.append(line)
-            if len(line) < 4 or line[3] != "-":
-                break
-        code = int(lines[-1][:3]) if lines[-1][:3].isdigit() else -1
-        return code, lines
-
-    def cmd(self, line):
-        self.send(line + "\r\n")
-        return self.reply()
-
-    def expect(self, line, code):
-        got, lines = self.cmd(line)
-        check(got == code, "%r: want %d, got %s" % (_mask(line), code, " / ".join(lines)))
-        return lines
-
-    def login(self, user, password):
-        self.expect("EHLO test.example", 250)
-        blob = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
-        return self.cmd("AUTH PLAIN " + blob)
-
-    def closed(self, timeout=5):
-        """True when the server closes the connection (EOF or reset) within TIMEOUT."""
-        self.sock.settimeout(deadline(timeout))
-        try:
-            while True:
-                chunk = self.sock.recv(4096)
-                if not chunk:
-                    return True
-        except (ssl.SSLError, ConnectionResetError, BrokenPipeError, ssl.SSLEOFError):
-            return True
-        except (socket.timeout, TimeoutError):
-            return False
+        super().__init__(port, client_context(cafile, cert, key), greet=greet, host=host,
+                         timeout=timeout, source=source, slow=SLOW)
 
 
-def _mask(line):
-    return re.sub(r"^(AUTH \S+) \S+", r"\1 ****", line)
+class Pop3(harness.Pop3):
+    """A raw POP3 client over TLS (exact lines), trusting the test certificate."""
+
+    def __init__(self, port, source=None, timeout=20, rcvbuf=None):
+        super().__init__(port, client_context(), timeout=timeout, source=source,
+                         rcvbuf=rcvbuf, slow=SLOW)
 
 
-def plain_blob(user, password):
-    return base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+class Rtsp(harness.Rtsp):
+    """RTSP over TLS by hand (exact codes, interleaved frames kept) to
+    RtspServer's port: login(USER) with RTSP_USERS' password, url(NAME)."""
+
+    def __init__(self, port, timeout=20, rcvbuf=None):
+        super().__init__(port, client_context(), timeout=timeout, rcvbuf=rcvbuf, slow=SLOW)
+
+    def url(self, name=media.STEREO):
+        return "rtsps://localhost:%d/%s" % (self.port, name)
+
+    def login(self, user, password=None):
+        super().login(user, RTSP_USERS[user] if password is None else password)
+
+    def cmd(self, method, url=None, **kw):
+        return super().cmd(method, url or self.url(), **kw)
+
+    def expect(self, method, code, url=None, **kw):
+        return super().expect(method, code, url or self.url(), **kw)
+
+    def setup(self, name=media.STEREO):
+        h, _ = self.expect("SETUP", 200, url=self.url(name) + "/trackID=0",
+                           headers=["Transport: RTP/AVP/TCP;unicast;interleaved=0-1"])
+        return h
+
+    def read_until_bye(self, seconds):
+        """Reads (keeping the frames) until the RTCP BYE; fails after SECONDS."""
+        end = time.monotonic() + deadline(seconds)
+        while not has_bye(self.frames):
+            check(time.monotonic() < end, "no RTCP BYE within %ss" % deadline(seconds))
+            self.next()
+
+
+def send_mail(port, messages, sender="alice", password=None, source=None, timeout=30):
+    """Delivers [(RCPT, bytes)] through SMTP (smtplib) in one session as
+    SENDER (RCPT: a user at localhost, or an address); every recipient must
+    be accepted (smtplib raises on any other reply). True."""
+    password = DEFAULT_USERS[sender] if password is None else password
+    with smtplib.SMTP_SSL("localhost", port, context=client_context(),
+                          timeout=deadline(timeout),
+                          source_address=(source, 0) if source else None) as c:
+        c.login(sender, password)
+        for rcpt, data in messages:
+            to = rcpt if "@" in rcpt else rcpt + "@localhost"
+            refused = c.sendmail(sender + "@localhost", [to], data)
+            check(refused == {}, "refused: %r" % refused)
+    return True
 
 
 # --- the log -----------------------------------------------------------------
@@ -604,13 +585,6 @@ def message(mark, sender="alice@localhost", rcpt="bob@localhost", body_lines=Non
         lines[-1:-1] = body_lines
     lines.append("last line")
     return (eol.join(lines) + eol).encode("utf-8")
-
-
-def dot_stuff(data):
-    """DATA transparency (RFC 5321 4.5.2): a line that starts with '.' gets
-    another. DATA must end with CRLF.CRLF, which the caller sends."""
-    out = re.sub(rb"(^|\n)\.", rb"\1..", data)
-    return out
 
 
 def find_messages(server, mark, user="bob"):

@@ -1,20 +1,28 @@
 #!/usr/bin/env python3
-"""run.py --bin DIR [-k PATTERN] [-v] [--keep]: the integration tests of sealed.
+"""run.py --bin DIR [-k PATTERN] [--library] [-v] [--keep]: the integration
+tests of sealed.
 
 Finds every function named test_* in tests/integration/test_*.py (in file
 order), runs each in a thread with a deadline (its `timeout` attribute, else
-60 s; three times that under sanitizers), and prints `ok - name` or
-`FAIL - name: reason`. After each test it kills any process the test left
+60 s; three times that under sanitizers), and prints `ok - name`,
+`FAIL - name: reason` or `skip - name: reason` (the test raised lib.Skip: it
+cannot run here). After each test it kills any process the test left
 running and scans the stderr of every server started so far for sanitizer
 reports (a report fails the test). At the end it stops the shared server
 (which must exit 0 with no report), removes its temp files and prints
-`integration: N passed, N failed`. Exit 0 only if nothing failed.
+`integration: N passed, N failed, N skipped`. Exit 0 only if nothing failed.
+
+--library runs only the tests whose outcome can depend on the wolfSSL build
+(lib.library, or LIBRARY = True in the module). SIGTERM (a deadline) stops
+the run: the test under way and those not run count as failed, and the
+count line is printed all the same.
 """
 
 import argparse
 import importlib
 import inspect
 import os
+import signal
 import sys
 import threading
 import time
@@ -28,7 +36,15 @@ import lib  # noqa: E402
 DEFAULT_TIMEOUT = 60
 
 
-def discover(pattern):
+class Stopped(Exception):
+    """SIGTERM arrived: the run ends now."""
+
+
+def _stop(signum, frame):
+    raise Stopped("stopped by signal %d" % signum)
+
+
+def discover(pattern, library=False):
     tests = []
     for name in sorted(os.listdir(HERE)):
         if not (name.startswith("test_") and name.endswith(".py")):
@@ -41,18 +57,23 @@ def discover(pattern):
             full = "%s.%s" % (name[:-3], n)
             if pattern and pattern not in full:
                 continue
+            if library and not (getattr(mod, "LIBRARY", False) or getattr(f, "library", False)):
+                continue
             tests.append((full, f))
     return tests
 
 
 def run_one(fn):
-    """Runs FN in a thread with its deadline. None on success, else a reason."""
+    """Runs FN in a thread with its deadline: (None, None) when it passed,
+    ("skip", why) when it raised lib.Skip, else ("fail", reason)."""
     result = {}
 
     def body():
         try:
             fn()
             result["ok"] = True
+        except lib.Skip as e:
+            result["skip"] = str(e) or "no reason given"
         except lib.TestFailure as e:
             result["err"] = str(e) or "assertion failed"
         except AssertionError as e:
@@ -75,8 +96,12 @@ def run_one(fn):
         # Kill what it started (not the shared server) so it can unwind.
         kill_test_procs()
         t.join(10)
-        return "timed out after %.0f s" % limit
-    return None if result.get("ok") else result.get("err", "no result")
+        return "fail", "timed out after %.0f s" % limit
+    if result.get("ok"):
+        return None, None
+    if "skip" in result:
+        return "skip", result["skip"]
+    return "fail", result.get("err", "no result")
 
 
 def kill_test_procs():
@@ -107,6 +132,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True, help="folder with sealed and seal")
     ap.add_argument("-k", dest="pattern", help="only tests whose name contains this")
+    ap.add_argument("--library", action="store_true",
+                    help="only the tests whose outcome can depend on the wolfSSL build")
     ap.add_argument("--keep", action="store_true", help="keep temp files")
     ap.add_argument("-v", dest="verbose", action="store_true", help="show each test's time")
     args = ap.parse_args()
@@ -115,15 +142,21 @@ def main():
     lib.configure(args.bin)
     if not os.access(lib.sealed(), os.X_OK):
         print("FAIL - setup: %s is missing" % lib.sealed())
-        print("integration: 0 passed, 1 failed")
+        print("integration: 0 passed, 1 failed, 0 skipped")
         return 1
 
-    passed = failed = 0
+    counts = {"ok": 0, "fail": 0, "skip": 0}
     start = time.monotonic()
+    signal.signal(signal.SIGTERM, _stop)
+    tests, current = [], None
     try:
-        for name, fn in discover(args.pattern):
+        tests = discover(args.pattern, args.library)
+        while tests:
+            name, fn = current = tests[0]
             t0 = time.monotonic()
-            err = run_one(fn)
+            status, why = run_one(fn)
+            tests.pop(0)
+            current = None
             kill_test_procs()
             reports = sanitizer_reports()
             shared = lib.shared_server_or_none()
@@ -131,34 +164,48 @@ def main():
                 shared.dead_seen = True
                 reports.append("the shared server died (exit %s): %s"
                                % (shared.proc.returncode, lib.tail(shared.stderr())))
-            if reports and not err:
-                err = reports[0]
-            elif reports and "Sanitizer" not in err:
-                err += "; " + reports[0]
-            took = time.monotonic() - t0
-            if err:
-                failed += 1
-                print("FAIL - %s: %s" % (name, err), flush=True)
-            else:
-                passed += 1
-                print("ok - %s%s" % (name, " # %.1fs" % took if args.verbose else ""), flush=True)
+            if reports and status != "fail":
+                status, why = "fail", reports[0]
+            elif reports and "Sanitizer" not in why:
+                why += "; " + reports[0]
+            took = " # %.1fs" % (time.monotonic() - t0) if args.verbose else ""
+            report(counts, status, name, why, took)
         shared = lib.shared_server_or_none()
         if shared is not None and not shared.dead_seen:
             code = shared.stop()
             reports = sanitizer_reports()
             if code != 0 or reports:
-                failed += 1
                 why = reports[0] if reports else "exit status %s after SIGTERM" % code
-                print("FAIL - shared_server_stops_clean: %s" % why, flush=True)
+                report(counts, "fail", "shared_server_stops_clean", why)
             else:
-                passed += 1
-                print("ok - shared_server_stops_clean", flush=True)
+                report(counts, None, "shared_server_stops_clean")
+    except Stopped as e:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for t in tests:
+            report(counts, "fail", t[0], "%s: %s" % ("cut short" if t is current else "not run",
+                                                     e))
+        if not tests:
+            report(counts, "fail", "run", str(e))
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         lib.kill_all()
         lib.cleanup_run_dir()
     print("# %.0f s" % (time.monotonic() - start))
-    print("integration: %d passed, %d failed" % (passed, failed), flush=True)
-    return 1 if failed else 0
+    print("integration: %d passed, %d failed, %d skipped"
+          % (counts["ok"], counts["fail"], counts["skip"]), flush=True)
+    return 1 if counts["fail"] else 0
+
+
+def report(counts, status, name, why="", took=""):
+    """Prints one test's line and counts it (STATUS None: passed)."""
+    if status == "fail":
+        print("FAIL - %s: %s" % (name, why), flush=True)
+    elif status == "skip":
+        print("skip - %s: %s" % (name, why), flush=True)
+    else:
+        status = "ok"
+        print("ok - %s%s" % (name, took), flush=True)
+    counts[status] += 1
 
 
 if __name__ == "__main__":

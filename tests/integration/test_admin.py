@@ -5,8 +5,8 @@ import os
 import stat
 import time
 
-from lib import (Server, Smtp, check, deadline, plain_blob, run, sealed, shared, tail,
-                 timeout, tmpdir, useradd)
+from lib import (Pop3, Server, Smtp, check, deadline, plain_blob, run, sealed, send_mail, shared,
+                 tail, timeout, tmpdir, useradd)
 
 
 def _users(d, before=True):
@@ -206,13 +206,11 @@ def test_purge_follows_no_planted_link():
 
 @timeout(120)
 def test_open_registration_refuses_a_deleted_users_maildir():
-    from test_hard_lib import HardServer, Pop3, smtp_send
-    s = HardServer(name="reg-ghost", pop3=True, args=["--open-registration"])
+    s = Server(name="reg-ghost", pop3=True, args=["--open-registration"])
     s.start()
     try:
         mk = "ghost-mail-%d" % os.getpid()
-        smtp_send(s.port, "alice", "alice-Secret-1", "bob@localhost",
-                  "Subject: for bob\r\n\r\n%s\r\n" % mk)
+        send_mail(s.port, [("bob", "Subject: for bob\r\n\r\n%s\r\n" % mk)])
         mine = s.messages("bob")
         check(len(mine) == 1, "%d messages for bob" % len(mine))
         r = run([sealed(), "--data-dir", s.data_dir, "userdel", "bob"])

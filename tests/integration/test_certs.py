@@ -8,10 +8,11 @@ name error hid a missing trust anchor)."""
 import os
 import re
 import time
-import uuid
 
-from lib import (CA_CNF, Certs, Server, check, default_certs, fingerprint_pem, make_bad_cert,
-                 openssl, seal, shared, tail, tmpdir)
+from lib import (Certs, Server, check, default_certs, fingerprint_pem, make_bad_cert,
+                 make_self_signed, openssl, seal, shared, tail, tmpdir)
+
+LIBRARY = True          # seal's certificate checks: run.py --library
 
 
 def _refused(kind, reason_re, cafile_of_own=True):
@@ -107,27 +108,10 @@ def test_show_cert_report():
 
 def _self_signed(name, cn, san, start_days, end_days):
     """A self-signed EC P-256 server certificate (CN, SAN) valid from
-    START_DAYS to END_DAYS relative to now (negative: in the past), made
-    with `openssl ca -selfsign` as lib.make_bad_cert makes its kinds."""
-    d = tmpdir("cert-" + name)
-    c = Certs(d)
-    fmt = lambda days: time.strftime("%Y%m%d%H%M%SZ", time.gmtime(time.time() + days * 86400))
-    os.makedirs(os.path.join(d, "newcerts"), exist_ok=True)
-    open(os.path.join(d, "index.txt"), "w").close()
-    with open(os.path.join(d, "serial"), "w") as f:
-        f.write("%s\n" % uuid.uuid4().hex[:16].upper())
-    cnf = os.path.join(d, "ca.cnf")
-    with open(cnf, "w") as f:
-        f.write(CA_CNF.format(d=d, cn=cn, san=san))
-    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-             "-out", c.key])
-    os.chmod(c.key, 0o600)
-    csr = os.path.join(d, "req.csr")
-    openssl(["req", "-new", "-key", c.key, "-out", csr, "-config", cnf])
-    openssl(["ca", "-batch", "-selfsign", "-config", cnf, "-keyfile", c.key, "-in", csr,
-             "-out", c.crt, "-startdate", fmt(start_days), "-enddate", fmt(end_days),
-             "-extensions", "ext", "-notext"])
-    return c
+    START_DAYS to END_DAYS relative to now (negative: in the past)."""
+    now = time.time()
+    return make_self_signed(cn, san, now + start_days * 86400, now + end_days * 86400,
+                            tmpdir("cert-" + name))
 
 
 def _checks(certs, cafile, name):

@@ -8,14 +8,13 @@ ESC sequences in its subject CN and O (so the issuer too: it is
 self-signed) and its SANs, and Python TLS servers on free loopback ports
 that answer with such sequences."""
 
-import os
 import re
 import socket
 import ssl
 import threading
 
 import lib
-from lib import Certs, check, default_certs, openssl, password_file, run, tail, tmpdir
+from lib import Certs, check, default_certs, library, openssl, password_file, run, tail, tmpdir
 
 # What a hostile server puts in its text: clear screen, home, cursor up and
 # erase line (to overwrite the FAILED lines above), a title change, BEL, a
@@ -148,6 +147,7 @@ def _handshake_only(conn):
     conn.line()
 
 
+@library
 def test_show_cert_masks_escapes_of_an_accepted_certificate():
     c = escape_cert()
     with FakeTls(c, _handshake_only) as srv:
@@ -176,6 +176,7 @@ def test_show_cert_masks_escapes_of_an_accepted_certificate():
     check(b"Caf?" in r_c.stdout, "LC_ALL=C: the O is not shown as ASCII: %s" % tail(r_c.stdout))
 
 
+@library
 def test_show_cert_masks_escapes_of_a_rejected_certificate():
     """Untrusted (any reachable server can send this), and a name mismatch
     whose one-line reason lists the certificate's names."""

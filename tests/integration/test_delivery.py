@@ -5,14 +5,10 @@ EHLO name and address literal) and any Message-ID:/Date: the server added."""
 
 import os
 import smtplib
-import socket
-import subprocess
-import time
 
-import lib
 from lib import (DEFAULT_USERS, Server, check, check_stored, client_context, deadline,
-                 default_certs, find_messages, free_port, marker, message, password_file,
-                 plain_blob, popen, run, seal, sealed, shared, tail, tmpdir, useradd)
+                 default_certs, find_messages, marker, message, password_file, plain_blob, run,
+                 seal, shared, tail, tmpdir)
 
 
 def _one_delivered(s, mk, original, helo, sender="alice@localhost", user="bob",
@@ -117,35 +113,9 @@ def test_two_recipients_each_get_it():
     _one_delivered(s, mk, original, helo, sender="bob@localhost", user="alice")
 
 
-class _V6Server(Server):
-    """A sealed listening on ::1 only (lib.Server waits on 127.0.0.1)."""
-
-    def start(self, timeout=20):
-        for name, pw in self.users.items():
-            r = useradd(self.data_dir, name, pw)
-            check(r.returncode == 0, "useradd %s: %s" % (name, tail(r.stderr)))
-        self.port = free_port()
-        self.cmd = [sealed(), "--listen", "::1", "--smtp-port", str(self.port),
-                    "--pop3-port", "0", "--rtsp-port", "0", "--data-dir", self.data_dir,
-                    "--cert", self.certs.crt, "--key", self.certs.key]
-        with open(self.stderr_path, "ab") as err, open(self.stdout_path, "ab") as out:
-            self.proc = popen(self.cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                              cwd=self.work)
-        with lib._lock:
-            lib.SERVERS.append(self)
-        end = time.monotonic() + deadline(timeout)
-        while time.monotonic() < end and self.proc.poll() is None:
-            try:
-                socket.create_connection(("::1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise lib.TestFailure("no listener on [::1]:%d: %s" % (self.port, tail(self.stderr())))
-
-
 def test_received_names_an_ipv6_client_by_an_ipv6_literal():
     """Issue 12, item 11: a client on ::1 is `([IPv6:::1])` in Received:."""
-    with _V6Server(name="v6") as s:
+    with Server(name="v6", args=["--listen", "::1"]) as s:   # ready: its log line
         mk = marker()
         original = message(mk)
         ctx = client_context()

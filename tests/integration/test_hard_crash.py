@@ -20,9 +20,9 @@ import threading
 import time
 
 import lib
-from lib import (DEFAULT_USERS, Smtp, check, dot_stuff, marker, message, popen, run, sealed,
-                 stop_proc, tail, timeout, tmpdir)
-from test_hard_lib import HardServer, Pop3, skip, smtp_send, wait_for
+from hardlib import wait_for
+from lib import (DEFAULT_USERS, Pop3, Server, Skip, Smtp, check, dot_stuff, marker, message,
+                 popen, run, sealed, send_mail, stop_proc, tail, timeout, tmpdir)
 
 KILLS = 6
 CLIENTS = 50
@@ -59,7 +59,7 @@ def _big_body(i):
 
 @timeout(240)
 def test_sigkill_under_load_loses_no_acknowledged_message():
-    s = HardServer(name="kill-load")
+    s = Server(name="kill-load")
     s.start()
     sent, acked, errors = {}, set(), []
     lock = threading.Lock()
@@ -76,8 +76,7 @@ def test_sigkill_under_load_loses_no_acknowledged_message():
             with lock:
                 sent[mk] = (rcpt, data)
             try:
-                if smtp_send(s.port, "alice", DEFAULT_USERS["alice"], "%s@localhost" % rcpt,
-                             data, timeout=20):
+                if send_mail(s.port, [(rcpt, data)], timeout=20):
                     with lock:
                         acked.add(mk)
             except Exception as e:  # noqa: B902 - refused, reset, 421 ...: try again
@@ -211,7 +210,7 @@ def test_sigkill_during_users_file_writes_keeps_every_user():
 
     # The server writes the file too (--open-registration): kill it while
     # 20 newcomers register at once, then check the same invariants.
-    s = HardServer(name="kill-reg", users={}, data_dir=d, args=["--open-registration"])
+    s = Server(name="kill-reg", users={}, data_dir=d, args=["--open-registration"])
     s.users_added = True
     s.start()
     before = set(_users_in(path))
@@ -291,12 +290,11 @@ def _deliver(port, mk, data):
 def test_full_disk_452_clear_admin_errors_nothing_half_written():
     mnt, why = _mount_tmpfs("4m")
     if mnt is None:
-        skip(why)
-        return
+        raise Skip(why)
     s = None
     try:
         data_dir = os.path.join(mnt, "data")
-        s = HardServer(name="fulldisk", pop3=True, data_dir=data_dir)
+        s = Server(name="fulldisk", pop3=True, data_dir=data_dir)
         s.start()
         sent, stored_ok, codes = {}, [], []
         for i in range(40):                      # 40 x 256 KB > 4 MB
@@ -337,7 +335,7 @@ def test_full_disk_452_clear_admin_errors_nothing_half_written():
             n = int(p.ok("STAT").split()[1])
             check(n == len(stored_ok), "STAT %d on a full disk, want %d" % (n, len(stored_ok)))
             p.ok("RETR 1")
-            body, p.buf = p.buf, b""
+            body, p.buf = bytes(p.buf), bytearray()
             while not body.endswith(b"\r\n.\r\n"):
                 body += p.sock.recv(65536)
             check(_mark_of(body) in stored_ok, "RETR on a full disk: not a stored message")

@@ -20,22 +20,19 @@
 The per-address limit itself is tested from 127.0.0.2 in test_robust.py.
 """
 
-import base64
 import os
 import re
 import select
 import socket
-import ssl
 import statistics
 import sys
 import threading
 import time
 
 import lib
-from lib import (DEFAULT_USERS, Smtp, check, client_context, dot_stuff, marker, message,
-                 timeout)
-from test_hard_lib import (HardServer, Pop3, auth_plain, heavy, open_fds, raise_nofile,
-                           rss_kb, skip, status, tls_client_hello, wait_for)
+from hardlib import heavy, open_fds, raise_nofile, status, tls_client_hello, wait_for
+from lib import (DEFAULT_USERS, Pop3, Rtsp, Server, Smtp, check, marker, message, plain_blob,
+                 rss_kb, timeout)
 
 sys.path.insert(0, os.path.join(lib.ROOT, "tools"))
 import mkwav  # noqa: E402
@@ -54,11 +51,7 @@ def _session(port, source=None):
     with Smtp(port, timeout=20, source=source) as c:
         code, lines = c.login("alice", DEFAULT_USERS["alice"])
         check(code == 235, "login: %r" % lines)
-        c.expect("MAIL FROM:<alice@localhost>", 250)
-        c.expect("RCPT TO:<bob@localhost>", 250)
-        c.expect("DATA", 354)
-        c.send(dot_stuff(message(mk)) + b".\r\n")
-        code, lines = c.reply()
+        code, lines = c.send_message(message(mk))
         check(code == 250, "end of DATA: %r" % lines)
         c.expect("QUIT", 221)
     return time.monotonic() - t0
@@ -80,13 +73,10 @@ def _closed_by_peer(sock):
 
 @timeout(150)
 def test_5000_silent_and_trickling_connections_are_reclaimed():
-    ok, why = heavy()
-    if not ok:
-        skip(why)
-        return
+    heavy()
     n, trickling = 5000, 20
     raise_nofile(n + 2000)
-    s = HardServer(name="flood", nofile=2 * n + 2000)
+    s = Server(name="flood", nofile=2 * n + 2000)
     s.start()
     silent, slow = [], []
     stop = threading.Event()
@@ -164,7 +154,7 @@ def test_5000_silent_and_trickling_connections_are_reclaimed():
 @timeout(60)
 def test_global_limit_stays_under_the_fd_limit_and_status_answers():
     nofile = 256
-    s = HardServer(name="fdlimit", nofile=nofile, args=["--workers", "2"])
+    s = Server(name="fdlimit", nofile=nofile, args=["--workers", "2"])
     s.start()
     try:
         m = re.search(r"sealed ready: .* max_conns=(\d+) max_files=(\d+) fd_limit=(\d+)",
@@ -202,27 +192,18 @@ def test_global_limit_stays_under_the_fd_limit_and_status_answers():
         s.stop()
 
 
-def _rtsp_setup(port, media, sock=None):
-    """SETUP of MEDIA on a new (or the given) TLS connection: (socket, status code)."""
-    if sock is None:
-        raw = socket.create_connection(("127.0.0.1", port), timeout=20)
-        sock = client_context().wrap_socket(raw, server_hostname="localhost")
-    auth = "Authorization: Basic " + base64.b64encode(
-        ("alice:%s" % DEFAULT_USERS["alice"]).encode()).decode()
-    url = "rtsps://localhost:%d/%s" % (port, media)
-    sock.sendall(("SETUP %s/trackID=0 RTSP/1.0\r\nCSeq: 1\r\n%s\r\nTransport: "
-                  "RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n" % (url, auth)).encode())
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        chunk = sock.recv(4096)
-        check(chunk, "RTSP connection closed")
-        buf += chunk
-    return sock, int(buf.split(b" ", 2)[1])
+def _rtsp_setup(port, media, c=None):
+    """SETUP of MEDIA as alice on a new (or the given) connection: (Rtsp, status code)."""
+    c = c or Rtsp(port)
+    c.login("alice", DEFAULT_USERS["alice"])
+    code, _, _, _ = c.cmd("SETUP", c.url(media) + "/trackID=0",
+                          headers=["Transport: RTP/AVP/TCP;unicast;interleaved=0-1"])
+    return c, code
 
 
 @timeout(90)
 def test_file_slots_refuse_for_now_and_free_on_close():
-    s = HardServer(name="files", pop3=True, rtsp=True, nofile=256, args=["--workers", "1"])
+    s = Server(name="files", pop3=True, rtsp=True, nofile=256, args=["--workers", "1"])
     media = os.path.join(s.data_dir, "media")
     os.makedirs(media)
     mkwav.write_wav(os.path.join(media, "a.wav"), 1.0, 8000, 1)
@@ -283,33 +264,13 @@ def test_file_slots_refuse_for_now_and_free_on_close():
 
 # --- slow readers ------------------------------------------------------------------
 
-def _rtsp_request(sock, lines):
-    sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        chunk = sock.recv(4096)
-        check(chunk, "RTSP connection closed")
-        buf += chunk
-    head = buf.split(b"\r\n\r\n", 1)[0].decode()
-    check(" 200 " in head.splitlines()[0], "RTSP: %r" % head.splitlines()[0])
-    return head
-
-
 def _rtsp_stalled_play(port, media):
-    raw = socket.socket()
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    raw.settimeout(20)
-    raw.connect(("127.0.0.1", port))
-    t = client_context().wrap_socket(raw, server_hostname="localhost")
-    auth = "Authorization: Basic " + base64.b64encode(
-        ("alice:%s" % DEFAULT_USERS["alice"]).encode()).decode()
-    url = "rtsps://localhost:%d/%s" % (port, media)
-    head = _rtsp_request(t, ["SETUP %s/trackID=0 RTSP/1.0" % url, "CSeq: 1", auth,
-                             "Transport: RTP/AVP/TCP;unicast;interleaved=0-1"])
-    session = re.search(r"(?im)^Session: *([^;\r\n]+)", head).group(1)
-    t.sendall(("PLAY %s RTSP/1.0\r\nCSeq: 2\r\n%s\r\nSession: %s\r\n\r\n"
-               % (url, auth, session)).encode())
-    return t                                       # and it never reads again
+    """MEDIA played to a client with a small receive buffer that never reads."""
+    c = Rtsp(port, rcvbuf=4096)
+    c.login("alice", DEFAULT_USERS["alice"])
+    c.setup(media)
+    c.request("PLAY", c.url(media))
+    return c                                       # and it never reads again
 
 
 @timeout(150)
@@ -318,7 +279,7 @@ def test_stalled_readers_are_dropped_others_on_the_worker_are_not_delayed():
     if lib.SLOW > 1:
         env["ASAN_OPTIONS"] = ":".join(o for o in (os.environ.get("ASAN_OPTIONS"),
                                                    "quarantine_size_mb=16") if o)
-    s = HardServer(name="stall", pop3=True, rtsp=True, args=["--workers", "1"], env=env)
+    s = Server(name="stall", pop3=True, rtsp=True, args=["--workers", "1"], env=env)
     media = os.path.join(s.data_dir, "media")
     os.makedirs(media)
     mkwav.write_wav(os.path.join(media, "big.wav"), 20.0, 192000, 2)   # 15 MB, 768 kB/s
@@ -397,12 +358,12 @@ def _guess(port, source, user, password, result, hang_up=None):
         with Smtp(port, timeout=60, source=source) as c:
             c.expect("EHLO guess.example", 250)
             if hang_up:
-                c.send("AUTH PLAIN %s\r\n" % auth_plain(user, password))
+                c.send("AUTH PLAIN %s\r\n" % plain_blob(user, password))
                 time.sleep(hang_up)
                 result.append((None, hang_up))
                 return
             t0 = time.monotonic()
-            code, _ = c.cmd("AUTH PLAIN " + auth_plain(user, password))
+            code, _ = c.cmd("AUTH PLAIN " + plain_blob(user, password))
             result.append((code, time.monotonic() - t0))
     except Exception as e:  # noqa: B902
         result.append((repr(e), 0))
@@ -417,7 +378,7 @@ def _failures(log, source):
 @timeout(120)
 def test_password_guessing_slows_the_address_not_a_correct_login_elsewhere():
     attacker, other, n = "127.0.0.5", "127.0.0.6", 100
-    s = HardServer(name="guess", args=["--max-conns-per-ip", "200"])
+    s = Server(name="guess", args=["--max-conns-per-ip", "200"])
     s.start()
     try:
         guesses = []
@@ -481,7 +442,7 @@ def _one_guess(port, source, user, password):
 @timeout(60)
 def test_a_user_named_like_an_address_does_not_slow_that_address():
     address = "127.0.0.5"
-    s = HardServer(name="keys")
+    s = Server(name="keys")
     s.start()
     try:
         for _ in range(2):                  # from 127.0.0.1, as the user "127.0.0.5"
@@ -502,7 +463,7 @@ def test_a_user_named_like_an_address_does_not_slow_that_address():
 @timeout(60)
 def test_a_success_does_not_clear_the_address_slow_down():
     guesser = "127.0.0.8"
-    s = HardServer(name="success")
+    s = Server(name="success")
     s.start()
     try:
         _one_guess(s.port, guesser, "nosuch1", "wrong")

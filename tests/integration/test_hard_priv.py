@@ -19,49 +19,59 @@
   refuses a data dir tree the account owns.
 """
 
+import fcntl
 import os
 import pwd
-import re
 import shutil
 import signal
 import stat
 import subprocess
 import tempfile
-import time
 
 import lib
-from lib import (DEFAULT_USERS, Smtp, check, dot_stuff, marker, message, run, sealed, tail,
-                 timeout)
-from test_hard_lib import HardServer, Pop3, proc_status, skip, smtp_send, wait_for
+from hardlib import proc_status, wait_for
+from lib import (DEFAULT_USERS, Pop3, Server, Skip, Smtp, check, marker, message, run, sealed,
+                 send_mail, tail, timeout)
 
 USER = "sealed-test"
+USER_MARK = "sealed test account"   # its GECOS when a test made it (so removable)
+USER_LOCK = "/tmp/sealed-test-user.lock"
 
 
 class SystemUser:
     """`with SystemUser() as pw:` a system account USER (made unless it
-    exists; removed after if made here). pw is its passwd entry."""
+    exists). pw is its passwd entry. Test runs at once (the stages of `make
+    test` run side by side) share it: each holds a shared lock on USER_LOCK
+    while it uses the account, and the last one out removes it, if a test
+    made it."""
 
     def __enter__(self):
-        self.made = False
+        self.lock = open(USER_LOCK, "a")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
         try:
             pwd.getpwnam(USER)
         except KeyError:
             r = run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                     "--shell", "/usr/sbin/nologin", USER])
+                     "--shell", "/usr/sbin/nologin", "--comment", USER_MARK, USER])
             check(r.returncode == 0, "useradd %s: %s" % (USER, tail(r.stderr)))
-            self.made = True
+        fcntl.flock(self.lock, fcntl.LOCK_SH)
         return pwd.getpwnam(USER)
 
     def __exit__(self, *exc):
-        if self.made:
-            run(["userdel", USER])
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if pwd.getpwnam(USER).pw_gecos == USER_MARK:
+                run(["userdel", USER])
+        except (BlockingIOError, KeyError):
+            pass                                # another run still uses it
+        finally:
+            self.lock.close()
 
 
 def _root_only(why="needs root"):
+    """Raises Skip unless this process runs as root."""
     if os.geteuid() != 0:
-        skip(why)
-        return True
-    return False
+        raise Skip(why)
 
 
 def _private_tree(top=None):
@@ -87,13 +97,12 @@ def _ids(line):
 
 @timeout(120)
 def test_user_drops_privileges_in_every_thread_and_still_serves():
-    if _root_only():
-        return
+    _root_only()
     top, certs = _private_tree()
     try:
         with SystemUser() as pw:
             data = os.path.join(top, "data")
-            s = HardServer(name="priv", pop3=True, certs=certs, data_dir=data,
+            s = Server(name="priv", pop3=True, certs=certs, data_dir=data,
                            args=["--user", USER])
             s.start()                                # useradd as root first, then sealed
             try:
@@ -130,7 +139,7 @@ def test_user_drops_privileges_in_every_thread_and_still_serves():
                 check(_mode(os.path.join(data, "mail")) == 0o700, "mail/ mode")
                 # still serves: SMTP into a root-made Maildir, POP3 out of it
                 mk = marker()
-                smtp_send(s.port, "alice", DEFAULT_USERS["alice"], "bob@localhost", message(mk))
+                send_mail(s.port, [("bob", message(mk))])
                 files = s.messages("bob")
                 check(len(files) == 1, "%d files in bob's new/" % len(files))
                 fst = os.stat(files[0])
@@ -172,7 +181,7 @@ def _task_status(pid, tid):
 
 def _try_send(port, rcpt):
     try:
-        return smtp_send(port, "alice", DEFAULT_USERS["alice"], rcpt, message(marker()))
+        return send_mail(port, [(rcpt, message(marker()))])
     except Exception:  # noqa: B902
         return False
 
@@ -182,7 +191,7 @@ def test_fresh_data_dir_0700_users_0600_maildirs_0700():
     data = os.path.join(top, "fresh")
     old = os.umask(0o022)                        # a usual umask: modes come from sealed
     try:
-        s = HardServer(name="modes", users={}, data_dir=data)
+        s = Server(name="modes", users={}, data_dir=data)
         s.users_added = True
         s.start()
         try:
@@ -207,7 +216,7 @@ def test_fresh_data_dir_0700_users_0600_maildirs_0700():
 
 
 def _start_fails(certs, what):
-    s = HardServer(name="key-" + what, users={}, certs=certs)
+    s = Server(name="key-" + what, users={}, certs=certs)
     s.users_added = True
     p = subprocess.run(s.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=lib.deadline(20), cwd=s.work)
@@ -227,7 +236,7 @@ def test_key_readable_by_others_is_refused_in_one_line():
                   "key mode %o: exit %s, %r" % (mode, code, err))
             results[mode] = "refused"
         else:
-            s = HardServer(name="keyok", users={}, certs=c)
+            s = Server(name="keyok", users={}, certs=c)
             s.users_added = True
             if os.geteuid() != 0 and mode == 0o640:
                 continue
@@ -245,7 +254,7 @@ def test_key_readable_by_others_is_refused_in_one_line():
         results["0640 not root's"] = "refused"
     os.chmod(c.key, 0o600)
     # SIGHUP with a key made world-readable: the old certificate stays
-    s = HardServer(name="key-hup", users={}, certs=c)
+    s = Server(name="key-hup", users={}, certs=c)
     s.users_added = True
     s.start()
     try:
@@ -266,8 +275,7 @@ def test_key_readable_by_others_is_refused_in_one_line():
 
 @timeout(90)
 def test_root_never_follows_links_planted_in_the_data_dir():
-    if _root_only():
-        return
+    _root_only()
     top = tempfile.mkdtemp(prefix="sealed-links.")
     try:
         with SystemUser() as pw:
@@ -296,7 +304,7 @@ def test_root_never_follows_links_planted_in_the_data_dir():
                 os.unlink(log)
             os.symlink(victim, log)
             certs = _private_tree(top)[1]
-            s = HardServer(name="links", users={}, certs=certs, data_dir=data,
+            s = Server(name="links", users={}, certs=certs, data_dir=data,
                            args=["--user", USER])
             s.users_added = True
             p = subprocess.run(s.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -309,7 +317,7 @@ def test_root_never_follows_links_planted_in_the_data_dir():
             os.unlink(log)
             # the chown before the drop skips links (mail/x -> victim)
             os.symlink(victim, os.path.join(data, "mail", "x"))
-            s2 = HardServer(name="links2", users={}, certs=certs, data_dir=data,
+            s2 = Server(name="links2", users={}, certs=certs, data_dir=data,
                             args=["--user", USER])
             s2.users_added = True
             s2.start()
@@ -383,8 +391,7 @@ def test_start_as_root_cleans_tmp_through_no_planted_link():
     """The partial-message clean at start-up (root, then --user) never follows
     a link the account planted: mail/x/tmp -> a root folder, mail -> one;
     without --user, root refuses a data dir the account owns."""
-    if _root_only():
-        return
+    _root_only()
     top = tempfile.mkdtemp(prefix="sealed-clean.")
     os.chmod(top, 0o711)
     try:
@@ -398,7 +405,7 @@ def test_start_as_root_cleans_tmp_through_no_planted_link():
             os.mkdir(x, 0o700)
             os.chown(x, pw.pw_uid, pw.pw_gid)
             _plant(os.path.dirname(victim[0]), os.path.join(x, "tmp"), pw)
-            s = HardServer(name="clean-x", users={}, certs=certs, data_dir=data,
+            s = Server(name="clean-x", users={}, certs=certs, data_dir=data,
                            args=["--user", USER])
             s.users_added = True
             s.start()
@@ -413,7 +420,7 @@ def test_start_as_root_cleans_tmp_through_no_planted_link():
             victim2 = _victim_dir(top, "victim2", "u/tmp")
             os.rename(mail, mail + ".old")
             _plant(os.path.join(top, "victim2"), mail, pw)
-            s2 = HardServer(name="clean-mail", users={}, certs=certs, data_dir=data,
+            s2 = Server(name="clean-mail", users={}, certs=certs, data_dir=data,
                             args=["--user", USER])
             s2.users_added = True
             r = _start_once(s2)
@@ -424,7 +431,7 @@ def test_start_as_root_cleans_tmp_through_no_planted_link():
             os.unlink(mail)
             os.rename(mail + ".old", mail)
             # 3. the same tree, root without --user: refused before anything
-            s3 = HardServer(name="clean-root", users={}, certs=certs, data_dir=data)
+            s3 = Server(name="clean-root", users={}, certs=certs, data_dir=data)
             s3.users_added = True
             r = _start_once(s3)
             err = r.stderr.decode().strip().splitlines()
@@ -514,8 +521,7 @@ def test_useradd_as_root_makes_no_maildir_through_a_planted_link():
     mail/NAME -> outside, and mail swapped for a link just before root makes
     the Maildir (the race, won every time by an LD_PRELOAD shim): nothing
     appears outside."""
-    if _root_only():
-        return
+    _root_only()
     top = tempfile.mkdtemp(prefix="sealed-useradd.")
     os.chmod(top, 0o711)
     try:
@@ -536,8 +542,7 @@ def test_useradd_as_root_makes_no_maildir_through_a_planted_link():
             check(_listing(outside) == [], "useradd carol made %r outside" % _listing(outside))
             so, why = _race_shim(top)
             if so is None:
-                skip(why)
-                return
+                raise Skip(why)
             env = {"LD_PRELOAD": so, "SHIM_NAME": "erin", "SHIM_MAIL": mail,
                    "SHIM_TARGET": outside, "SHIM_UID": str(pw.pw_uid),
                    "SHIM_GID": str(pw.pw_gid),
@@ -564,8 +569,7 @@ def test_users_file_through_a_planted_link_is_not_read_as_root():
     """users -> a root-only file outside, or a hard link to one: `sealed users`
     as root refuses it, and the server started as root refuses to start
     (never loads its lines)."""
-    if _root_only():
-        return
+    _root_only()
     top = tempfile.mkdtemp(prefix="sealed-users.")
     os.chmod(top, 0o711)
     try:
@@ -590,7 +594,7 @@ def test_users_file_through_a_planted_link_is_not_read_as_root():
                 check(r.returncode != 0 and b"eve" not in r.stdout,
                       "`sealed users` as root read users (%s): exit %d, %r"
                       % (kind, r.returncode, r.stdout))
-                s = HardServer(name="users-link", users={}, certs=certs, data_dir=data,
+                s = Server(name="users-link", users={}, certs=certs, data_dir=data,
                                args=["--user", USER])
                 s.users_added = True
                 r2 = _start_once(s)
@@ -608,8 +612,7 @@ def test_log_fifo_or_hard_link_is_refused_at_start():
     """sealed.log a FIFO (an open that would never return) or a hard link to
     a root file (root would append to it): start refused in one line, the
     file untouched."""
-    if _root_only():
-        return
+    _root_only()
     top = tempfile.mkdtemp(prefix="sealed-log.")
     os.chmod(top, 0o711)
     try:
@@ -621,7 +624,7 @@ def test_log_fifo_or_hard_link_is_refused_at_start():
                 os.unlink(log)
             os.mkfifo(log, 0o600)
             os.chown(log, pw.pw_uid, pw.pw_gid)
-            s = HardServer(name="log-fifo", users={}, certs=certs, data_dir=data,
+            s = Server(name="log-fifo", users={}, certs=certs, data_dir=data,
                            args=["--user", USER])
             s.users_added = True
             r = _start_once(s)
@@ -650,8 +653,7 @@ def test_log_fifo_or_hard_link_is_refused_at_start():
 def test_status_connects_through_no_planted_socket_link():
     """sealed.sock -> another socket of the system: `sealed status` as root
     refuses it and never connects there."""
-    if _root_only():
-        return
+    _root_only()
     import socket
     top = tempfile.mkdtemp(prefix="sealed-sock.")
     try:
@@ -691,7 +693,7 @@ def test_user_after_a_root_run_gets_the_node_lock_and_the_pop3_lock():
     try:
         with SystemUser() as pw:
             data = os.path.join(top, "data")
-            s = HardServer(name="root-then-user", pop3=True, certs=certs, data_dir=data)
+            s = Server(name="root-then-user", pop3=True, certs=certs, data_dir=data)
             s.start()                                    # as root, no --user
             with Pop3(s.pop3_port) as p:
                 p.login("bob", DEFAULT_USERS["bob"])

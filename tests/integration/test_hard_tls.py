@@ -21,13 +21,14 @@ import re
 import shutil
 import socket
 import ssl
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 
 import lib
-from lib import check, client_context, run, tail, timeout, tmpdir
-from test_hard_lib import HardServer, heavy, skip
+from hardlib import heavy
+from lib import Server, check, run, tail, timeout, tmpdir
+
+LIBRARY = True          # the versions and suites the library offers: run.py --library
 
 AEAD = re.compile(r"(GCM|CHACHA20|POLY1305|CCM)")
 TESTSSL_IDS_OK = (   # each must be severity OK or INFO, and say "not" where noted
@@ -44,16 +45,13 @@ CERT_ONLY = ("cert_revocation",)
 
 
 def _server():
-    s = HardServer(name="tlsscan", pop3=True, rtsp=True)
+    s = Server(name="tlsscan", pop3=True, rtsp=True)
     return s.start()
 
 
 @timeout(180)
 def test_testssl_smtp_port_only_modern_tls_no_vulnerability():
-    ok, why = heavy()
-    if not ok:
-        skip(why)
-        return
+    heavy()
     check(shutil.which("testssl"), "testssl is missing (make deps installs testssl.sh)")
     s = _server()
     try:

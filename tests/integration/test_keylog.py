@@ -19,8 +19,9 @@ commands (MAIL FROM, RCPT TO) and the marker inside DATA.
     client's key log is openssl's there): sealed's TLS 1.2 sessions decrypt.
 
 A seal built with Debian's wolfSSL (no HAVE_SECRET_CALLBACK) refuses --keylog
-with exit 2; these tests then print 'skipped: REASON' and pass, since the
-harness has no skip status.
+with exit 2; those tests then skip (lib.Skip) with that reason. Every test
+here can differ with the wolfSSL build (LIBRARY: the stage against Debian's
+wolfSSL runs them).
 """
 
 import base64
@@ -37,7 +38,7 @@ import threading
 import time
 
 import lib
-from lib import (Server, check, default_certs, free_port, marker, password_file, popen,
+from lib import (Server, Skip, check, default_certs, free_port, marker, password_file, popen,
                  run, seal, stop_proc, tail, timeout, tmpdir)
 
 NEEDS_CALLBACK = "needs a wolfSSL built with HAVE_SECRET_CALLBACK"
@@ -49,29 +50,23 @@ TSHARK_START = 20       # seconds for tshark to start capturing (and to sync)
 PROBE_WAIT = 1.5        # seconds to wait for one probe in the file (tshark writes
                         # packets out about every half second)
 PCAPNG_EPB = 6          # pcapng block type: Enhanced Packet Block
+LIBRARY = True          # the key log is wolfSSL's secret callback: run.py --library
 
 
-def _skip_reason():
-    """None when seal writes key logs; else why these tests cannot run. The
-    probe: --keylog against a closed port, which exits 2 with the refusal
-    before connecting when the wolfSSL lacks the secret callback."""
+def _needs_keylog():
+    """Returns when seal writes key logs; else raises Skip with why these
+    tests cannot run. The probe: --keylog against a closed port, which exits
+    2 with the refusal before connecting when the wolfSSL lacks the secret
+    callback."""
     d = tmpdir("keylog-probe")
     probe = os.path.join(d, "probe.keys")
     r = seal(["--batch", "--keylog", probe, "--cafile", default_certs().crt,
               "smtps://localhost:%d" % free_port()], input="", timeout=30)
     err = r.stderr.decode("utf-8", "replace")
     if r.returncode == 2 and NEEDS_CALLBACK in err:
-        return "seal was built without HAVE_SECRET_CALLBACK (%s)" % tail(err, 1)
+        raise Skip("seal was built without HAVE_SECRET_CALLBACK (%s)" % tail(err, 1))
     check(r.returncode == 3, "seal --keylog to a closed port: want exit 3 (cannot "
           "connect) or 2 with %r, got %d: %s" % (NEEDS_CALLBACK, r.returncode, tail(err)))
-    return None
-
-
-def _skipped(name):
-    reason = _skip_reason()
-    if reason:
-        print("skipped: %s: %s" % (name, reason), flush=True)
-    return reason is not None
 
 
 # --- tshark --------------------------------------------------------------------
@@ -299,8 +294,7 @@ def _check_server_wrote_no_keys(server, env_keylog, secrets):
 
 @timeout(120)
 def test_keylog_tls13_capture_decrypts_only_with_the_keylog():
-    if _skipped("test_keylog_tls13_capture_decrypts_only_with_the_keylog"):
-        return
+    _needs_keylog()
     password = "kl-" + marker()
     users = {"alice": password, "bob": "bob-Secret-2"}
     mark = marker()
@@ -402,8 +396,7 @@ class Tls12Smtp:
 
 @timeout(120)
 def test_keylog_tls12_client_random_via_sslkeylogfile():
-    if _skipped("test_keylog_tls12_client_random_via_sslkeylogfile"):
-        return
+    _needs_keylog()
     certs = default_certs()
     d = tmpdir("keylog12")
     keys, server_keys = os.path.join(d, "client.keys"), os.path.join(d, "responder.keys")

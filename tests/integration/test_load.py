@@ -7,8 +7,8 @@ import ssl
 import threading
 import time
 
-from lib import (dot_stuff, malformed_log_lines, DEFAULT_USERS, Server, Smtp, check, client_context, deadline,
-                 find_messages, marker, message, timeout)
+from lib import (DEFAULT_USERS, Server, Smtp, check, client_context, deadline, find_messages,
+                 malformed_log_lines, marker, message, timeout)
 
 
 @timeout(120)
@@ -69,11 +69,7 @@ def test_200_idle_connections_do_not_block_a_new_client():
                 check(c.greeting[0] == 220, "greeting: %r" % (c.greeting,))
                 code, lines = c.login("alice", DEFAULT_USERS["alice"])
                 check(code == 235, "login: %r" % lines)
-                c.expect("MAIL FROM:<alice@localhost>", 250)
-                c.expect("RCPT TO:<bob@localhost>", 250)
-                c.expect("DATA", 354)
-                c.send(dot_stuff(message(mk)) + b".\r\n")
-                code, lines = c.reply()
+                code, lines = c.send_message(message(mk))
                 check(code == 250, "end of DATA: %r" % lines)
                 c.expect("QUIT", 221)
             took = time.monotonic() - t0

@@ -10,8 +10,7 @@ import subprocess
 import time
 
 from lib import (LOG_EXCHANGE, dot_stuff, malformed_log_lines, Server, Smtp, check, client_context,
-                 deadline, make_bad_cert, make_certs, marker, message, plain_blob)
-from test_hard_lib import HardServer
+                 deadline, library, make_bad_cert, make_certs, marker, message, plain_blob)
 
 EXCHANGE = LOG_EXCHANGE
 
@@ -204,7 +203,7 @@ def _rtsp_probes(port, secrets):
 
 
 def test_log_masks_secrets_whatever_separates_the_words():
-    with HardServer(name="redact", pop3=True, rtsp=True,
+    with Server(name="redact", pop3=True, rtsp=True,
                     args=["--max-auth-failures", "100"]) as s:
         secrets = []
         _pop3_probes(s.pop3_port, secrets)
@@ -263,6 +262,7 @@ def _python_client(port, version, cafile):
     raise AssertionError("Python's ssl %s accepted the certificate" % version)
 
 
+@library
 def test_log_names_the_alert_of_a_client_that_refuses_the_certificate():
     """TLS 1.3 and 1.2: openssl s_client with another CA (unknown_ca), and
     Python's ssl facing an expired certificate (certificate_expired)."""

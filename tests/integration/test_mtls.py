@@ -5,6 +5,8 @@ import time
 from lib import (DEFAULT_USERS, Server, Smtp, check, deadline, default_certs, make_certs,
                  password_file, seal, tail)
 
+LIBRARY = True          # client certificates: run.py --library
+
 
 def _mtls_server():
     c = default_certs()

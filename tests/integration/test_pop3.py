@@ -5,8 +5,7 @@ session per maildrop lock, errors that leave the session going, the login
 failure limit, pipelining, a 50 MB message streamed with bounded memory
 while another client on the same worker is served, and 20 users at once.
 
-Each test starts its own server with a POP3 port (lib.Server turns POP3 off):
-Pop3Server below adds one without changing lib.py.
+Each test starts its own server with a POP3 port (lib.Server(pop3=True)).
 """
 
 import concurrent.futures
@@ -17,182 +16,18 @@ import poplib
 import re
 import signal
 import smtplib
-import socket
-import ssl
-import subprocess
 import threading
 import time
 
 import lib
-from lib import (DEFAULT_USERS, Server, TestFailure, check, client_context, default_certs,
-                 free_port, marker, message, password_file, plain_blob, popen, run, seal,
-                 sealed, tail, timeout, useradd, wait_port)
+from lib import (DEFAULT_USERS, Pop3, Server, TestFailure, check, client_context, default_certs,
+                 marker, message, password_file, plain_blob, run, seal, send_mail, tail,
+                 timeout)
 
 BOB = DEFAULT_USERS["bob"]
 ALICE = DEFAULT_USERS["alice"]
 RSS_BOUND_MB = 40          # the server's growth while it sends a 50 MB message
 BIG_MB = 50
-
-
-class Pop3Server(Server):
-    """A sealed with SMTP and POP3 on free ports. ENV: extra environment
-    for the server process (the 50 MB test limits ASan's quarantine)."""
-
-    def __init__(self, env=None, **kw):
-        super().__init__(**kw)
-        self.env = env or {}
-        self.pop3_port = None
-
-    def _add_users(self):
-        with concurrent.futures.ThreadPoolExecutor(4) as ex:
-            done = list(ex.map(lambda nu: (nu[0], useradd(self.data_dir, nu[0], nu[1])),
-                               self.users.items()))
-        for name, r in done:
-            check(r.returncode == 0, "useradd %s failed (exit %d): %s"
-                  % (name, r.returncode, tail(r.stderr)))
-
-    def start(self, timeout=20):
-        self._add_users()
-        env = dict(os.environ)
-        env.update(self.env)
-        for attempt in range(3):
-            self.port, self.pop3_port = free_port(), free_port()
-            self.cmd = [sealed(), "--smtp-port", str(self.port), "--pop3-port",
-                        str(self.pop3_port), "--rtsp-port", "0", "--data-dir", self.data_dir,
-                        "--cert", self.certs.crt, "--key", self.certs.key] + self.args
-            with open(self.stderr_path, "ab") as err, open(self.stdout_path, "ab") as out:
-                self.proc = popen(self.cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                  cwd=self.work, env=env)
-            with lib._lock:
-                if self not in lib.SERVERS:
-                    lib.SERVERS.append(self)
-            if wait_port(self.port, lib.deadline(timeout), self.proc) and \
-                    wait_port(self.pop3_port, lib.deadline(timeout), self.proc):
-                return self
-            code = self.proc.poll()
-            self.stop()
-            if code is not None and "in use" in self.stderr()[self.scanned:] and attempt < 2:
-                continue
-            raise TestFailure("server did not start listening (exit %s): %s"
-                              % (code, tail(self.stderr())))
-        return self
-
-    def files(self, user="bob"):
-        """Every message file of USER: new/ and cur/, as 'sub/name'."""
-        out = []
-        for sub in ("new", "cur"):
-            d = os.path.join(self.data_dir, "mail", user, sub)
-            if os.path.isdir(d):
-                out += ["%s/%s" % (sub, n) for n in sorted(os.listdir(d))]
-        return out
-
-    def files_with(self, mark, user="bob"):
-        found = []
-        for f in self.files(user):
-            with open(os.path.join(self.data_dir, "mail", user, f), "rb") as fh:
-                if mark.encode() in fh.read():
-                    found.append(f)
-        return found
-
-    def put(self, user, name, data):
-        """Writes a message file straight into USER's new/ (as a delivery would)."""
-        base = os.path.join(self.data_dir, "mail", user)
-        for sub in ("tmp", "new", "cur"):
-            os.makedirs(os.path.join(base, sub), mode=0o700, exist_ok=True)
-        with open(os.path.join(base, "tmp", name), "wb") as f:
-            f.write(data)
-        os.rename(os.path.join(base, "tmp", name), os.path.join(base, "new", name))
-
-    def rss_kb(self, field="VmRSS"):
-        with open("/proc/%d/status" % self.proc.pid) as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        raise TestFailure("no %s in /proc/%d/status" % (field, self.proc.pid))
-
-
-class Pop3:
-    """A raw POP3 client over TLS: exact reply lines, nothing hidden."""
-
-    def __init__(self, port, source=None, timeout=20):
-        raw = socket.create_connection(("127.0.0.1", port), timeout=lib.deadline(timeout),
-                                       source_address=(source, 0) if source else None)
-        try:
-            self.sock = client_context().wrap_socket(raw, server_hostname="localhost")
-        except BaseException:
-            raw.close()
-            raise
-        self.buf = b""
-        self.greeting = self.line()
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def send(self, text):
-        self.sock.sendall(text.encode() if isinstance(text, str) else text)
-
-    def raw_line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise lib.Closed("connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def line(self):
-        return self.raw_line().decode("utf-8", "replace")
-
-    def multi(self):
-        """The lines of a multi-line reply up to '.', un-stuffed."""
-        lines = []
-        while True:
-            line = self.raw_line()
-            if line == b".":
-                return lines
-            lines.append(line[1:] if line.startswith(b".") else line)
-
-    def cmd(self, line):
-        self.send(line + "\r\n")
-        return self.line()
-
-    def ok(self, line):
-        r = self.cmd(line)
-        check(r.startswith("+OK"), "%r: want +OK, got %r" % (_mask(line), r))
-        return r
-
-    def err(self, line):
-        r = self.cmd(line)
-        check(r.startswith("-ERR"), "%r: want -ERR, got %r" % (_mask(line), r))
-        return r
-
-    def login(self, user, password):
-        self.ok("USER " + user)
-        return self.ok("PASS " + password)
-
-    def closed(self, timeout=5):
-        self.sock.settimeout(lib.deadline(timeout))
-        try:
-            while True:
-                if not self.sock.recv(4096):
-                    return True
-        except (ssl.SSLError, ConnectionResetError, BrokenPipeError):
-            return True
-        except (socket.timeout, TimeoutError):
-            return False
-
-
-def _mask(line):
-    return re.sub(r"^(PASS|AUTH \S+) .*", r"\1 ****", line, flags=re.I)
 
 
 def _pop(s, user="bob", password=BOB):
@@ -204,13 +39,8 @@ def _pop(s, user="bob", password=BOB):
 
 
 def _send(s, messages, sender="alice", password=ALICE):
-    """Delivers [(rcpt user, bytes)] through SMTP in one session."""
-    with smtplib.SMTP_SSL("localhost", s.port, context=client_context(),
-                          timeout=lib.deadline(30)) as c:
-        c.login(sender, password)
-        for rcpt, data in messages:
-            refused = c.sendmail(sender + "@localhost", [rcpt + "@localhost"], data)
-            check(refused == {}, "refused: %r" % refused)
+    """Delivers [(rcpt user, bytes)] to S through SMTP in one session."""
+    send_mail(s.port, messages, sender, password)
 
 
 def _check_added_headers(got, original, sender="alice@localhost"):
@@ -228,7 +58,7 @@ def _check_added_headers(got, original, sender="alice@localhost"):
 
 
 def test_pop3_poplib_retrieves_smtp_mail_byte_for_byte():
-    with Pop3Server(name="p-poplib") as s:
+    with Server(pop3=True, name="p-poplib") as s:
         mk = marker()
         original = message(mk)
         _send(s, [("bob", original)])
@@ -265,7 +95,7 @@ def test_pop3_poplib_retrieves_smtp_mail_byte_for_byte():
 
 
 def test_pop3_curl_lists_retrieves_and_deletes():
-    with Pop3Server(name="p-curl") as s:
+    with Server(pop3=True, name="p-curl") as s:
         m1, m2 = marker(), marker()
         o1, o2 = message(m1), message(m2)
         _send(s, [("bob", o1), ("bob", o2)])
@@ -305,7 +135,7 @@ def _wait_unlocked(s, user="bob", password=BOB):
 
 
 def test_pop3_uidl_stable_and_deletion_rules():
-    with Pop3Server(name="p-dele") as s:
+    with Server(pop3=True, name="p-dele") as s:
         marks = [marker() for _ in range(3)]
         _send(s, [("bob", message(m)) for m in marks])
         p = _pop(s)
@@ -339,7 +169,7 @@ def test_pop3_uidl_stable_and_deletion_rules():
 
 
 def test_pop3_in_use_and_mail_arriving_during_a_session():
-    with Pop3Server(name="p-inuse") as s:
+    with Server(pop3=True, name="p-inuse") as s:
         m1, m2 = marker(), marker()
         _send(s, [("bob", message(m1))])
         a = _pop(s)
@@ -359,7 +189,7 @@ def test_pop3_in_use_and_mail_arriving_during_a_session():
 
 
 def test_pop3_errors_leave_the_session_going():
-    with Pop3Server(name="p-errors") as s:
+    with Server(pop3=True, name="p-errors") as s:
         _send(s, [("bob", message(marker()))])
         with Pop3(s.pop3_port) as c:
             check(c.greeting.startswith("+OK"), "greeting %r" % c.greeting)
@@ -389,7 +219,7 @@ def test_pop3_errors_leave_the_session_going():
 
 
 def test_pop3_auth_plain_with_and_without_initial_response():
-    with Pop3Server(name="p-auth") as s:
+    with Server(pop3=True, name="p-auth") as s:
         blob = plain_blob("bob", BOB)
         with Pop3(s.pop3_port) as c:
             c.ok("AUTH")
@@ -419,7 +249,7 @@ def test_pop3_quit_unlocks_before_the_goodbye():
     (the goodbye used to leave before the unlock: a fast client got
     -ERR [IN-USE] now and then). The second session is connected and has
     sent USER before the first quits, so its PASS follows the +OK at once."""
-    with Pop3Server(name="p-relock", args=["--workers", "2"]) as s:
+    with Server(pop3=True, name="p-relock", args=["--workers", "2"]) as s:
         _send(s, [("bob", message(marker())) for _ in range(60)])
         refused = []
         for i in range(120):
@@ -440,7 +270,7 @@ def test_pop3_quit_unlocks_before_the_goodbye():
 
 @timeout(60)
 def test_pop3_three_wrong_passwords_close():
-    with Pop3Server(name="p-authmax") as s, Pop3(s.pop3_port, source="127.0.0.6") as c:
+    with Server(pop3=True, name="p-authmax") as s, Pop3(s.pop3_port, source="127.0.0.6") as c:
         replies = []
         for i in range(3):
             c.ok("USER bob")
@@ -454,7 +284,7 @@ def test_pop3_three_wrong_passwords_close():
 
 
 def test_pop3_pipelined_commands_answer_in_order():
-    with Pop3Server(name="p-pipe") as s:
+    with Server(pop3=True, name="p-pipe") as s:
         body = b"".join(b"%06d %s\n" % (i, b"." * (i % 3) + b"x" * 70) for i in range(15000))
         big = b"Subject: big\n\n" + body
         s.put("bob", "1700000001.M1P1Q1.big", big)
@@ -507,7 +337,7 @@ def test_pop3_50mb_message_streams_in_bounded_memory():
     if lib.SLOW > 1:
         env["ASAN_OPTIONS"] = ":".join(o for o in (os.environ.get("ASAN_OPTIONS"),
                                                    "quarantine_size_mb=16") if o)
-    with Pop3Server(name="p-big", args=["--workers", "1"], env=env) as s:
+    with Server(pop3=True, name="p-big", args=["--workers", "1"], env=env) as s:
         data = _big_message(BIG_MB)
         s.put("bob", "1700000000.M1P1Q1.big", data)
         want = hashlib.sha256(data).hexdigest()
@@ -524,7 +354,7 @@ def test_pop3_50mb_message_streams_in_bounded_memory():
                 check(status == "+OK %d octets" % crlf_size, "RETR: %r, want %d octets"
                       % (status, crlf_size))
                 got = bytearray(a.buf)
-                a.buf = b""
+                a.buf = bytearray()
                 got += a.sock.recv(65536)
                 for _ in range(5):                        # a stalls; b is served
                     t0 = time.monotonic()
@@ -557,7 +387,7 @@ def test_pop3_50mb_message_streams_in_bounded_memory():
 @timeout(90)
 def test_pop3_twenty_concurrent_users_get_their_own_mail():
     users = {"u%02d" % i: "pw-%02d-Secret" % i for i in range(20)}
-    with Pop3Server(name="p-twenty", users=users) as s:
+    with Server(pop3=True, name="p-twenty", users=users) as s:
         marks = {u: [marker() for _ in range(1 + i % 2)] for i, u in enumerate(users)}
         _send(s, [(u, message(m, rcpt=u + "@localhost")) for u in users for m in marks[u]],
               sender="u00", password=users["u00"])
@@ -584,7 +414,7 @@ def test_pop3_twenty_concurrent_users_get_their_own_mail():
 
 
 def test_pop3_seal_batch():
-    with Pop3Server(name="p-seal") as s:
+    with Server(pop3=True, name="p-seal") as s:
         mk = marker()
         _send(s, [("bob", message(mk))])
         url = "pop3s://localhost:%d" % s.pop3_port
@@ -615,7 +445,7 @@ def test_pop3_seal_batch():
 
 
 def test_pop3_shutdown_says_goodbye_and_removes_nothing():
-    s = Pop3Server(name="p-stop").start()
+    s = Server(pop3=True, name="p-stop").start()
     try:
         _send(s, [("bob", message(marker()))])
         with Pop3(s.pop3_port) as c:
@@ -645,7 +475,7 @@ def test_pop3_trace_headers_first_and_sizes_count_them():
     name's S= is the file's size and its W= the POP3 size, both counting the
     trace headers: STAT, LIST, the RETR status line and the octets RETR sends
     all agree with W."""
-    with Pop3Server(name="p-trace") as s:
+    with Server(pop3=True, name="p-trace") as s:
         marks = {"alice@localhost": marker(), "": marker()}
         originals = {sender: message(mk) for sender, mk in marks.items()}
         with smtplib.SMTP_SSL("localhost", s.port, context=client_context(),

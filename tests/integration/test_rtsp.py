@@ -4,274 +4,19 @@ nothing; logins, states, sessions and malformed requests get their codes;
 malformed WAVs never crash the server; 100 streams at once stay on schedule;
 and a capture of the port shows TLS only."""
 
-import base64
 import os
 import re
 import selectors
 import signal
 import socket
 import ssl
-import struct
 import subprocess
-import sys
 import time
-import wave
 
-import lib
-from lib import (Closed, Server, check, client_context, deadline, free_port, password_file,
-                 popen, run, seal, stop_proc, tail, timeout, tmpdir, wait_port)
-
-sys.path.insert(0, os.path.join(lib.ROOT, "tools"))
-import mkwav  # noqa: E402
-
-USERS = {"alice": "alice-Secret-1", "bob": "bob-Secret-2", "carol": "carol-Secret-3",
-         "dave": "dave-Secret-4"}
-STEREO = "tone.wav"          # 44.1 kHz stereo (static payload type 10)
-MONO = "mono8k.wav"          # 8 kHz mono (dynamic payload type 96)
-PACKET_MS = 20
-MAX_PAYLOAD = 4096
-
-
-# --- media -------------------------------------------------------------------
-
-def _chunk(tag, data):
-    pad = b"\0" if len(data) % 2 else b""
-    return tag + struct.pack("<I", len(data)) + data + pad
-
-
-def _fmt(tag=1, ch=2, rate=44100, bits=16, extra=b""):
-    align = ch * bits // 8
-    return struct.pack("<HHIIHH", tag, ch, rate, rate * align, align, bits) + extra
-
-
-def _riff(*chunks):
-    body = b"WAVE" + b"".join(chunks)
-    return b"RIFF" + struct.pack("<I", len(body)) + body
-
-
-def _extensible(sub):
-    guid = struct.pack("<H", sub) + bytes([0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38,
-                                           0x9b, 0x71])
-    return _fmt(0xfffe, 2, 48000, 16, struct.pack("<HHI", 22, 16, 3) + guid)
-
-
-def malformed_wavs():
-    """name -> (bytes, expected DESCRIBE code, frames served when 200)."""
-    pcm = bytes(range(256)) * 16                     # 4096 bytes: 1024 stereo frames
-    lying = _riff(_chunk(b"fmt ", _fmt())) + b"data" + struct.pack("<I", 10 ** 9) + pcm[:1002]
-    return {
-        "empty.wav": (b"", 415, 0),
-        "trunc.wav": (b"RIFF\x24\x00\x00\x00WAVEfm", 415, 0),
-        "truncfmt.wav": (_riff()[:12] + b"fmt \x10\x00\x00\x00\x01\x00", 415, 0),
-        "nodata.wav": (_riff(_chunk(b"fmt ", _fmt())), 415, 0),
-        "lying.wav": (lying, 200, 250),
-        "eight.wav": (_riff(_chunk(b"fmt ", _fmt(ch=1, bits=8)), _chunk(b"data", pcm)), 415, 0),
-        "float.wav": (_riff(_chunk(b"fmt ", _fmt(tag=3, bits=32)), _chunk(b"data", pcm)), 415, 0),
-        "extfloat.wav": (_riff(_chunk(b"fmt ", _extensible(3)), _chunk(b"data", pcm)), 415, 0),
-        "extpcm.wav": (_riff(_chunk(b"fmt ", _extensible(1)), _chunk(b"data", pcm)), 200, 1024),
-        "sixch.wav": (_riff(_chunk(b"fmt ", _fmt(ch=6)), _chunk(b"data", pcm)), 415, 0),
-        "garbage.wav": (os.urandom(3000), 415, 0),
-        "list.wav": (_riff(_chunk(b"fmt ", _fmt()), _chunk(b"LIST", b"odd"),
-                           _chunk(b"data", pcm)), 200, 1024),
-        "datafirst.wav": (_riff(_chunk(b"data", pcm), _chunk(b"fmt ", _fmt())), 415, 0),
-    }
-
-
-def make_media(data_dir, seconds=1.0):
-    media = os.path.join(data_dir, "media")
-    os.makedirs(media, exist_ok=True)
-    mkwav.write_wav(os.path.join(media, STEREO), seconds, 44100, 2)
-    mkwav.write_wav(os.path.join(media, MONO), 0.5, 8000, 1)
-    for name, (data, _, _) in malformed_wavs().items():
-        with open(os.path.join(media, name), "wb") as f:
-            f.write(data)
-    with open(os.path.join(data_dir, "secret.wav"), "wb") as f:   # outside media/
-        f.write(open(os.path.join(media, STEREO), "rb").read())
-    os.symlink(os.path.join(data_dir, "secret.wav"), os.path.join(media, "link.wav"))
-    return media
-
-
-def pcm_of(path):
-    with wave.open(path, "rb") as w:
-        return w.getframerate(), w.getnchannels(), w.readframes(w.getnframes())
-
-
-class RtspServer(Server):
-    """sealed with its RTSP port on and a media folder of test WAVs."""
-
-    def __init__(self, name="rtsp", seconds=1.0, args=()):
-        data = tmpdir("data")
-        self.rtsp_port = free_port()
-        super().__init__(users=USERS, data_dir=data, name=name,
-                         args=["--rtsp-port", str(self.rtsp_port)] + list(args))
-        self.media = make_media(data, seconds)
-
-    def start(self, timeout=20):
-        super().start(timeout)
-        check(wait_port(self.rtsp_port, deadline(timeout), self.proc),
-              "the RTSP port did not open: %s" % tail(self.stderr()))
-        return self
-
-    def url(self, name=STEREO, host="localhost", user=None):
-        auth = "%s:%s@" % (user, USERS[user]) if user else ""
-        return "rtsps://%s%s:%d/%s" % (auth, host, self.rtsp_port, name)
-
-
-# --- a raw RTSP client ---------------------------------------------------------
-
-class Rtsp:
-    """RTSP over TLS by hand: exact codes, and the interleaved frames kept."""
-
-    def __init__(self, port, timeout=20, rcvbuf=None):
-        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        if rcvbuf:
-            raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        raw.settimeout(deadline(timeout))
-        raw.connect(("127.0.0.1", port))
-        self.sock = client_context().wrap_socket(raw, server_hostname="localhost")
-        self.buf = bytearray()
-        self.cseq = 0
-        self.port = port
-        self.auth = None
-        self.session = None
-        self.frames = []          # (arrival, channel, bytes)
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def url(self, name=STEREO):
-        return "rtsps://localhost:%d/%s" % (self.port, name)
-
-    def login(self, user):
-        token = base64.b64encode(("%s:%s" % (user, USERS[user])).encode()).decode()
-        self.auth = "Basic " + token
-
-    def send(self, data):
-        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
-
-    def request(self, method, url, headers=(), body=b"", version="RTSP/1.0", cseq=True):
-        self.cseq += 1
-        lines = ["%s %s %s" % (method, url, version)]
-        if cseq:
-            lines.append("CSeq: %d" % self.cseq)
-        if self.auth:
-            lines.append("Authorization: " + self.auth)
-        if self.session and not any(h.lower().startswith("session:") for h in headers):
-            lines.append("Session: " + self.session)
-        lines += list(headers)
-        if body:
-            lines.append("Content-Length: %d" % len(body))
-        self.send(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-
-    def _fill(self):
-        try:
-            chunk = self.sock.recv(65536)
-        except (ssl.SSLError, ConnectionResetError, BrokenPipeError) as e:
-            raise Closed("connection closed: %s" % e)
-        if not chunk:
-            raise Closed("connection closed")
-        self.buf += chunk
-
-    def message(self):
-        """The next frame ('frame', channel, data) or ('resp', code, headers, body, status)."""
-        while True:
-            while self.buf[:1] in (b"\r", b"\n"):
-                del self.buf[:1]
-            if self.buf[:1] == b"$" and len(self.buf) >= 4:
-                n = struct.unpack(">H", bytes(self.buf[2:4]))[0]
-                if len(self.buf) >= 4 + n:
-                    ch, data = self.buf[1], bytes(self.buf[4:4 + n])
-                    del self.buf[:4 + n]
-                    return ("frame", ch, data, time.monotonic())
-            elif self.buf[:1] not in (b"", b"$"):
-                end = self.buf.find(b"\r\n\r\n")
-                if end >= 0:
-                    head = self.buf[:end].decode("utf-8", "replace").split("\r\n")
-                    headers = {}
-                    for h in head[1:]:
-                        k, _, v = h.partition(":")
-                        headers[k.strip().lower()] = v.strip()
-                    n = int(headers.get("content-length", "0"))
-                    if len(self.buf) >= end + 4 + n:
-                        body = bytes(self.buf[end + 4:end + 4 + n])
-                        del self.buf[:end + 4 + n]
-                        m = re.match(r"RTSP/\d\.\d (\d\d\d)", head[0])
-                        check(m, "not an RTSP status line: %r" % head[0])
-                        return ("resp", int(m.group(1)), headers, body, head[0])
-            self._fill()
-
-    def response(self):
-        while True:
-            m = self.message()
-            if m[0] == "frame":
-                self.frames.append((m[3], m[1], m[2]))
-                continue
-            _, code, headers, body, status = m
-            if "session" in headers:
-                self.session = headers["session"].split(";")[0]
-            return code, headers, body, status
-
-    def cmd(self, method, url=None, **kw):
-        self.request(method, url or self.url(), **kw)
-        return self.response()
-
-    def expect(self, method, code, url=None, **kw):
-        got, headers, body, status = self.cmd(method, url, **kw)
-        check(got == code, "%s: want %d, got %r" % (method, code, status))
-        return headers, body
-
-    def setup(self, name=STEREO):
-        h, _ = self.expect("SETUP", 200, url=self.url(name) + "/trackID=0",
-                           headers=["Transport: RTP/AVP/TCP;unicast;interleaved=0-1"])
-        return h
-
-    def closed(self, seconds=5):
-        self.sock.settimeout(deadline(seconds))
-        try:
-            while True:
-                if not self.sock.recv(4096):
-                    return True
-        except (ssl.SSLError, ConnectionResetError, BrokenPipeError, ssl.SSLEOFError):
-            return True
-        except (socket.timeout, TimeoutError):
-            return False
-
-
-def rtp_packets(frames, channel=0):
-    """(arrival, seq, ts, marker, payload) of the RTP frames on CHANNEL."""
-    out = []
-    for t, ch, data in frames:
-        if ch != channel:
-            continue
-        b0, b1, seq, ts = struct.unpack(">BBHI", data[:8])
-        check(b0 >> 6 == 2, "RTP version %d" % (b0 >> 6))
-        out.append((t, seq, ts, b1 >> 7, data[12:]))
-    return out
-
-
-def has_bye(frames, channel=1):
-    for _, ch, data in frames:
-        off = 0
-        while ch == channel and off + 4 <= len(data):
-            if data[off + 1] == 203:
-                return True
-            off += (struct.unpack(">H", data[off + 2:off + 4])[0] + 1) * 4
-    return False
-
-
-def be_to_le(payload):
-    a = bytearray(payload)
-    a[0::2], a[1::2] = payload[1::2], payload[0::2]
-    return bytes(a)
+from lib import (RTSP_USERS as USERS, Closed, Rtsp, RtspServer, Skip, basic_auth, be_to_le,
+                 check, deadline, has_bye, password_file, popen, rtp_packets, run, seal,
+                 stop_proc, tail, timeout, tmpdir)
+from media import MONO, STEREO, chunk, fmt, malformed_wavs, pcm_of, riff
 
 
 def check_continuous(pkts, frames_per_packet):
@@ -279,15 +24,6 @@ def check_continuous(pkts, frames_per_packet):
         check(s1 == (s0 + 1) & 0xffff, "sequence jumps from %d to %d" % (s0, s1))
         check(t1 == (t0 + len(p0) // frames_per_packet) & 0xffffffff,
               "timestamp jumps from %d to %d after %d bytes" % (t0, t1, len(p0)))
-
-
-def read_until_bye(c, seconds):
-    end = time.monotonic() + deadline(seconds)
-    while not has_bye(c.frames):
-        check(time.monotonic() < end, "no RTCP BYE within %ss" % deadline(seconds))
-        m = c.message()
-        if m[0] == "frame":
-            c.frames.append((m[3], m[1], m[2]))
 
 
 # --- ffmpeg and seal -------------------------------------------------------------
@@ -387,7 +123,7 @@ def test_rtsp_pause_then_play_loses_and_repeats_nothing():
         c.sock.settimeout(deadline(20))
         h, _ = c.expect("PLAY", 200)
         resume_seq = int(re.search(r"seq=(\d+)", h["rtp-info"]).group(1))
-        read_until_bye(c, 10)
+        c.read_until_bye(10)
         pkts = rtp_packets(c.frames)
         check(pkts[0][1] == first_seq, "first packet is not RTP-Info's seq")
         check(pkts[0][3] == 1, "no marker bit on the first packet")
@@ -409,7 +145,7 @@ def test_rtsp_login_codes_and_failure_limit():
             h, _ = c.expect("SETUP", 401, url=c.url() + "/trackID=0",
                             headers=["Transport: RTP/AVP/TCP;unicast;interleaved=0-1"])
             check(h.get("www-authenticate") == 'Basic realm="sealed"', "challenge: %r" % h)
-            c.auth = "Basic " + base64.b64encode(b"dave:wrong").decode()
+            c.auth = basic_auth("dave", "wrong")
             for _ in range(3):                    # the third failure ends the session
                 c.expect("DESCRIBE", 401)
             check(c.closed(), "the connection stayed open after 3 failed logins")
@@ -509,7 +245,7 @@ def test_rtsp_malformed_wavs_never_crash():
                 p.login("bob")
                 p.setup(name)
                 p.expect("PLAY", 200)
-                read_until_bye(p, 10)
+                p.read_until_bye(10)
                 played = sum(len(x[4]) for x in rtp_packets(p.frames)) // 4
                 check(played == malformed_wavs()[name][2],
                       "%s: %d frames played, want %d" % (name, played, malformed_wavs()[name][2]))
@@ -540,10 +276,8 @@ def test_rtsp_fifo_in_media_is_refused_and_the_worker_serves_on():
 
 def _stream_client(port, auth):
     """A TLS connection to PORT with its stream set up (READY)."""
-    raw = socket.create_connection(("127.0.0.1", port), timeout=deadline(30))
-    c = Rtsp.__new__(Rtsp)
-    c.sock = client_context().wrap_socket(raw, server_hostname="localhost")
-    c.buf, c.cseq, c.port, c.auth, c.session, c.frames = bytearray(), 0, port, auth, None, []
+    c = Rtsp(port, timeout=30)
+    c.auth = auth
     c.setup()
     return c
 
@@ -605,7 +339,7 @@ def _percentile(values, p):
 def test_rtsp_100_concurrent_streams_on_schedule():
     n, seconds = 100, 2.0
     with RtspServer(name="rtsp-100", seconds=seconds) as s:
-        auth = "Basic " + base64.b64encode(("alice:" + USERS["alice"]).encode()).decode()
+        auth = basic_auth("alice", USERS["alice"])
         clients = []
         try:
             for _ in range(n):
@@ -646,8 +380,7 @@ def test_rtsp_100_concurrent_streams_on_schedule():
 @timeout(90)
 def test_rtsp_capture_shows_only_tls():
     if os.geteuid() != 0:
-        print("# not root: tshark cannot capture; skipped", flush=True)
-        return
+        raise Skip("not root: tshark cannot capture")
     with RtspServer(name="rtsp-tshark") as s:
         pcap = os.path.join(tmpdir("cap"), "rtsp.pcap")
         cap = popen(["tshark", "-i", "lo", "-f", "tcp port %d" % s.rtsp_port, "-w", pcap],
@@ -699,8 +432,8 @@ def test_rtsp_slow_reader_is_dropped_and_others_play_on():
     with RtspServer(name="rtsp-slow") as s:
         rate, seconds = 192000, 20               # 768 kB/s: socket buffers fill fast
         with open(os.path.join(s.media, "big.wav"), "wb") as f:
-            f.write(_riff(_chunk(b"fmt ", _fmt(rate=rate)),
-                          _chunk(b"data", b"\x10\x00" * (2 * rate * seconds))))
+            f.write(riff(chunk(b"fmt ", fmt(rate=rate)),
+                         chunk(b"data", b"\x10\x00" * (2 * rate * seconds))))
         with Rtsp(s.rtsp_port, rcvbuf=4096) as slow:
             slow.login("alice")
             slow.setup("big.wav")
@@ -709,7 +442,7 @@ def test_rtsp_slow_reader_is_dropped_and_others_play_on():
                 c.login("bob")
                 c.setup()
                 c.expect("PLAY", 200)
-                read_until_bye(c, 10)
+                c.read_until_bye(10)
                 _, _, want = pcm_of(os.path.join(s.media, STEREO))
                 check(b"".join(be_to_le(p[4]) for p in rtp_packets(c.frames)) == want,
                       "the other stream lost samples")
@@ -731,13 +464,11 @@ def test_rtsp_sigterm_mid_stream_sends_bye_and_exits_clean():
             c.setup()
             c.expect("PLAY", 200)
             while len(c.frames) < 5:
-                m = c.message()
-                if m[0] == "frame":
-                    c.frames.append((m[3], m[1], m[2]))
+                c.next()
             code = s.stop()
             check(code == 0, "exit status %s after SIGTERM mid-stream" % code)
             try:
-                read_until_bye(c, 5)
+                c.read_until_bye(5)
             except Closed:
                 pass
             check(has_bye(c.frames), "no RTCP BYE before the server went away")

@@ -7,13 +7,12 @@ two tickets per handshake), which sends nothing and waits for the client
 to close; sealed works the same way, its greeting being read and dropped."""
 
 import json
-import os
 import socket
 import ssl
 import threading
 
 import lib
-from lib import Server, check, default_certs, run, tail, timeout
+from lib import Server, check, default_certs, library, run, tail, timeout
 
 
 class BareTls:
@@ -73,6 +72,7 @@ def _load(args):
     return r, j
 
 
+@library
 @timeout(90)
 def test_seal_load_no_greeting_resume_and_idle_on_bare_tls():
     certs = default_certs()
@@ -97,6 +97,7 @@ def test_seal_load_no_greeting_resume_and_idle_on_bare_tls():
     check(srv.resumed >= 18, "the server saw %d resumptions, want 18" % srv.resumed)
 
 
+@library
 @timeout(90)
 def test_seal_load_no_greeting_resume_on_sealed():
     with Server(name="seal-load-bare") as s:

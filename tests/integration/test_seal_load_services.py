@@ -9,10 +9,9 @@ and the usage errors of the new modes. Each test starts its own server."""
 import os
 
 import lib
-from lib import check, password_file, timeout
-from test_pop3 import Pop3Server
-from test_rtsp import STEREO, RtspServer, USERS as RTSP_USERS, pcm_of
-from test_seal_load import _load, _why
+from lib import (RTSP_USERS, RtspServer, Server, check, library, password_file, seal_load, timeout,
+                 why)
+from media import STEREO, pcm_of
 
 POP3_PASSWORD = "load-Secret-7"
 POP3_USERS = {"load%d" % i: POP3_PASSWORD for i in range(4)}
@@ -53,11 +52,11 @@ def _pop3_args(s, user, pw, clients, count):
 
 @timeout(120)
 def test_seal_load_pop3_4_clients_8_sessions_octets_checked():
-    with Pop3Server(users=POP3_USERS, name="seal-load-pop3") as s:
+    with Server(pop3=True, users=POP3_USERS, name="seal-load-pop3") as s:
         fill_maildrops(s.data_dir, POP3_USERS)
-        r, j = _load(_pop3_args(s, "load%d", password_file(POP3_PASSWORD), 4, 8))
-    check(r.returncode == 0, "seal-load pop3: " + _why(r))
-    check(j is not None and j["mode"] == "pop3", "no JSON summary: " + _why(r))
+        r, j = seal_load(_pop3_args(s, "load%d", password_file(POP3_PASSWORD), 4, 8))
+    check(r.returncode == 0, "seal-load pop3: " + why(r))
+    check(j is not None and j["mode"] == "pop3", "no JSON summary: " + why(r))
     check(j["ok"] == 8 and j["failed"] == 0,
           "want 8 ok, 0 failed; got %s ok, %s failed (%s)" % (j["ok"], j["failed"],
                                                             j.get("first_errors")))
@@ -70,10 +69,10 @@ def test_seal_load_pop3_4_clients_8_sessions_octets_checked():
 
 @timeout(120)
 def test_seal_load_pop3_wrong_password_protocol_failures_exit_1():
-    with Pop3Server(users=POP3_USERS, name="seal-load-pop3-bad") as s:
+    with Server(pop3=True, users=POP3_USERS, name="seal-load-pop3-bad") as s:
         fill_maildrops(s.data_dir, POP3_USERS)
-        r, j = _load(_pop3_args(s, "load%d", password_file("not-the-password"), 2, 4))
-    check(r.returncode == 1, "a wrong password: want exit 1, " + _why(r))
+        r, j = seal_load(_pop3_args(s, "load%d", password_file("not-the-password"), 2, 4))
+    check(r.returncode == 1, "a wrong password: want exit 1, " + why(r))
     check(j is not None and j["ok"] == 0 and j["messages"] == 0, "sessions succeeded: %r" % j)
     check(j["failures"]["protocol"] == 4 and j["failed"] == 4,
           "want 4 protocol failures, got %r" % j["failures"])
@@ -85,10 +84,10 @@ def test_seal_load_pop3_wrong_password_protocol_failures_exit_1():
 def test_seal_load_pop3_shared_maildrop_names_the_lock():
     """Concurrent sessions of one user: the maildrop lock refuses all but one
     at a time; the first failure says so and how to give each client a user."""
-    with Pop3Server(users=POP3_USERS, name="seal-load-pop3-lock") as s:
+    with Server(pop3=True, users=POP3_USERS, name="seal-load-pop3-lock") as s:
         fill_maildrops(s.data_dir, POP3_USERS)
-        r, j = _load(_pop3_args(s, "load0", password_file(POP3_PASSWORD), 3, 9))
-    check(j is not None and j["ok"] + j["failed"] == 9, "want 9 sessions: " + _why(r))
+        r, j = seal_load(_pop3_args(s, "load0", password_file(POP3_PASSWORD), 3, 9))
+    check(j is not None and j["ok"] + j["failed"] == 9, "want 9 sessions: " + why(r))
     if j["failed"]:
         check(r.returncode == 1, "failures but exit %d" % r.returncode)
         err = j["first_errors"].get("protocol", "")
@@ -99,12 +98,12 @@ def test_seal_load_pop3_shared_maildrop_names_the_lock():
 def test_seal_load_rtsp_8_streams_to_the_bye():
     seconds = 1.5
     with RtspServer(name="seal-load-rtsp", seconds=seconds) as s:
-        r, j = _load(["rtsp", "-c", "8", "-n", "8", "--json", "--user", "alice",
+        r, j = seal_load(["rtsp", "-c", "8", "-n", "8", "--json", "--user", "alice",
                       "--password-file", password_file(RTSP_USERS["alice"]),
                       "--cafile", s.certs.crt, s.url()], timeout_s=90)
         _, _, pcm = pcm_of(os.path.join(s.media, STEREO))
-    check(r.returncode == 0, "seal-load rtsp: " + _why(r))
-    check(j is not None and j["mode"] == "rtsp", "no JSON summary: " + _why(r))
+    check(r.returncode == 0, "seal-load rtsp: " + why(r))
+    check(j is not None and j["mode"] == "rtsp", "no JSON summary: " + why(r))
     check(j["ok"] == 8 and j["failed"] == 0 and j["streams"] == 8,
           "want 8 streams ended by BYE: %s ok, %s streams, %s" % (j["ok"], j["streams"],
                                                                 j.get("first_errors")))
@@ -132,25 +131,26 @@ def test_seal_load_rtsp_8_streams_to_the_bye():
 @timeout(90)
 def test_seal_load_rtsp_without_login_401_and_missing_stream_404():
     with RtspServer(name="seal-load-rtsp-401") as s:
-        r, j = _load(["rtsp", "-c", "2", "-n", "2", "--json", "--cafile", s.certs.crt,
+        r, j = seal_load(["rtsp", "-c", "2", "-n", "2", "--json", "--cafile", s.certs.crt,
                       s.url()])
-        check(r.returncode == 1, "no login: want exit 1, " + _why(r))
+        check(r.returncode == 1, "no login: want exit 1, " + why(r))
         check(j["failures"]["protocol"] == 2 and j["ok"] == 0, "failures %r" % j["failures"])
         check("401" in j["first_errors"]["protocol"] and "--user" in
               j["first_errors"]["protocol"], "no 401 hint: %r" % j["first_errors"])
-        r, j = _load(["rtsp", "-c", "1", "-n", "1", "--json", "--user", "alice",
+        r, j = seal_load(["rtsp", "-c", "1", "-n", "1", "--json", "--user", "alice",
                       "--password-file", password_file(RTSP_USERS["alice"]),
                       "--cafile", s.certs.crt, s.url(name="nosuch.wav")])
     check(r.returncode == 1 and j["failures"]["protocol"] == 1,
-          "a missing stream: want a protocol failure, " + _why(r))
+          "a missing stream: want a protocol failure, " + why(r))
     check("DESCRIBE: 404" in j["first_errors"]["protocol"], "%r" % j["first_errors"])
 
 
+@library
 @timeout(60)
 def test_seal_load_aead_measures_the_negotiated_suite():
     with lib.Server(name="seal-load-aead") as s:
-        r, j = _load(["aead", "-s", str(16 << 20), "--json", "--cafile", s.certs.crt, s.url()])
-    check(r.returncode == 0, "seal-load aead: " + _why(r))
+        r, j = seal_load(["aead", "-s", str(16 << 20), "--json", "--cafile", s.certs.crt, s.url()])
+    check(r.returncode == 0, "seal-load aead: " + why(r))
     a = j["aead"]
     check(a["bytes"] == 16 << 20 and a["seconds"] > 0 and a["mb_per_s"] > 0, "aead %r" % a)
     alg = a["algorithm"].replace("-", "").upper()    # AES128GCM, CHACHA20POLY1305
@@ -168,5 +168,5 @@ def test_seal_load_service_modes_usage_exit_2():
                  ["smtp", "--user", "u%d", "--password-file", pw, "smtps://localhost:1"],
                  ["pop3", "--user", "u%d%d", "--password-file", pw, "pop3s://localhost:1"],
                  ["aead", "-s", "100", "smtps://localhost:1"]):
-        r, _ = _load(args[:1] + ["--cafile", crt] + args[1:])
-        check(r.returncode == 2, "%s: want exit 2, %s" % (" ".join(args), _why(r)))
+        r, _ = seal_load(args[:1] + ["--cafile", crt] + args[1:])
+        check(r.returncode == 2, "%s: want exit 2, %s" % (" ".join(args), why(r)))

@@ -10,7 +10,7 @@ import time
 
 from lib import (dot_stuff, DEFAULT_USERS, Closed, Server, Smtp, check, check_stored,
                  deadline, fingerprint_der, fingerprint_pem, find_messages, make_certs,
-                 marker, message, seal, timeout, tmpdir)
+                 library, marker, message, seal, timeout, tmpdir)
 
 
 def _all_whole(s):
@@ -113,6 +113,7 @@ def _peer_fingerprint(port):
             return fingerprint_der(t.getpeercert(binary_form=True))
 
 
+@library
 @timeout(90)
 def test_sighup_reloads_cert():
     d = tmpdir("hup")

@@ -8,8 +8,7 @@ import smtplib
 from lib import (LOG_EXCHANGE, dot_stuff, DEFAULT_USERS, Closed, Server, Smtp, TestFailure,
                  check, check_stored, client_context, deadline, default_certs, find_messages,
                  marker, message, password_file, plain_blob, run, seal, sealed, shared, tail,
-                 timeout, tmpdir)
-from test_seal_load import _load, _why
+                 timeout, tmpdir, seal_load, why)
 
 
 def test_greeting_and_ehlo_keywords():
@@ -231,10 +230,10 @@ def test_real_clients_helo_names_are_taken():
         r = seal(["--batch", "--cafile", default_certs().crt, "--user", "alice",
                   "--password-file", password_file(alice), s.url()], input="NOOP\n")
         check(r.returncode == 0, "seal exit %d: %s" % (r.returncode, tail(r.stderr)))
-        r, j = _load(["smtp", "-c", "1", "-n", "1", "--json", "--user", "alice",
+        r, j = seal_load(["smtp", "-c", "1", "-n", "1", "--json", "--user", "alice",
                       "--password-file", password_file(alice), "--rcpt", "bob@localhost",
                       "--cafile", s.certs.crt, s.url()])
-        check(r.returncode == 0 and j and j["ok"] == 1, "seal-load: " + _why(r))
+        check(r.returncode == 0 and j and j["ok"] == 1, "seal-load: " + why(r))
         got = _helo_replies(s.log())
         print("# EHLO/HELO names seen: %s" % ", ".join("%s=%d" % kv for kv in sorted(got.items())))
         check(len(got) >= 5, "want the EHLO and HELO of smtplib, curl, seal and seal-load "
@@ -308,10 +307,10 @@ def test_seal_load_sends_as_the_user_in_the_servers_domain():
     bob@example.org sends as alice@example.org (the recipient's domain,
     the server's), which the server takes: alice@localhost would get 553."""
     with Server(name="load-domain", args=["--domain", "example.org"]) as s:
-        r, j = _load(["smtp", "-c", "1", "-n", "2", "--json", "--user", "alice",
+        r, j = seal_load(["smtp", "-c", "1", "-n", "2", "--json", "--user", "alice",
                       "--password-file", password_file(DEFAULT_USERS["alice"]),
                       "--rcpt", "bob@example.org", "--cafile", s.certs.crt, s.url()])
-        check(r.returncode == 0 and j and j["ok"] == 2, "seal-load: " + _why(r))
+        check(r.returncode == 0 and j and j["ok"] == 2, "seal-load: " + why(r))
         files = s.messages("bob")
         check(len(files) == 2, "want 2 messages in bob's new/, found %d" % len(files))
         with open(files[0], "rb") as f:

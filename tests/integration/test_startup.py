@@ -8,8 +8,8 @@ import socket
 import stat
 import subprocess
 
-from lib import (MKCERTS, TestFailure, check, deadline, free_port, popen, stop_proc, default_certs, make_certs, openssl, run, sealed, tail,
-                 tmpdir)
+from lib import (MKCERTS, TestFailure, check, deadline, default_certs, free_port, library,
+                 make_certs, openssl, popen, run, sealed, stop_proc, tail, tmpdir)
 
 
 def _start_fails(args, what):
@@ -52,6 +52,7 @@ def _exits(cmd, what, secs=5):
     return lines[0]
 
 
+@library
 def test_mismatched_cert_and_key_one_line_error():
     other = make_certs()
     d = tmpdir("startup")
@@ -61,6 +62,7 @@ def test_mismatched_cert_and_key_one_line_error():
     check(re.search(r"key|match|cert", line, re.I), "reason: %r" % line)
 
 
+@library
 def test_missing_cert_one_line_error():
     d = tmpdir("startup")
     r = run([sealed(), "--smtp-port", str(free_port()), "--pop3-port", "0", "--rtsp-port", "0",

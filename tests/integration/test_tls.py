@@ -7,6 +7,8 @@ import time
 
 from lib import (Smtp, check, deadline, default_certs, run, shared, tail, timeout)
 
+LIBRARY = True          # every test here is a handshake or a TLS rule: run.py --library
+
 
 def _s_client(port, *opts, input=b"QUIT\n"):   # -crlf makes it CRLF
     args = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % port,

@@ -15,146 +15,18 @@ seal's stderr goes to a file that is checked for sanitizer reports, so the
 ASan+UBSan stage of `make test` runs the TUI under ASan (leaks included).
 """
 
-import atexit
 import os
 import re
-import shlex
 import stat
-import subprocess
 import time
-import uuid
 
 import lib
 from lib import (Server, check, deadline, default_certs, find_messages, fingerprint_pem,
-                 make_bad_cert, marker, password_file, shared, tail, timeout, tmpdir)
+                 library, make_bad_cert, marker, password_file, shared, tail, timeout, tmpdir)
+from tui import Tui, quit_seal
 
 ALICE_PW = lib.DEFAULT_USERS["alice"]
-_SOCKETS = []           # every tmux server started here, killed at exit at the latest
 COLOR_SGR = re.compile(r"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|9[0-7]|38;5;\d+)m")
-
-
-def _tmux_kill(sock):
-    """Kills the tmux server on SOCK and removes its socket file (tmux leaves it)."""
-    _tmux(sock, "kill-server", check_rc=False)
-    path = os.path.join(os.environ.get("TMUX_TMPDIR") or "/tmp", "tmux-%d" % os.getuid(), sock)
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-    if sock in _SOCKETS:
-        _SOCKETS.remove(sock)
-
-
-def _kill_all_tmux():
-    for sock in list(_SOCKETS):
-        _tmux_kill(sock)
-
-
-atexit.register(_kill_all_tmux)
-
-
-def _tmux(sock, *args, check_rc=True):
-    r = subprocess.run(["tmux", "-L", sock, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    if check_rc:
-        check(r.returncode == 0, "tmux %s failed: %s" % (args[0], tail(r.stderr)))
-    return r.stdout.decode("utf-8", "replace")
-
-
-class Tui:
-    """One `seal` TUI in a detached tmux session of X x Y cells."""
-
-    def __init__(self, url, cafile, args=(), home=None, x=100, y=30,
-                 term="xterm-256color", lang="C.UTF-8"):
-        self.sock = "sealtui-%d-%s" % (os.getpid(), uuid.uuid4().hex[:10])
-        self.dir = tmpdir("tui")
-        self.home = home or os.path.join(self.dir, "home")
-        os.makedirs(self.home, exist_ok=True)
-        self.err_path = os.path.join(self.dir, "stderr")
-        self.rc_path = os.path.join(self.dir, "rc")
-        self.screens = []
-        argv = [lib.seal_bin(), "--cafile", cafile] + list(args) + [url]
-        env = ["env", "-u", "XDG_CONFIG_HOME", "-u", "LC_ALL", "HOME=" + self.home,
-               "LANG=" + lang, "TERM=" + term]
-        # The shell outlives a Ctrl-C sent to the pane (a trap, unlike an
-        # ignored signal, is not inherited by seal) and records the status.
-        script = "trap : INT; %s 2>%s; echo $? >%s.tmp && mv %s.tmp %s" % (
-            " ".join(shlex.quote(a) for a in env + argv), shlex.quote(self.err_path),
-            shlex.quote(self.rc_path), shlex.quote(self.rc_path), shlex.quote(self.rc_path))
-        _SOCKETS.append(self.sock)
-        _tmux(self.sock, "new-session", "-d", "-s", "t", "-x", str(x), "-y", str(y),
-              "sh -c %s" % shlex.quote(script))
-
-    @property
-    def pins(self):
-        return os.path.join(self.home, ".config", "seal", "known_servers")
-
-    def capture(self, escapes=False):
-        args = ["capture-pane", "-p", "-t", "t"] + (["-e"] if escapes else [])
-        screen = _tmux(self.sock, *args, check_rc=False)
-        self.screens.append(screen)
-        return screen
-
-    def wait_for(self, pattern, seconds=15, gone=False):
-        """Polls the screen until PATTERN (a regex, or a list of regexes that
-        must all be on one screen: curses may be caught half-way through a
-        redraw) is on it (or, with GONE, is not); returns that screen. Fails
-        with the last screen after the deadline."""
-        pats = [pattern] if isinstance(pattern, str) else list(pattern)
-        end = time.monotonic() + deadline(seconds)
-        screen = ""
-        while time.monotonic() < end:
-            screen = self.capture()
-            if all(bool(re.search(p, screen)) != gone for p in pats):
-                return screen
-            if self.exited():
-                break
-            time.sleep(0.05)
-        raise lib.TestFailure("screen never %s %s; stderr: %s; last screen:\n%s"
-                              % ("lost" if gone else "showed",
-                                 " and ".join("/%s/" % p for p in pats),
-                                 tail(self.stderr()), screen))
-
-    def send(self, *keys):
-        _tmux(self.sock, "send-keys", "-t", "t", *keys)
-
-    def type(self, text):
-        _tmux(self.sock, "send-keys", "-t", "t", "-l", text)
-
-    def resize(self, x, y):
-        _tmux(self.sock, "resize-window", "-t", "t", "-x", str(x), "-y", str(y))
-
-    def exited(self):
-        return os.path.exists(self.rc_path)
-
-    def wait_exit(self, seconds=15):
-        end = time.monotonic() + deadline(seconds)
-        while time.monotonic() < end:
-            if self.exited():
-                with open(self.rc_path) as f:
-                    return int(f.read().strip() or "-1")
-            time.sleep(0.05)
-        raise lib.TestFailure("seal did not exit; screen:\n%s" % self.capture())
-
-    def stderr(self):
-        try:
-            with open(self.err_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def close(self):
-        _tmux_kill(self.sock)
-        err = self.stderr()
-        for mark in lib.SANITIZER_MARKS:
-            check(mark not in err, "sanitizer report from the TUI: %s" % tail(err, 8))
-
-
-def _quit(tui, want=0):
-    tui.send("q")
-    rc = tui.wait_exit()
-    check(rc == want, "seal exit %d, want %d; stderr: %s" % (rc, want, tail(tui.stderr())))
-    return rc
 
 
 def _login_form(tui, user, password):
@@ -181,15 +53,7 @@ def _menu_item(colored, label):
     return line[line.rfind("\u2502", 0, at):at]
 
 
-def _restart_same_port(s):
-    """Starts S's sealed again with the same command line (same port, data)."""
-    with open(s.stderr_path, "ab") as err, open(s.stdout_path, "ab") as out:
-        s.proc = lib.popen(s.cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                           cwd=s.work)
-    check(lib.wait_port(s.port, deadline(20), s.proc),
-          "server did not listen again on %d: %s" % (s.port, tail(s.stderr())))
-
-
+@library
 @timeout(90)
 def test_tui_certificate_panel_and_first_pin():
     s = shared()
@@ -226,7 +90,7 @@ def test_tui_certificate_panel_and_first_pin():
         tui.wait_for([r"Server certificate report", "SHA-256 fingerprint:", "trusted chain"])
         tui.send("q")
         tui.wait_for(r"SMTP commands")
-        _quit(tui)
+        quit_seal(tui)
     finally:
         tui.close()
 
@@ -239,12 +103,8 @@ def test_tui_auth_form_never_shows_the_password():
         tui.wait_for(r"S.C 220 ")
         _login_form(tui, "alice", ALICE_PW)
         tui.wait_for(r"alice .*authenticated")
-        blob = lib.plain_blob("alice", ALICE_PW)
-        for shot in tui.screens:
-            check(ALICE_PW not in shot and blob not in shot,
-                  "the password (or its base64) was on screen:\n%s" % shot)
-        _quit(tui)
-        check(ALICE_PW not in tui.stderr(), "the password reached stderr")
+        quit_seal(tui)
+        tui.check_hidden(ALICE_PW, lib.plain_blob("alice", ALICE_PW))
     finally:
         tui.close()
 
@@ -272,11 +132,11 @@ def test_tui_compose_sends_a_message_after_automatic_login():
         tui.wait_for(r"S.C 250 2\.0\.0 .*queued")
         tui.send("PPage")
         tui.wait_for(r"lines? above")
-        tui.send("PPage")
+        tui.scroll_back_to([r"C.S MAIL FROM:<alice@localhost>"])   # every page on the way
         seen = "\n".join(tui.screens)
         for want in (r"C.S MAIL FROM:<alice@localhost>", r"C.S RCPT TO:<bob@localhost>",
                      r"C.S DATA", r"S.C 354 ", r"C.S \.\.a line with a leading dot"):
-            check(re.search(want, seen + tui.capture()), "transcript lacks /%s/" % want)
+            check(re.search(want, seen), "transcript lacks /%s/" % want)
         end = time.monotonic() + deadline(10)
         found = []
         while not found and time.monotonic() < end:
@@ -290,7 +150,7 @@ def test_tui_compose_sends_a_message_after_automatic_login():
         check("From: alice@localhost\n" in body, "no From header")
         check("\n.a line with a leading dot\n" in body, "dot-stuffing was not undone: %r"
               % body[-200:])
-        _quit(tui)
+        quit_seal(tui)
     finally:
         tui.close()
 
@@ -376,7 +236,7 @@ def test_tui_resize_redraws_every_area():
                     break
                 time.sleep(0.05)
             check(_all_areas(screen, x, y), "at %dx%d an area is missing:\n%s" % (x, y, screen))
-        _quit(tui)
+        quit_seal(tui)
     finally:
         tui.close()
 
@@ -397,18 +257,19 @@ def test_tui_lost_connection_then_reconnect():
         tui.send("r")
         tui.wait_for(r"NOT CONNECTED")
         tui.wait_for(r"Connection refused")
-        _restart_same_port(s)
+        s.start()
         tui.send("r")
         tui.wait_for([r"certificate verified", r"greeted: say EHLO",
                       r"S.C 220 (.|\n)*reconnecting(.|\n)*S.C 220 "])
         tui.send("e", "Enter")
         tui.wait_for(r"S.C 250 HELP")
-        _quit(tui)
+        quit_seal(tui)
     finally:
         tui.close()
         s.stop()
 
 
+@library
 @timeout(120)
 def test_tui_refuses_an_expired_certificate():
     bad = make_bad_cert("expired")
@@ -421,13 +282,14 @@ def test_tui_refuses_an_expired_certificate():
             check(not re.search(r"S.C 220", screen), "talked SMTP over a refused session")
             tui.send("e")
             tui.wait_for(r"not connected: press r")
-            _quit(tui, want=4)
+            quit_seal(tui, want=4)
             check("expired" in tui.stderr(), "no reason on stderr: %s" % tail(tui.stderr()))
             check(not os.path.exists(tui.pins), "a refused certificate was pinned")
         finally:
             tui.close()
 
 
+@library
 @timeout(200)
 def test_tui_refuses_wrong_name_and_untrusted_certificates():
     """The certificate panel shows each check on its own: a wrong name under
@@ -445,11 +307,12 @@ def test_tui_refuses_wrong_name_and_untrusted_certificates():
             try:
                 screen = tui.wait_for(["REJECTED", r"r reconnect"] + list(wants))
                 check(not re.search(r"S.C 220", screen), "%s: talked SMTP" % kind)
-                _quit(tui, want=4)
+                quit_seal(tui, want=4)
             finally:
                 tui.close()
 
 
+@library
 @timeout(120)
 def test_tui_changed_pin_refused_until_replaced():
     s = shared()
@@ -467,7 +330,7 @@ def test_tui_changed_pin_refused_until_replaced():
         check(fake.replace(":", "")[:40] in flat.replace(":", ""), "old fingerprint not shown")
         check(real.replace(":", "")[:40] in flat.replace(":", ""), "new fingerprint not shown")
         check(not re.search(r"S.C 220", screen), "talked SMTP before the pin was settled")
-        _quit(tui, want=4)
+        quit_seal(tui, want=4)
         check("changed" in tui.stderr(), "no reason on stderr: %s" % tail(tui.stderr()))
         with open(pins) as f:
             check(fake in f.read(), "the pin changed without the user's say")
@@ -482,7 +345,7 @@ def test_tui_changed_pin_refused_until_replaced():
             text = f.read()
         check(text == "# test\nlocalhost:%d %s\n" % (s.port, real),
               "known_servers after replacing: %r" % text)
-        _quit(tui)
+        quit_seal(tui)
     finally:
         tui.close()
 

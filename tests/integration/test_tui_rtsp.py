@@ -8,10 +8,10 @@ source's samples exactly; then the automatic login (--user,
 --password-file), a resize to 160x50 and back, and q asking before it
 tears a playing session down.
 
-The TUI runs in test_tui's Tui (its own tmux server on a unique -L socket,
+The TUI runs in tui.Tui (its own tmux server on a unique -L socket,
 HOME, LANG=C.UTF-8, killed in a finally; seal's stderr checked for
 sanitizer reports, so `--bin build/san/bin` runs these under ASan); the
-server is test_rtsp's RtspServer. Screens are polled with deadlines, never
+server is lib.RtspServer. Screens are polled with deadlines, never
 read after fixed sleeps.
 """
 
@@ -20,9 +20,10 @@ import re
 import time
 
 import lib
-from lib import check, deadline, default_certs, password_file, tail, timeout, tmpdir
-from test_rtsp import STEREO, USERS, RtspServer, pcm_of
-from test_tui import Tui, _quit
+from lib import (RTSP_USERS as USERS, RtspServer, check, deadline, default_certs, password_file,
+                 tail, timeout, tmpdir)
+from media import STEREO, pcm_of
+from tui import Tui, quit_seal
 
 ALICE = USERS["alice"]
 SECONDS = 3.0
@@ -57,17 +58,6 @@ def _wait_position(tui, pred, what, seconds=15):
         time.sleep(0.05)
     raise lib.TestFailure("the position never %s; stderr: %s; last screen:\n%s"
                           % (what, tail(tui.stderr()), screen))
-
-
-def _scroll_back_to(tui, pats, pages=30):
-    """PgUp in the transcript until PATS are all on screen."""
-    for _ in range(pages):
-        screen = tui.capture()
-        if all(re.search(p, screen) for p in pats):
-            return screen
-        tui.send("PPage")
-        time.sleep(0.05)
-    return tui.wait_for(pats, seconds=1)
 
 
 def _login_on_401(tui):
@@ -126,7 +116,7 @@ def test_tui_rtsp_login_play_pause_teardown_and_output():
         tui = Tui(_url(s), default_certs().crt, x=80, y=24, args=["--output", out])
         try:
             _login_on_401(tui)
-            _scroll_back_to(tui, [r"C.S DESCRIBE rtsps://", r"C.S Authorization: Basic \*{8}\s"])
+            tui.scroll_back_to([r"C.S DESCRIBE rtsps://", r"C.S Authorization: Basic \*{8}\s"])
             tui.send("End")
             _play_and_watch(tui)
             paused = _pause_holds(tui)
@@ -142,15 +132,13 @@ def test_tui_rtsp_login_play_pause_teardown_and_output():
             tui.send("t")
             tui.wait_for([r"S.C RTSP/1\.0 200 OK", r"out\.wav written: 0:03\.0 of",
                           r"alice .*INIT, stream described", r"\u25a0 INIT"])
-            _quit(tui)
+            quit_seal(tui)
             rate, ch, got = pcm_of(out)
             _, _, want = pcm_of(os.path.join(s.media, STEREO))
             check((rate, ch) == (44100, 2), "WAV format %d Hz %d ch" % (rate, ch))
             check(got == want, "the WAV's samples differ from the source (%d vs %d bytes)"
                   % (len(got), len(want)))
-            for shot in tui.screens:
-                check(ALICE not in shot, "the password was on screen:\n%s" % shot)
-            check(ALICE not in tui.stderr(), "the password reached stderr")
+            tui.check_hidden(ALICE)
         finally:
             tui.close()
 
@@ -195,18 +183,10 @@ def test_tui_rtsp_auto_login_resize_and_quit_question():
             rc = tui.wait_exit()
             check(rc == 0, "seal exit %d; stderr: %s" % (rc, tail(tui.stderr())))
             end = time.monotonic() + deadline(10)
-            while time.monotonic() < end and "teardown session" not in _log(s):
+            while time.monotonic() < end and "teardown session" not in s.log():
                 time.sleep(0.05)
-            check("teardown session" in _log(s), "q sent no TEARDOWN: %s" % tail(_log(s)))
-            for shot in tui.screens:
-                check(ALICE not in shot, "the password was on screen")
+            check("teardown session" in s.log(), "q sent no TEARDOWN: %s" % tail(s.log()))
+            tui.check_hidden(ALICE)
         finally:
             tui.close()
 
-
-def _log(s):
-    try:
-        with open(s.log_path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-    except OSError:
-        return ""

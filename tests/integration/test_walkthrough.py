@@ -14,7 +14,7 @@ import re
 import sys
 
 import lib
-from lib import check, default_certs, make_bad_cert, run, tail, timeout, tmpdir
+from lib import check, default_certs, library, make_bad_cert, run, tail, timeout, tmpdir
 
 WALK = os.path.join(lib.ROOT, "tools", "walkthrough", "walkthrough.py")
 RESULT = re.compile(r"^(PASS|FAIL|SKIPPED)\s+(\d+)\. (.*)$", re.M)
@@ -41,6 +41,7 @@ def _walk(args, seconds, certs=None, env=None):
     return r, out, text, results
 
 
+@library
 @timeout(120)
 def test_walkthrough_every_step_passes():
     r, out, report, results = _walk([], 110)
@@ -64,6 +65,7 @@ def test_walkthrough_every_step_passes():
           "each step should say what is asked and show its commands")
 
 
+@library
 @timeout(60)
 def test_walkthrough_wrong_name_certificate_fails_step_3():
     bad = make_bad_cert("wrongname")

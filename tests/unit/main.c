@@ -1,7 +1,8 @@
 /*
  * main.c: the unit test runner. Runs every UNIT_TEST (or those whose name
  * contains argv[1]), prints one TAP line each with the failed checks as
- * comments, and ends with 'N passed, N failed'. Exit 0 only if none failed.
+ * comments (a skipped test: '# SKIP why'), and ends with
+ * 'unit: N passed, N failed, N skipped'. Exit 0 only if none failed.
  */
 #include "unit.h"
 
@@ -16,6 +17,7 @@ struct unit_entry { const char *name, *file; unit_fn fn; };
 static struct unit_entry unit_tests[UNIT_MAX_TESTS];
 static int unit_count;
 static int unit_current_failed;
+static char unit_current_skip[UNIT_WHY_MAX];    /* why, when it skipped */
 static char unit_dir[256];
 
 void
@@ -30,6 +32,12 @@ unit_fail(const char *file, int line, const char *what)
 {
 	printf("#   %s:%d: %s\n", file, line, what);
 	unit_current_failed = 1;
+}
+
+void
+unit_skip(const char *why)
+{
+	snprintf(unit_current_skip, sizeof unit_current_skip, "%s", why[0] ? why : "no reason");
 }
 
 const char *
@@ -70,7 +78,7 @@ unit_cleanup(void)
 int
 main(int argc, char **argv)
 {
-	int passed = 0, failed = 0, n = 0;
+	int passed = 0, failed = 0, skipped = 0, n = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 0; i < unit_count; i++)
@@ -82,15 +90,21 @@ main(int argc, char **argv)
 		if (argc >= 2 && strstr(unit_tests[i].name, argv[1]) == NULL)
 			continue;
 		unit_current_failed = 0;
+		unit_current_skip[0] = '\0';
 		unit_tests[i].fn();
-		printf("%s %d - %s\n", unit_current_failed ? "not ok" : "ok", ++n,
-		       unit_tests[i].name);
-		if (unit_current_failed)
+		if (unit_current_failed) {
+			printf("not ok %d - %s\n", ++n, unit_tests[i].name);
 			failed++;
-		else
+		} else if (unit_current_skip[0] != '\0') {
+			printf("ok %d - %s # SKIP %s\n", ++n, unit_tests[i].name,
+			       unit_current_skip);
+			skipped++;
+		} else {
+			printf("ok %d - %s\n", ++n, unit_tests[i].name);
 			passed++;
+		}
 	}
 	unit_cleanup();
-	printf("unit: %d passed, %d failed\n", passed, failed);
+	printf("unit: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

@@ -283,7 +283,7 @@ UNIT_TEST(admin_as_root_gives_new_files_to_the_data_dir_owner)
 	struct run r;
 
 	if (geteuid() != 0 || chown(dir, owner, owner) == -1) {
-		printf("# skip: needs root\n");
+		unit_skip("needs root (to chown the data dir)");
 		return;
 	}
 	run_admin(dir, "pw\n", &r, 2, add);

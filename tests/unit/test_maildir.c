@@ -284,7 +284,10 @@ UNIT_TEST(maildir_disk_full_is_clean)
 
 	snprintf(data, sizeof data, "%s/small", unit_tmpdir());
 	if (mkdir(data, 0700) == -1 || mount("tmpfs", data, "tmpfs", 0, TEST_TMPFS_OPTS) == -1) {
-		printf("# skip: cannot mount a small tmpfs (needs root): %s\n", strerror(errno));
+		char why[UNIT_WHY_MAX];
+		snprintf(why, sizeof why, "cannot mount a small tmpfs (needs root): %s",
+		         strerror(errno));
+		unit_skip(why);
 		return;
 	}
 	CHECK_INT(fill_until_failure(data), ENOSPC);

@@ -2,7 +2,10 @@
  * unit.h: the unit test harness. A test is
  *     UNIT_TEST(linebuf_splits_crlf) { CHECK(x == 1); CHECK_STR(a, "b"); }
  * in any C file of tests/unit; it registers itself at start-up, and the runner
- * (main.c) runs every test, prints TAP and ends with 'N passed, N failed'.
+ * (main.c) runs every test, prints TAP and ends with
+ * 'unit: N passed, N failed, N skipped'. A test that cannot run here calls
+ * unit_skip("why") and returns: TAP's 'ok N - name # SKIP why', counted
+ * skipped.
  */
 #ifndef SEALED_UNIT_H
 #define SEALED_UNIT_H
@@ -10,9 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#define UNIT_WHY_MAX 200       /* the longest reason a skip keeps */
+
 typedef void (*unit_fn)(void);
 void unit_register(const char *name, const char *file, unit_fn fn);
 void unit_fail(const char *file, int line, const char *what);
+void unit_skip(const char *why);
 
 #define UNIT_TEST(name)                                                        \
 	static void unit_##name(void);                                         \

@@ -10,7 +10,8 @@ import secrets
 import signal
 import socket
 
-from lab import Skip, b64, plain_blob
+from harness import b64, plain_blob
+from lab import Skip
 from tlskit import capture, load
 import certs
 from checks_tls import dialogue, fetch_certificate, need_verified, trust

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+import harness
 import lab as labmod
 
 FIELDS = ("name", "url", "cafile", "user", "password_file", "notes")
@@ -124,10 +125,10 @@ def _load(a, s, code, why):
         with open(path) as f:
             data = json.load(f)
     except (OSError, ValueError):
-        log = labmod.read_text(os.path.join(a.out, s.slug + ".log"))
+        log = harness.read_text(os.path.join(a.out, s.slug + ".log"))
         data = {"name": s.name, "url": s.url, "notes": s.notes, "checks": [],
                 "problems": ["the grading %s (exit %s): %s" % (
-                    why or "ended without results", code, labmod.last_line(log))]}
+                    why or "ended without results", code, harness.last_line(log))]}
     if why:
         data.setdefault("problems", []).append("the grading was %s" % why)
     data["slug"], data["exit"] = s.slug, code

@@ -11,7 +11,8 @@ import socket
 import subprocess
 import time
 
-from lab import Abort, Skip, read_text
+from harness import read_text
+from lab import Abort, Skip
 
 
 def start(step, lab, port, path, iface="lo", host="127.0.0.1"):

@@ -60,21 +60,28 @@ def when(seconds):
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
-def make_bad(lab, kind, d):
-    """A self-signed EC P-256 server certificate in D that a client must
+def bad_kind(kind, now=None):
+    """(cn, san, start, end) of a self-signed server certificate a client must
     refuse: untrusted (right name and dates, but not the certificate the
     client trusts), wrongname (CN and SAN other.example), expired (ended
-    yesterday), notyet (starts in 10 days). Dates that `openssl req` cannot
-    set come from `openssl ca -selfsign` with -startdate/-enddate.
-    Returns (cert, key)."""
-    os.makedirs(os.path.join(d, "newcerts"), exist_ok=True)
-    crt, key = os.path.join(d, "server.crt"), os.path.join(d, "server.key")
+    yesterday), notyet (starts in 10 days); any other KIND: as untrusted.
+    START and END in seconds since the epoch."""
+    now = time.time() if now is None else now
     cn = "other.example" if kind == "wrongname" else "localhost"
     san = "DNS:other.example" if kind == "wrongname" else "DNS:localhost, IP:127.0.0.1"
-    now = time.time()
     start, end = {"expired": (now - 30 * 86400, now - 86400),
                   "notyet": (now + 10 * 86400, now + 40 * 86400)}.get(
                       kind, (now - 3600, now + 30 * 86400))
+    return cn, san, start, end
+
+
+def selfsign(openssl, d, cn, san, start, end, crt, key):
+    """A self-signed EC P-256 server certificate CRT (key KEY, made 0600) for
+    CN and SAN, valid from START to END (seconds since the epoch): dates that
+    `openssl req` cannot set come from `openssl ca -selfsign` with
+    -startdate/-enddate, its database and configuration in D. OPENSSL(args)
+    runs the openssl tool and raises when it fails."""
+    os.makedirs(os.path.join(d, "newcerts"), exist_ok=True)
     fmt = lambda t: time.strftime("%Y%m%d%H%M%SZ", time.gmtime(t))
     open(os.path.join(d, "index.txt"), "w").close()
     with open(os.path.join(d, "serial"), "w") as f:
@@ -82,14 +89,23 @@ def make_bad(lab, kind, d):
     cnf = os.path.join(d, "ca.cnf")
     with open(cnf, "w") as f:
         f.write(CA_CNF.format(d=d, cn=cn, san=san))
-    _openssl(lab, ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                   "-out", key])
-    os.chmod(key, 0o600)
+    old = os.umask(0o077)
+    try:
+        openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                 "-out", key])
+    finally:
+        os.umask(old)
     csr = os.path.join(d, "req.csr")
-    _openssl(lab, ["req", "-new", "-key", key, "-out", csr, "-config", cnf])
-    _openssl(lab, ["ca", "-batch", "-selfsign", "-config", cnf, "-keyfile", key, "-in", csr,
-                   "-out", crt, "-startdate", fmt(start), "-enddate", fmt(end),
-                   "-extensions", "ext", "-notext"])
+    openssl(["req", "-new", "-key", key, "-out", csr, "-config", cnf])
+    openssl(["ca", "-batch", "-selfsign", "-config", cnf, "-keyfile", key, "-in", csr,
+             "-out", crt, "-startdate", fmt(start), "-enddate", fmt(end),
+             "-extensions", "ext", "-notext"])
+
+
+def make_bad(lab, kind, d):
+    """A server certificate of KIND (bad_kind()) in D. Returns (cert, key)."""
+    crt, key = os.path.join(d, "server.crt"), os.path.join(d, "server.key")
+    selfsign(lambda args: _openssl(lab, args), d, *bad_kind(kind), crt, key)
     return crt, key
 
 

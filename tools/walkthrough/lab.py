@@ -14,18 +14,18 @@ What the steps get from here:
 Nothing here talks to anything but 127.0.0.1.
 """
 
-import base64
 import ctypes
 import os
 import re
 import secrets
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+import harness
+from harness import last_line, port_open
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer",
@@ -39,32 +39,6 @@ class Skip(Exception):
 
 class Abort(Exception):
     """The step cannot go on (a server did not start, ...): it fails with this."""
-
-
-def b64(data):
-    if isinstance(data, str):
-        data = data.encode()
-    return base64.b64encode(data).decode()
-
-
-def plain_blob(user, password):
-    """The AUTH PLAIN initial response (RFC 4616) for USER and PASSWORD."""
-    return b64(b"\0" + user.encode() + b"\0" + password.encode())
-
-
-def free_port():
-    """A loopback TCP port that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port, timeout=1.0):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 def _die_with_parent():
@@ -157,105 +131,45 @@ class Step:
         return r
 
 
-class Server:
-    """One sealed process with its own data directory on free loopback ports."""
+class Server(harness.Sealed):
+    """One sealed process with its own data directory on free loopback ports
+    (harness.Sealed), started and stopped through the Lab."""
 
-    def __init__(self, lab, name, cert, key, args=(), smtp=True, pop3=False, rtsp=False):
+    def __init__(self, lab, name, cert, key, args=(), pop3=False, rtsp=False):
         self.lab = lab
         self.name = name
-        self.cert, self.key = cert, key
-        self.args = list(args)
-        self.want = {"smtp": smtp, "pop3": pop3, "rtsp": rtsp}
-        self.data = lab.path(name, "data")
-        self.stderr_path = lab.path(name, "stderr")
-        self.ports = {}
-        self.proc = None
-        self.exit_code = None
-        self.stopped = False    # still running when stop() was called
         self.failed_start = False
-        os.makedirs(self.data, mode=0o700, exist_ok=True)
+        data = lab.path(name, "data")
+        os.makedirs(data, mode=0o700, exist_ok=True)
+        super().__init__(lab.sealed, cert, key, data, lab.path(name, "stderr"), args,
+                         pop3=pop3, rtsp=rtsp, slow=lab.slow)
 
     @property
-    def port(self):
-        return self.ports["smtp"]
+    def data(self):
+        return self.data_dir
 
-    @property
-    def log_path(self):
-        return os.path.join(self.data, "sealed.log")
+    def spawn(self, cmd, env):
+        with open(self.stderr_path, "ab") as err:
+            return self.lab.spawn(cmd, stdout=err, stderr=err,
+                                  env=dict(os.environ, **env) if env else None)
+
+    def failed(self, code, why):
+        self.failed_start = True
+        return Abort("the %s server did not start (exit %s): %s" % (self.name, code, why))
 
     def url(self, scheme="smtps", path=""):
         port = self.ports[{"smtps": "smtp", "pop3s": "pop3", "rtsps": "rtsp"}[scheme]]
         return "%s://localhost:%d%s" % (scheme, port, path)
-
-    def start(self):
-        for attempt in range(4):
-            self.ports = {svc: free_port() if on else 0 for svc, on in self.want.items()}
-            cmd = [self.lab.sealed,
-                   "--smtp-port", str(self.ports["smtp"]),
-                   "--pop3-port", str(self.ports["pop3"]),
-                   "--rtsp-port", str(self.ports["rtsp"]),
-                   "--data-dir", self.data, "--cert", self.cert, "--key", self.key] + self.args
-            self.cmd = cmd
-            self.exit_code, self.stopped = None, False
-            before = len(self.stderr())
-            with open(self.stderr_path, "ab") as err:
-                self.proc = self.lab.spawn(cmd, stdout=err, stderr=err)
-            if self._wait_ready(before):
-                return self
-            code = self.proc.poll()
-            self.stop()
-            if "in use" in self.stderr()[before:] and attempt < 3:
-                continue        # another program took a port between probe and bind
-            self.failed_start = True
-            raise Abort("the %s server did not start (exit %s): %s"
-                        % (self.name, code, last_line(self.stderr())))
-        return self
-
-    def _wait_ready(self, offset):
-        """Waits for the server's 'sealed ready' line on stderr (no probe
-        connection, so that the counters and the log hold only the steps'
-        own sessions); a build without that line: for its SMTP port."""
-        start = time.monotonic()
-        end = start + self.lab.deadline(20)
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                return False
-            if self._ready_line(offset) is not None:
-                return True
-            if time.monotonic() - start > 5 and port_open(self.ports["smtp"]):
-                return True
-            time.sleep(0.02)
-        return False
-
-    def _ready_line(self, offset=0):
-        m = re.search(r"^.*\bsealed ready:.*$", self.stderr()[offset:], re.M)
-        return m.group(0) if m else None
 
     def serves(self, service):
         """True when this build serves SERVICE: its ready line names it (else,
         for a build that prints none, its port accepts connections)."""
         if not self.ports.get(service):
             return False
-        line = self._ready_line()
+        line = self.ready_line()
         if line is not None:
             return re.search(r"\b%s=" % service, line) is not None
         return port_open(self.ports[service])
-
-    def stop(self):
-        """SIGTERM by pid (SIGKILL after a deadline); the exit status."""
-        if self.proc is not None and self.exit_code is None:
-            self.stopped = self.proc.poll() is None
-            self.exit_code = self.lab.stop(self.proc)
-        return self.exit_code
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stderr(self):
-        return read_text(self.stderr_path)
-
-    def log(self):
-        return read_text(self.log_path)
 
     def sanitizer_report(self):
         for line in self.stderr().splitlines():
@@ -276,19 +190,6 @@ def parse_status(text):
         if len(parts) == 2 and parts[1].isdigit():
             out[parts[0]] = int(parts[1])
     return out
-
-
-def read_text(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def last_line(text):
-    lines = [l for l in text.strip().splitlines() if l.strip()]
-    return lines[-1].strip() if lines else "(nothing on stderr)"
 
 
 class Lab:
@@ -360,17 +261,7 @@ class Lab:
 
     def stop(self, p, sig=signal.SIGTERM, timeout=15):
         """Stops P by its pid: SIG, then SIGKILL after TIMEOUT. Its exit status."""
-        if p.poll() is None:
-            try:
-                p.send_signal(sig)
-            except ProcessLookupError:
-                pass
-            try:
-                p.wait(self.deadline(timeout))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        return p.returncode
+        return harness.stop_proc(p, sig, self.deadline(timeout))
 
     def run(self, args, input=None, timeout=30, env=None):
         """Runs ARGS to completion; killed after TIMEOUT (times the sanitizer

@@ -20,117 +20,46 @@ without a gap; 1 otherwise; 2 on bad usage.
 """
 
 import argparse
-import base64
+import os
 import re
 import socket
 import ssl
-import struct
 import sys
 import time
 import wave
 from urllib.parse import urlsplit
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 
-class Failed(Exception):
-    pass
+Failed = harness.Failure
 
 
-class Session:
-    """One TLS connection speaking RTSP/1.0; interleaved frames are kept."""
+class Session(harness.Rtsp):
+    """One TLS connection speaking RTSP/1.0 (harness.Rtsp: interleaved frames
+    kept) that prints the exchange, the credentials masked."""
 
     def __init__(self, url, cafile, timeout):
         u = urlsplit(url)
-        self.url, self.host, self.port = url, u.hostname, u.port or 322
-        ctx = ssl.create_default_context(cafile=cafile)
-        raw = socket.create_connection((self.host, self.port), timeout=timeout)
-        self.sock = ctx.wrap_socket(raw, server_hostname=self.host)
-        self.buf = bytearray()
-        self.cseq = 0
-        self.auth = None
-        self.session = None
-        self.frames = []            # (channel, bytes)
+        self.url = url
+        super().__init__(u.port or 322, ssl.create_default_context(cafile=cafile),
+                         host=u.hostname, addr=u.hostname, timeout=timeout)
 
-    def request(self, method, url=None, headers=()):
-        """Sends METHOD and returns (code, headers, body) of its response."""
-        self.cseq += 1
-        lines = ["%s %s RTSP/1.0" % (method, url or self.url), "CSeq: %d" % self.cseq]
-        if self.auth:
-            lines.append("Authorization: " + self.auth)
-        if self.session:
-            lines.append("Session: " + self.session)
-        lines += list(headers)
+    def shown(self, lines):
         for i, line in enumerate(lines):
             shown = "Authorization: Basic ********" if line.startswith("Authorization:") else line
             print(("C: " if i == 0 else "C:   ") + shown)
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        while True:
-            item = self.next()
-            if item[0] == "resp":
-                return item[1:]
 
-    def next(self):
-        """The next interleaved frame ('frame', ch, data) or response
-        ('resp', code, headers, body)."""
-        while True:
-            while self.buf[:1] in (b"\r", b"\n"):
-                del self.buf[:1]
-            if self.buf[:1] == b"$" and len(self.buf) >= 4:
-                n = struct.unpack(">H", bytes(self.buf[2:4]))[0]
-                if len(self.buf) >= 4 + n:
-                    item = ("frame", self.buf[1], bytes(self.buf[4:4 + n]))
-                    del self.buf[:4 + n]
-                    self.frames.append(item[1:])
-                    return item
-            elif self.buf[:1] not in (b"", b"$"):
-                end = self.buf.find(b"\r\n\r\n")
-                if end >= 0:
-                    head = self.buf[:end].decode("utf-8", "replace").split("\r\n")
-                    hdrs = {}
-                    for h in head[1:]:
-                        k, _, v = h.partition(":")
-                        hdrs[k.strip().lower()] = v.strip()
-                    n = int(hdrs.get("content-length", "0"))
-                    if len(self.buf) >= end + 4 + n:
-                        body = bytes(self.buf[end + 4:end + 4 + n])
-                        del self.buf[:end + 4 + n]
-                        return self._response(head, hdrs, body)
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise Failed("the server closed the connection")
-            self.buf += chunk
-
-    def _response(self, head, hdrs, body):
-        m = re.match(r"RTSP/\d\.\d (\d{3})", head[0])
-        if not m:
-            raise Failed("not an RTSP status line: %r" % head[0])
+    def received(self, head, headers):
         print("S: " + head[0])
         for h in head[1:]:
             if re.match(r"(?i)(www-authenticate|session|transport|rtp-info|range):", h):
                 print("S:   " + h)
-        if "session" in hdrs:
-            self.session = hdrs["session"].split(";")[0]
-        return ("resp", int(m.group(1)), hdrs, body)
 
-
-def rtp(frames, channel):
-    """(seq, payload) of the RTP packets on CHANNEL."""
-    out = []
-    for ch, data in frames:
-        if ch == channel and len(data) >= 12 and data[0] >> 6 == 2:
-            cc = data[0] & 0x0f
-            out.append((struct.unpack(">H", data[2:4])[0], data[12 + 4 * cc:]))
-    return out
-
-
-def bye(frames, channel):
-    """True when an RTCP BYE (packet type 203) came on CHANNEL."""
-    for ch, data in frames:
-        off = 0
-        while ch == channel and off + 4 <= len(data):
-            if data[off + 1] == 203:
-                return True
-            off += (struct.unpack(">H", data[off + 2:off + 4])[0] + 1) * 4
-    return False
+    def ask(self, method, url=None, headers=()):
+        """Sends METHOD and returns (code, headers, body) of its response."""
+        code, hdrs, body, _ = self.cmd(method, url or self.url, headers=headers)
+        return code, hdrs, body
 
 
 def expect(code, want, what):
@@ -140,12 +69,12 @@ def expect(code, want, what):
 
 def dialogue(a, password):
     s = Session(a.url, a.cafile, a.timeout)
-    code, hdrs, _ = s.request("DESCRIBE", headers=["Accept: application/sdp"])
+    code, hdrs, _ = s.ask("DESCRIBE", headers=["Accept: application/sdp"])
     expect(code, 401, "DESCRIBE without credentials")
     if not hdrs.get("www-authenticate", "").lower().startswith("basic realm="):
         raise Failed("the 401 has no WWW-Authenticate: Basic realm=")
-    s.auth = "Basic " + base64.b64encode(("%s:%s" % (a.user, password)).encode()).decode()
-    code, hdrs, sdp = s.request("DESCRIBE", headers=["Accept: application/sdp"])
+    s.auth = harness.basic_auth(a.user, password)
+    code, hdrs, sdp = s.ask("DESCRIBE", headers=["Accept: application/sdp"])
     expect(code, 200, "DESCRIBE with credentials")
     sdp = sdp.decode("utf-8", "replace")
     m = re.search(r"a=rtpmap:(\d+) L16/(\d+)(?:/(\d+))?", sdp)
@@ -159,12 +88,12 @@ def dialogue(a, password):
     track = ctrl.group(1) if ctrl else ""
     track = track if track.startswith("rtsp") else (base + "/" + track if track and track != "*"
                                                    else base)
-    code, hdrs, _ = s.request("SETUP", track,
+    code, hdrs, _ = s.ask("SETUP", track,
                               ["Transport: RTP/AVP/TCP;unicast;interleaved=0-1"])
     expect(code, 200, "SETUP")
     chans = re.search(r"interleaved=(\d+)-(\d+)", hdrs.get("transport", ""))
     ch_rtp, ch_rtcp = (int(chans.group(1)), int(chans.group(2))) if chans else (0, 1)
-    code, _, _ = s.request("PLAY", headers=["Range: npt=0-"])
+    code, _, _ = s.ask("PLAY", headers=["Range: npt=0-"])
     expect(code, 200, "PLAY")
     end = time.monotonic() + a.pause_after
     while time.monotonic() < end:
@@ -174,9 +103,9 @@ def dialogue(a, password):
         except (socket.timeout, TimeoutError):
             break
     s.sock.settimeout(a.timeout)
-    code, _, _ = s.request("PAUSE")
+    code, _, _ = s.ask("PAUSE")
     expect(code, 200, "PAUSE")
-    before = len(rtp(s.frames, ch_rtp))
+    before = len(harness.rtp_packets(s.frames, ch_rtp))
     s.sock.settimeout(a.pause_for)
     paused = 0
     try:
@@ -188,23 +117,19 @@ def dialogue(a, password):
     s.sock.settimeout(a.timeout)
     print("   %d RTP packets before PAUSE; %d arrived during the %.1f s pause"
           % (before, paused, a.pause_for))
-    code, _, _ = s.request("PLAY")
+    code, _, _ = s.ask("PLAY")
     expect(code, 200, "PLAY (resume)")
     deadline = time.monotonic() + a.timeout
-    while not bye(s.frames, ch_rtcp):
+    while not harness.has_bye(s.frames, ch_rtcp):
         if time.monotonic() > deadline:
             raise Failed("no RTCP BYE within %.0f s" % a.timeout)
         s.next()
-    code, _, _ = s.request("TEARDOWN")
+    code, _, _ = s.ask("TEARDOWN")
     expect(code, 200, "TEARDOWN")
     s.sock.close()
-    pkts = rtp(s.frames, ch_rtp)
+    pkts = [(p[1], p[4]) for p in harness.rtp_packets(s.frames, ch_rtp)]   # (seq, payload)
     gaps = sum(1 for (x, _), (y, _) in zip(pkts, pkts[1:]) if y != (x + 1) & 0xffff)
-    pcm = bytearray()
-    for _, payload in pkts:                    # L16 is big-endian; WAV little-endian
-        le = bytearray(payload)
-        le[0::2], le[1::2] = payload[1::2], payload[0::2]
-        pcm += le
+    pcm = b"".join(harness.be_to_le(payload) for _, payload in pkts)   # L16 to WAV's order
     frames = len(pcm) // (2 * channels)
     print("   received %d RTP packets, %d audio frames (%.2f s at %d Hz, %d channel%s), "
           "RTCP BYE; sequence gaps: %d" % (len(pkts), frames, frames / rate, rate, channels,
@@ -214,7 +139,7 @@ def dialogue(a, password):
             w.setnchannels(channels)
             w.setsampwidth(2)
             w.setframerate(rate)
-            w.writeframes(bytes(pcm))
+            w.writeframes(pcm)
         print("   wrote %s" % a.output)
     if paused:
         raise Failed("%d packets arrived while paused" % paused)
@@ -241,7 +166,7 @@ def main():
         return 2
     try:
         dialogue(a, password)
-    except (Failed, OSError, ssl.SSLError) as e:
+    except (Failed, harness.Closed, OSError, ssl.SSLError) as e:
         print("rtsp_dialogue: %s" % e, file=sys.stderr)
         return 1
     return 0

@@ -6,7 +6,8 @@ import os
 import re
 import time
 
-from lab import Abort, Step, b64, plain_blob, read_text
+from harness import b64, plain_blob, read_text
+from lab import Abort, Step
 
 SHOW_AUTH = r"AUTH|^S: 235|^S: 535|^S: 421|^C: \*|closed|failed"
 LOG_TS = r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\]"

@@ -11,7 +11,8 @@ import shutil
 import signal
 import time
 
-from lab import Skip, b64, plain_blob
+from harness import b64, free_port, plain_blob
+from lab import Skip
 from tlskit import capture
 from tlskit.capture import start as _start_capture, records as _records, \
     tshark_read as _tshark_read
@@ -23,7 +24,6 @@ COMMANDS = ("EHLO", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "QUIT")
 def _seal_keylogs(lab):
     """True when this seal writes key logs: the probe asks for one against a
     closed port; a seal built without the secret callback refuses at once."""
-    from lab import free_port
     r = lab.run([lab.seal, "--batch", "--keylog", lab.path("wire", "probe.keys"),
                  "--cafile", lab.cafile, "smtps://localhost:%d" % free_port()], input="")
     return not (r.returncode == 2 and NEEDS_CALLBACK in r.stderr)

@@ -46,7 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.dirname(HERE))     # tools/: tlskit, shared with the grader
 
-import lab as labmod            # noqa: E402
+import harness                  # noqa: E402
 import show                     # noqa: E402
 import steps_tls                # noqa: E402
 import steps_users              # noqa: E402
@@ -190,8 +190,8 @@ def wolfssl_version(lab):
         return "%s (Debian's %s, shared)" % (ver or "unknown", owner or m.group(1))
     header = os.path.join(ROOT, "build", "wolfssl", "include", "wolfssl", "version.h")
     stamp = os.path.join(ROOT, "build", "wolfssl", ".stamp")
-    ver = re.search(r'LIBWOLFSSL_VERSION_STRING "([^"]+)"', labmod.read_text(header))
-    src = re.search(r"source wolfssl (\S+)", labmod.read_text(stamp))
+    ver = re.search(r'LIBWOLFSSL_VERSION_STRING "([^"]+)"', harness.read_text(header))
+    src = re.search(r"source wolfssl (\S+)", harness.read_text(stamp))
     return "%s (tuned static build of Debian's source%s: AES-NI, SP math, secret callback)" \
         % (ver.group(1) if ver else "unknown", " " + src.group(1) if src else "")
 
