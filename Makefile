@@ -39,6 +39,9 @@ else
 $(error WOLFSSL must be tuned or system, not '$(WOLFSSL)')
 endif
 
+# The version of all three programs: the VERSION file (common/version.c).
+VERSION  := $(shell cat VERSION 2>/dev/null || echo unknown)
+
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 SERVER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 CLIENT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out client/load%.c,$(wildcard client/*.c)))
@@ -51,6 +54,9 @@ CLIENT_LIB  := $(filter-out $(BUILD)/client/main.o,$(CLIENT_OBJS))
 all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
 $(UNIT_OBJS): CPPFLAGS += -Iserver -Iclient
+$(BUILD)/common/version.o: CPPFLAGS += -DSEALED_VERSION='"$(VERSION)"' \
+	-DSEALED_WOLFSSL_TUNED=$(if $(filter tuned,$(WOLFSSL)),1,0)
+$(BUILD)/common/version.o: VERSION
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
