@@ -2,8 +2,10 @@
  * server.c: the main thread of sealed. Sets up shared state, opens the
  * listeners, drops privileges, starts the job pool and the workers, then
  * accepts connections and hands each to the least loaded worker, and handles
- * signals (SIGHUP reloads certificate, key and users; SIGINT and SIGTERM stop
- * accepting, let transactions in flight finish, and exit 0).
+ * signals: SIGHUP reloads the config file, certificate, key and users and
+ * reopens the log, SIGUSR1 reopens the log (logrotate), SIGINT and SIGTERM
+ * stop accepting, let transactions in flight finish, and exit 0. Tells
+ * systemd (notify.c) when it is ready, reloading and stopping.
  */
 #include "server.h"
 #include "control.h"
@@ -14,6 +16,7 @@
 #include "listener.h"
 #include "log.h"
 #include "maildir.h"
+#include "notify.h"
 #include "privdrop.h"
 #include "service.h"
 #include "throttle.h"
@@ -39,11 +42,15 @@
 #define MAX_LISTENERS   3
 #define ACCEPT_PAUSE_MS 100   /* after EMFILE: let connections close first */
 
+/* The main thread's own state. */
 struct server_loop {
 	struct listener lst[MAX_LISTENERS];
 	int             nlst;
 	int             sigfd;
 	int             ctlfd;
+	int             notify_fd;    /* $NOTIFY_SOCKET, or -1 */
+	struct config  *now;          /* the settings of the last reload (owned), or
+	                                 NULL: those read at start (s->cfg) */
 };
 
 struct tls_ref *
@@ -86,8 +93,7 @@ server_key_private(const char *key, char *err, size_t errlen)
 	return 0;
 }
 
-/* A new TLS context from the configured files. NULL with ERR. */
-static struct tls_ref *
+struct tls_ref *
 server_tls_load(const struct config *cfg, char *err, size_t errlen)
 {
 	if (server_key_private(cfg->key, err, errlen) == -1)
@@ -109,26 +115,108 @@ server_tls_load(const struct config *cfg, char *err, size_t errlen)
 	return r;
 }
 
-/* SIGHUP: a new certificate and key for new connections, and the users. */
+/* A new certificate and key (C's) for new connections; the connections
+ * open keep theirs. Loaded at every reload, changed names or not: a renewed
+ * certificate keeps its file name. */
 static void
-server_reload(struct server *s)
+server_reload_tls(struct server *s, const struct config *c)
 {
 	char err[256];
-	struct tls_ref *fresh = server_tls_load(s->cfg, err, sizeof err);
+	struct tls_ref *fresh = server_tls_load(c, err, sizeof err);
 	if (fresh == NULL) {
 		log_warnx("reload: %s; keeping the old certificate", err);
-	} else {
-		pthread_mutex_lock(&s->tls_lock);
-		struct tls_ref *old = s->tls;
-		s->tls = fresh;
-		pthread_mutex_unlock(&s->tls_lock);
-		server_tls_release(old);
-		log_info("reload: certificate %s and key %s loaded", s->cfg->cert, s->cfg->key);
+		return;
 	}
+	pthread_mutex_lock(&s->tls_lock);
+	struct tls_ref *old = s->tls;
+	s->tls = fresh;
+	pthread_mutex_unlock(&s->tls_lock);
+	server_tls_release(old);
+	log_info("reload: certificate %s and key %s loaded", c->cert, c->key);
+}
+
+/* config_diff(): a setting that takes a restart changed in the file. */
+static void
+server_reload_kept(const char *key, const char *was, const char *now, void *arg)
+{
+	(void)arg;
+	if (!config_key_live(key))
+		log_warnx("reload: %s changed from %s to %s: that takes a restart; keeping %s",
+		          key, was, now, was);
+}
+
+/* config_diff(): a live setting changed. */
+static void
+server_reload_changed(const char *key, const char *was, const char *now, void *arg)
+{
+	(void)arg;
+	log_info("reload: %s changed from %s to %s", key, was, now);
+}
+
+/* Applies FRESH, a valid configuration read again: what takes a restart is
+ * logged and keeps its running value (s->cfg's), the rest goes live. FRESH
+ * becomes lp->now. */
+static void
+server_reload_apply(struct server *s, struct server_loop *lp, struct config *fresh)
+{
+	const struct config *now = lp->now != NULL ? lp->now : s->cfg;
+
+	config_diff(s->cfg, fresh, server_reload_kept, NULL);
+	config_keep_restart(fresh, s->cfg);
+	config_diff(now, fresh, server_reload_changed, NULL);
+	server_reload_tls(s, fresh);
+	server_live_set(s, fresh);
+	iplimit_set_max(s->iplimit, fresh->max_conns_per_ip);
+	log_set_debug(fresh->debug);
+	if (lp->now != NULL) {
+		config_free(lp->now);
+		free(lp->now);
+	}
+	lp->now = fresh;
+}
+
+/* Reads the settings again (command line and config file). A file with a
+ * problem changes nothing: every problem is logged. */
+static void
+server_reload_config(struct server *s, struct server_loop *lp)
+{
+	struct config_problems *p = calloc(1, sizeof *p);
+	struct config *fresh = calloc(1, sizeof *fresh);
+
+	if (p == NULL || fresh == NULL) {
+		log_warnx("reload: out of memory; keeping the running settings");
+		goto out;
+	}
+	if (config_reload(fresh, lp->now != NULL ? lp->now : s->cfg, p) != CONFIG_OK) {
+		for (int i = 0; i < p->n; i++)
+			log_warnx("reload: %s", p->text[i]);
+		log_warnx("reload: %d problem(s) in the settings; keeping the running ones",
+		          p->n + p->dropped);
+		goto out;
+	}
+	server_reload_apply(s, lp, fresh);
+	fresh = NULL;
+out:
+	if (fresh != NULL)
+		config_free(fresh);
+	free(fresh);
+	free(p);
+}
+
+/* SIGHUP: the log reopened, the settings, certificate and key, the users. */
+static void
+server_reload(struct server *s, struct server_loop *lp)
+{
+	notify_send(lp->notify_fd, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
+	            notify_monotonic_usec());
+	if (log_reopen() == -1)
+		log_warn("reload: cannot reopen the log; writing on to the old file");
+	server_reload_config(s, lp);
 	if (userdb_refresh(s->users) == -1)
 		log_warnx("reload: cannot read the users file; keeping the old users");
 	else
 		log_info("reload: %zu users", userdb_count(s->users));
+	notify_send(lp->notify_fd, "READY=1\nSTATUS=serving (reloaded)");
 }
 
 /* The services this build serves, in CONTRACT.md's port order. */
@@ -239,15 +327,23 @@ server_accept(struct server *s, const struct listener *l)
 
 /* Handles one signal. 1 when the server must stop. */
 static int
-server_on_signal(struct server *s, int sigfd)
+server_on_signal(struct server *s, struct server_loop *lp)
 {
 	struct signalfd_siginfo si;
-	if (read(sigfd, &si, sizeof si) != (ssize_t)sizeof si)
+	if (read(lp->sigfd, &si, sizeof si) != (ssize_t)sizeof si)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
-		server_reload(s);
+		server_reload(s, lp);
 		return 0;
 	}
+	if (si.ssi_signo == SIGUSR1) {
+		if (log_reopen() == -1)
+			log_warn("cannot reopen the log; writing on to the old file");
+		else
+			log_info("log reopened");
+		return 0;
+	}
+	notify_send(lp->notify_fd, "STOPPING=1\nSTATUS=stopping");
 	log_info("signal %d: stopping; transactions in flight may finish", (int)si.ssi_signo);
 	return 1;
 }
@@ -271,7 +367,7 @@ server_loop(struct server *s, struct server_loop *lp)
 			return;
 		}
 		paused = 0;
-		if (rc > 0 && (pfd[0].revents & POLLIN) && server_on_signal(s, lp->sigfd))
+		if (rc > 0 && (pfd[0].revents & POLLIN) && server_on_signal(s, lp))
 			return;
 		if (rc > 0 && (pfd[1].revents & POLLIN))
 			control_serve(lp->ctlfd, &s->stats);
@@ -291,6 +387,7 @@ server_signals(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
@@ -361,12 +458,15 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 		return -1;
 	if (cfg->run_as_user == NULL && privdrop_check_root_tree(cfg->data_dir, err, errlen) == -1)
 		return -1;
-	snprintf(path, sizeof path, "%s/%s", cfg->data_dir, LOG_FILE_NAME);
-	if (log_open(path, 1) == -1) {
+	config_log_path(cfg, path, sizeof path);
+	if (log_open(path, notify_stderr_is_journal() ? LOG_STDERR_EVENTS : LOG_STDERR_ALL) == -1) {
 		snprintf(err, errlen, "cannot open log %s: %s", path, fsutil_strerror(errno));
 		return -1;
 	}
 	log_set_debug(cfg->debug);
+	server_live_set(s, cfg);
+	if (notify_open(&lp->notify_fd, err, errlen) == -1)
+		log_warnx("%s: systemd will not hear that sealed is ready", err);
 	if (server_fd_budget(s, err, errlen) == -1)
 		return -1;
 	if (tls_global_init() == -1) {
@@ -387,7 +487,8 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 		return -1;
 	if ((lp->ctlfd = control_listen(cfg->data_dir, err, errlen)) == -1)
 		return -1;
-	if (cfg->run_as_user != NULL && privdrop(cfg->run_as_user, cfg->data_dir, err, errlen) == -1)
+	if (cfg->run_as_user != NULL &&
+	    privdrop(cfg->run_as_user, cfg->data_dir, cfg->log_file, err, errlen) == -1)
 		return -1;
 	/* after the drop: what the clean deletes, it deletes as the account */
 	int cleaned = maildir_clean_tmp(cfg->data_dir);
@@ -434,6 +535,7 @@ server_announce(const struct server *s, const struct server_loop *lp)
 	log_info("sealed ready:%s workers=%d users=%zu data=%s max_conns=%d max_files=%d "
 	         "fd_limit=%llu", line, s->nworkers, userdb_count(s->users), s->cfg->data_dir,
 	         s->max_conns, s->max_files, s->fd_limit);
+	notify_send(lp->notify_fd, "READY=1\nSTATUS=serving%s", line);
 }
 
 /* Stops workers (letting transactions finish), then frees everything. */
@@ -452,6 +554,12 @@ server_teardown(struct server *s, struct server_loop *lp)
 	if (lp->sigfd != -1)
 		close(lp->sigfd);
 	control_close(lp->ctlfd, s->cfg->data_dir);
+	if (lp->notify_fd != -1)
+		close(lp->notify_fd);
+	if (lp->now != NULL) {
+		config_free(lp->now);
+		free(lp->now);
+	}
 	server_tls_release(s->tls);
 	userdb_free(s->users);
 	throttle_free(s->throttle);
@@ -470,7 +578,7 @@ server_run(const struct config *cfg)
 
 	memset(&s, 0, sizeof s);
 	memset(&lp, 0, sizeof lp);
-	lp.sigfd = lp.ctlfd = -1;
+	lp.sigfd = lp.ctlfd = lp.notify_fd = -1;
 	s.cfg = cfg;
 	pthread_mutex_init(&s.tls_lock, NULL);
 	gethostname(s.hostname, sizeof s.hostname - 1);
