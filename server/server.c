@@ -454,6 +454,12 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 	const struct config *cfg = s->cfg;
 	char path[4096];
 
+	/* before the ports listen: a SIGHUP or SIGTERM sent as soon as they
+	 * do must find the signals blocked, not kill the process */
+	if ((lp->sigfd = server_signals()) == -1) {
+		snprintf(err, errlen, "cannot set up signal handling");
+		return -1;
+	}
 	if (server_mkdir(cfg->data_dir, err, errlen) == -1)
 		return -1;
 	if (cfg->run_as_user == NULL && privdrop_check_root_tree(cfg->data_dir, err, errlen) == -1)
@@ -494,10 +500,6 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 	int cleaned = maildir_clean_tmp(cfg->data_dir);
 	if (cleaned > 0)
 		log_info("removed %d partial message(s) left in tmp/ by an earlier run", cleaned);
-	if ((lp->sigfd = server_signals()) == -1) {
-		snprintf(err, errlen, "cannot set up signal handling");
-		return -1;
-	}
 	return 0;
 }
 
