@@ -8,6 +8,8 @@
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (default 60; FUZZ=names)
 #   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources
 #   make bench      benchmarks (never part of make test)
+#   make install    PREFIX=/usr/local DESTDIR=: programs, man pages, config, unit
+#   make deb        the Debian package in build/deb/ (make test-package tries it here)
 # BUILD=dir and SAN=address,undefined build an instrumented copy elsewhere.
 
 CC       ?= cc
