@@ -3,9 +3,9 @@
  * listeners, drops privileges, starts the job pool and the workers, then
  * accepts connections and hands each to the least loaded worker, and handles
  * signals: SIGHUP reloads the config file, certificate, key and users and
- * reopens the log, SIGUSR1 reopens the log (logrotate), SIGINT and SIGTERM
- * stop accepting, let transactions in flight finish, and exit 0. Tells
- * systemd (notify.c) when it is ready, reloading and stopping.
+ * reopens the log (reload.c), SIGUSR1 reopens the log (logrotate), SIGINT
+ * and SIGTERM stop accepting, let transactions in flight finish, and exit
+ * 0. Tells systemd (notify.c) when it is ready, reloading and stopping.
  */
 #include "server.h"
 #include "control.h"
@@ -18,6 +18,7 @@
 #include "maildir.h"
 #include "notify.h"
 #include "privdrop.h"
+#include "reload.h"
 #include "service.h"
 #include "throttle.h"
 #include "tls.h"
@@ -113,110 +114,6 @@ server_tls_load(const struct config *cfg, char *err, size_t errlen)
 	}
 	atomic_init(&r->refs, 1);
 	return r;
-}
-
-/* A new certificate and key (C's) for new connections; the connections
- * open keep theirs. Loaded at every reload, changed names or not: a renewed
- * certificate keeps its file name. */
-static void
-server_reload_tls(struct server *s, const struct config *c)
-{
-	char err[256];
-	struct tls_ref *fresh = server_tls_load(c, err, sizeof err);
-	if (fresh == NULL) {
-		log_warnx("reload: %s; keeping the old certificate", err);
-		return;
-	}
-	pthread_mutex_lock(&s->tls_lock);
-	struct tls_ref *old = s->tls;
-	s->tls = fresh;
-	pthread_mutex_unlock(&s->tls_lock);
-	server_tls_release(old);
-	log_info("reload: certificate %s and key %s loaded", c->cert, c->key);
-}
-
-/* config_diff(): a setting that takes a restart changed in the file. */
-static void
-server_reload_kept(const char *key, const char *was, const char *now, void *arg)
-{
-	(void)arg;
-	if (!config_key_live(key))
-		log_warnx("reload: %s changed from %s to %s: that takes a restart; keeping %s",
-		          key, was, now, was);
-}
-
-/* config_diff(): a live setting changed. */
-static void
-server_reload_changed(const char *key, const char *was, const char *now, void *arg)
-{
-	(void)arg;
-	log_info("reload: %s changed from %s to %s", key, was, now);
-}
-
-/* Applies FRESH, a valid configuration read again: what takes a restart is
- * logged and keeps its running value (s->cfg's), the rest goes live. FRESH
- * becomes lp->now. */
-static void
-server_reload_apply(struct server *s, struct server_loop *lp, struct config *fresh)
-{
-	const struct config *now = lp->now != NULL ? lp->now : s->cfg;
-
-	config_diff(s->cfg, fresh, server_reload_kept, NULL);
-	config_keep_restart(fresh, s->cfg);
-	config_diff(now, fresh, server_reload_changed, NULL);
-	server_reload_tls(s, fresh);
-	server_live_set(s, fresh);
-	iplimit_set_max(s->iplimit, fresh->max_conns_per_ip);
-	log_set_debug(fresh->debug);
-	if (lp->now != NULL) {
-		config_free(lp->now);
-		free(lp->now);
-	}
-	lp->now = fresh;
-}
-
-/* Reads the settings again (command line and config file). A file with a
- * problem changes nothing: every problem is logged. */
-static void
-server_reload_config(struct server *s, struct server_loop *lp)
-{
-	struct config_problems *p = calloc(1, sizeof *p);
-	struct config *fresh = calloc(1, sizeof *fresh);
-
-	if (p == NULL || fresh == NULL) {
-		log_warnx("reload: out of memory; keeping the running settings");
-		goto out;
-	}
-	if (config_reload(fresh, lp->now != NULL ? lp->now : s->cfg, p) != CONFIG_OK) {
-		for (int i = 0; i < p->n; i++)
-			log_warnx("reload: %s", p->text[i]);
-		log_warnx("reload: %d problem(s) in the settings; keeping the running ones",
-		          p->n + p->dropped);
-		goto out;
-	}
-	server_reload_apply(s, lp, fresh);
-	fresh = NULL;
-out:
-	if (fresh != NULL)
-		config_free(fresh);
-	free(fresh);
-	free(p);
-}
-
-/* SIGHUP: the log reopened, the settings, certificate and key, the users. */
-static void
-server_reload(struct server *s, struct server_loop *lp)
-{
-	notify_send(lp->notify_fd, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading",
-	            notify_monotonic_usec());
-	if (log_reopen() == -1)
-		log_warn("reload: cannot reopen the log; writing on to the old file");
-	server_reload_config(s, lp);
-	if (userdb_refresh(s->users) == -1)
-		log_warnx("reload: cannot read the users file; keeping the old users");
-	else
-		log_info("reload: %zu users", userdb_count(s->users));
-	notify_send(lp->notify_fd, "READY=1\nSTATUS=serving (reloaded)");
 }
 
 /* The services this build serves, in CONTRACT.md's port order. */
@@ -333,7 +230,7 @@ server_on_signal(struct server *s, struct server_loop *lp)
 	if (read(lp->sigfd, &si, sizeof si) != (ssize_t)sizeof si)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
-		server_reload(s, lp);
+		reload_run(s, &lp->now, lp->notify_fd);
 		return 0;
 	}
 	if (si.ssi_signo == SIGUSR1) {
