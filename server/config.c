@@ -51,7 +51,7 @@ static const struct opt config_opts[] = {
  * say what to do rather than how to serve. */
 static const char *const config_cmdline_only[] = { "--config", "--check-config", "--purge" };
 
-/* The settings a SIGHUP applies to the running server (server_reload):
+/* The settings a SIGHUP applies to the running server (reload.c):
  * certificate and key go into a new TLS context, the limits and policies
  * into atomics. Every other setting, and any option added later until it
  * is listed here, takes a restart. */
