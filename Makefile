@@ -11,6 +11,8 @@
 #   make lint       cppcheck and clang-tidy (clang-analyzer-*) over the C sources,
 #                   and tools/check-layout.sh (names and includes of client/, load/)
 #   make bench      benchmarks (never part of make test)
+#   make install    PREFIX=/usr/local DESTDIR=: programs, man pages, config, unit
+#   make deb        the Debian package in build/deb/ (make test-package tries it here)
 # BUILD=dir and SAN=address,undefined build an instrumented copy elsewhere.
 
 CC       ?= cc
@@ -54,6 +56,9 @@ endif
 #   load/                seal-load: client/net, client/proto
 # client/proto and client/net make libsealclient.a, which seal, seal-load,
 # the unit tests (and, built by clang, the fuzz harnesses) link.
+# The version of all three programs: the VERSION file (common/version.c).
+VERSION      := $(shell cat VERSION 2>/dev/null || echo unknown)
+
 COMMON_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 SERVER_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 PROTO_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/proto/*.c))
@@ -85,6 +90,9 @@ $(MODULES_OBJS): CPPFLAGS += $(INC_MODULES)
 $(SEAL_OBJS):    CPPFLAGS += $(INC_SEAL)
 $(LOAD_OBJS):    CPPFLAGS += $(INC_LOAD)
 $(UNIT_OBJS):    CPPFLAGS += -Iserver $(INC_SEAL)
+$(BUILD)/common/version.o: CPPFLAGS += -DSEALED_VERSION='"$(VERSION)"' \
+	-DSEALED_WOLFSSL_TUNED=$(if $(filter tuned,$(WOLFSSL)),1,0)
+$(BUILD)/common/version.o: VERSION
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -237,6 +245,52 @@ clean:
 
 distclean:
 	rm -rf build bin
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: sbin/sealed, bin/seal,
+# bin/seal-load, the man pages, $(SYSCONFDIR)/sealed/sealed.conf (never
+# over an existing one), the systemd unit, the logrotate snippet
+# (tools/install.sh). The installed sealed reads that config file when
+# --config is not given: it is linked with its own config_default.o;
+# $(BINDIR)/sealed reads no file unless told (CONTRACT.md's defaults).
+PREFIX        ?= /usr/local
+SYSCONFDIR    ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+LOCALSTATEDIR ?= /var
+UNITDIR       ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+INSTALL_BUILD := $(BUILD)/install
+INSTALL_PATHS := $(INSTALL_BUILD)/.paths
+
+.PHONY: install deb test-package
+install: all $(INSTALL_BUILD)/sealed
+	$(Q)DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" \
+	    LOCALSTATEDIR="$(LOCALSTATEDIR)" UNITDIR="$(UNITDIR)" \
+	    sh tools/install.sh $(INSTALL_BUILD)/sealed $(BINDIR)
+
+$(INSTALL_BUILD)/sealed: $(COMMON_OBJS) $(filter-out $(BUILD)/server/config_default.o,$(SERVER_OBJS)) \
+                         $(INSTALL_BUILD)/config_default.o
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt
+$(INSTALL_BUILD)/config_default.o: server/config_default.c $(INSTALL_PATHS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -DSEALED_CONFIG_FILE='"$(SYSCONFDIR)/sealed/sealed.conf"' \
+	    $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(INSTALL_PATHS): FORCE
+	@mkdir -p $(@D)
+	@echo "SYSCONFDIR=$(SYSCONFDIR)" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+-include $(INSTALL_BUILD)/config_default.d
+
+# make deb: the Debian package (debian/) in build/deb/, by dpkg-buildpackage
+# -b -us -uc in a copy of the tree (tools/mkdeb.sh), then lintian. Like the
+# default build it links the tuned wolfSSL statically: that is built first,
+# here, because tools/wolfssl.sh fetches Debian's source with apt-get, which
+# dpkg-buildpackage must not need. make test-package installs the package on
+# this machine, serves a message through it and purges it (not in make test).
+deb:
+	$(Q)sh tools/deps.sh --package
+	$(Q)sh tools/wolfssl.sh
+	$(Q)sh tools/mkdeb.sh
+
+test-package: deb
+	$(Q)python3 tests/package/test_package.py --deb-dir build/deb
 
 # seal-load, the load generator: load/*.c with seal's URL parser and its
 # RTSP client logic from libsealclient.a (no I/O in those: seal-load drives

@@ -20,6 +20,7 @@
 #include "text.h"
 #include "tls.h"
 #include "tui.h"
+#include "version.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -249,6 +250,10 @@ main(int argc, char **argv)
 	}
 	if (o.help) {
 		options_usage(stdout);
+		return EXIT_OK;
+	}
+	if (o.version) {
+		version_print(stdout, "seal");
 		return EXIT_OK;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -32,6 +32,9 @@
 #define READ_CHUNK                 16384       /* one wolfSSL_read */
 #define LINEBUF_INITIAL            1024        /* a line buffer's first allocation */
 
+/* --- Certificates (certinfo.h: seal's report, sealed --check-config) ---- */
+#define CERT_WARN_DAYS             30          /* fewer days left: a warning */
+
 /* --- Exit codes of seal (CONTRACT.md) --------------------------------- */
 #define EXIT_OK                    0
 #define EXIT_OTHER                 1

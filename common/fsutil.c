@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -170,4 +171,18 @@ fsutil_strerror(int err)
 	case FSUTIL_ENLINKS: return "a file with several hard links";
 	default:             return strerror(err);
 	}
+}
+
+const char *
+fsutil_dirname(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(buf, len, ".");
+	else if (slash == path)
+		snprintf(buf, len, "/");
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+	return slash != NULL ? slash + 1 : path;
 }

@@ -50,6 +50,10 @@ int fsutil_dir_below(int dfd, const char *path, const struct fsutil_make *make);
  * O_NONBLOCK, which regular files ignore), or -1 with errno. */
 int fsutil_open_file(int dfd, const char *name, int flags, mode_t mode, int one_link);
 
+/* The directory part of PATH into BUF: "." for a bare name, "/" for a
+ * name right below the root. Returns the last name (a pointer into PATH). */
+const char *fsutil_dirname(const char *path, char *buf, size_t len);
+
 /* A sentence for errno ERR that names the refusals above ("a symbolic link,
  * not followed", ...), else strerror(ERR). */
 const char *fsutil_strerror(int err);

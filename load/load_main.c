@@ -10,6 +10,7 @@
 #include "load_report.h"
 #include "load_worker.h"
 #include "timeconst.h"
+#include "version.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -299,6 +300,10 @@ main(int argc, char **argv)
 	}
 	if (o.help) {
 		load_opts_usage(stdout);
+		return EXIT_OK;
+	}
+	if (o.version) {
+		version_print(stdout, "seal-load");
 		return EXIT_OK;
 	}
 	if (load_raise_nofile(o.clients, err, sizeof err) == -1) {

@@ -21,7 +21,7 @@ static const char *const load_mode_names[] = { LOAD_MODES(LOAD_MODE_NAME) };
 
 enum load_opt_id {
 	LOPT_RCPT = 256, LOPT_CAFILE, LOPT_USER, LOPT_PASSWORD_FILE, LOPT_JSON,
-	LOPT_RAMP, LOPT_THREADS, LOPT_EXPECT_CN, LOPT_NO_GREETING
+	LOPT_RAMP, LOPT_THREADS, LOPT_EXPECT_CN, LOPT_NO_GREETING, LOPT_VERSION
 };
 
 static const struct option load_long_opts[] = {
@@ -39,6 +39,7 @@ static const struct option load_long_opts[] = {
 	{ "ramp",          required_argument, NULL, LOPT_RAMP },
 	{ "threads",       required_argument, NULL, LOPT_THREADS },
 	{ "help",          no_argument,       NULL, 'h' },
+	{ "version",       no_argument,       NULL, LOPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -126,6 +127,7 @@ load_opts_set(struct load_opts *o, int c, const char *arg, char *err, size_t err
 	case LOPT_JSON: o->json = 1; return 0;
 	case LOPT_NO_GREETING: o->no_greeting = 1; return 0;
 	case 'h':       o->help = 1; return 0;
+	case LOPT_VERSION: o->version = 1; return 0;
 	}
 	if (load_opts_string(o, c, arg) == -1) {
 		snprintf(err, errlen, "an option needs a non-empty value");
@@ -295,7 +297,7 @@ load_opts_parse(struct load_opts *o, int argc, char **argv, char *err, size_t er
 		if (load_opts_set(o, c, optarg, err, errlen) == -1)
 			return -1;
 	}
-	if (o->help)
+	if (o->help || o->version)
 		return 0;
 	if (load_opts_words(o, argc, argv, err, errlen) == -1)
 		return -1;
@@ -349,6 +351,7 @@ load_opts_usage(FILE *out)
 "                        or HTTPS server): idle holds the session right after the\n"
 "                        handshake, resume waits for the TLS 1.3 session ticket\n"
 "  --json                the final summary as one JSON object\n"
+"  --version             print the version and exit\n"
 "  -h, --help            this text\n\n",
 	        LOAD_DEFAULT_CLIENTS, LOAD_DEFAULT_DURATION_S, LOAD_DEFAULT_MSG_SIZE,
 	        LOAD_USER_NUMBER, LOAD_DEFAULT_THREADS);

@@ -43,14 +43,15 @@ struct load_opts {
 	int             no_greeting;   /* --no-greeting: the server speaks no first line */
 	int             json;
 	int             help;
+	int             version;       /* --version: print it and exit */
 	int             size_set;      /* -s was given */
 	const char     *url_text;      /* as given, for the summary */
 	struct seal_url url;
 };
 
 /* Parses ARGV into O, defaults filled in (strings point into ARGV). 0, or -1
- * with a one-line reason in ERR (bad usage). With -h, returns 0 with
- * o->help set and nothing else checked. */
+ * with a one-line reason in ERR (bad usage). With -h or --version, returns
+ * 0 with o->help or o->version set and nothing else checked. */
 int load_opts_parse(struct load_opts *o, int argc, char **argv, char *err, size_t errlen);
 
 /* "handshake", "resume", ... */

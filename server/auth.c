@@ -88,7 +88,7 @@ auth_begin(struct conn *c, const char *user, const char *pass, auth_done_fn done
 	if (j == NULL)
 		return -1;
 	j->db = c->srv->users;
-	j->open_registration = c->srv->cfg->open_registration;
+	j->open_registration = atomic_load(&c->srv->live.open_registration);
 	j->done = done;
 	snprintf(j->user, sizeof j->user, "%s", user);
 	snprintf(j->pass, sizeof j->pass, "%s", pass);

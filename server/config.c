@@ -1,26 +1,22 @@
 /*
- * config.c: the command line of sealed. Options may stand before or after an
- * admin command word; numbers are range-checked; every error is one line.
+ * config.c: sealed's option table, the one list of its settings: the
+ * command line, the keys of the config file (config_file.c reads it), the
+ * defaults, and what a reload may change. Options may stand before or after
+ * an admin command word; numbers are range-checked; every error is one line.
+ * Main thread only.
  */
 #include "config.h"
+#include "config_opt.h"
 #include "admin.h"
 #include "server_defaults.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-enum opt_kind { OPT_STR, OPT_INT, OPT_LONG, OPT_FLAG };
-
-struct opt {
-	const char   *name;
-	enum opt_kind kind;
-	size_t        offset;
-	long          min, max;
-};
 
 #define OFF(field) offsetof(struct config, field)
 static const struct opt config_opts[] = {
@@ -34,6 +30,7 @@ static const struct opt config_opts[] = {
 	{ "--client-ca",         OPT_STR,  OFF(client_ca), 0, 0 },
 	{ "--require-client-cert", OPT_FLAG, OFF(require_client_cert), 0, 0 },
 	{ "--data-dir",          OPT_STR,  OFF(data_dir), 0, 0 },
+	{ "--log-file",          OPT_STR,  OFF(log_file), 0, 0 },
 	{ "--domain",            OPT_STR,  OFF(domain), 0, 0 },
 	{ "--workers",           OPT_INT,  OFF(workers), 1, MAX_WORKERS },
 	{ "--max-message-size",  OPT_LONG, OFF(max_message_size), 1024, LONG_MAX / 2 },
@@ -46,16 +43,41 @@ static const struct opt config_opts[] = {
 	{ "--purge",             OPT_FLAG, OFF(purge), 0, 0 },
 	{ "--proxy-from",        OPT_STR,  OFF(proxy_from), 0, 0 },
 	{ "--node-name",         OPT_STR,  OFF(node_name), 0, 0 },
+	{ "--config",            OPT_STR,  OFF(config_file), 0, 0 },
+	{ "--check-config",      OPT_FLAG, OFF(check_config), 0, 0 },
+};
+#define CONFIG_NOPTS (sizeof config_opts / sizeof config_opts[0])
+#define CONFIG_VALUE_TEXT 32   /* a number as text */
+
+/* Options of the command line alone: the file cannot name itself, and these
+ * say what to do rather than how to serve. */
+static const char *const config_cmdline_only[] = { "--config", "--check-config", "--purge" };
+
+/* The settings a SIGHUP applies to the running server (reload.c):
+ * certificate and key go into a new TLS context, the limits and policies
+ * into atomics. Every other setting, and any option added later until it
+ * is listed here, takes a restart. */
+static const char *const config_live_keys[] = {
+	"cert", "key", "key-pass-file", "client-ca", "require-client-cert",
+	"max-message-size", "max-auth-failures", "max-conns-per-ip",
+	"open-registration", "allow-sender-mismatch", "debug",
 };
 
 void
 config_usage(void)
 {
+	const char *conf = config_default_path();
+
 	printf("usage: sealed [options]                 serve until SIGINT or SIGTERM\n"
 	       "       sealed [options] COMMAND [NAME]  useradd NAME | passwd NAME | userdel NAME |\n"
 	       "                                        users | status | monitor\n"
 	       "       sealed [options] userdel --purge NAME   the user's Maildir goes too\n"
-	       "options:\n"
+	       "       sealed [options] --check-config  check the settings, print what would be served\n"
+	       "options (each but --config, --check-config and --purge is also a key of the\n"
+	       "config file, without the \"--\": smtp-port = 465, open-registration = yes):\n"
+	       "  --config FILE            read settings from FILE first (%s)\n"
+	       "  --check-config           load config, certificate, key, users and media,\n"
+	       "                           list every problem, exit 0 or 1\n"
 	       "  --listen ADDR            listen address (%s)\n"
 	       "  --smtp-port N            SMTP submission over TLS, 0 = off (%d)\n"
 	       "  --pop3-port N            POP3 over TLS, 0 = off (%d)\n"
@@ -66,6 +88,7 @@ config_usage(void)
 	       "  --client-ca FILE         trust anchors for client certificates\n"
 	       "  --require-client-cert    refuse clients without a valid certificate\n"
 	       "  --data-dir DIR           users, mail, media and log (%s)\n"
+	       "  --log-file FILE          the log (DIR/%s); reopened on SIGHUP and SIGUSR1\n"
 	       "  --domain NAME            mail domain of local users (%s)\n"
 	       "  --workers N              worker threads (number of CPUs)\n"
 	       "  --max-message-size N     largest message in bytes (%ld)\n"
@@ -81,9 +104,16 @@ config_usage(void)
 	       "  --node-name NAME         this node's name among servers sharing --data-dir\n"
 	       "                           ([A-Za-z0-9._-], at most %d; default: host name and\n"
 	       "                           listen address); status and monitor: which to ask\n"
-	       "  --debug                  log state changes too\n",
+	       "  --debug                  log state changes too\n"
+	       "  --version                print the version and exit\n"
+	       "  -h, --help               print this text and exit\n"
+	       "SIGHUP reloads the config file, certificate, key and users; of the settings,\n"
+	       "cert, key, key-pass-file, client-ca, require-client-cert, the max-* limits,\n"
+	       "open-registration, allow-sender-mismatch and debug change live, the others\n"
+	       "take a restart.\n",
+	       conf != NULL ? conf : "none unless given",
 	       DEFAULT_LISTEN_ADDR, DEFAULT_SMTP_PORT, DEFAULT_POP3_PORT, DEFAULT_RTSP_PORT,
-	       DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_DATA_DIR, DEFAULT_DOMAIN,
+	       DEFAULT_CERT_FILE, DEFAULT_KEY_FILE, DEFAULT_DATA_DIR, LOG_FILE_NAME, DEFAULT_DOMAIN,
 	       DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_AUTH_FAILURES, DEFAULT_MAX_CONNS_PER_IP,
 	       NODE_NAME_MAX);
 }
@@ -107,15 +137,74 @@ config_defaults(struct config *c)
 	c->max_conns_per_ip = DEFAULT_MAX_CONNS_PER_IP;
 }
 
-/* Stores VALUE into the field O describes. 0, or -1 with ERR. */
+const struct opt *
+config_opt_find(const char *key)
+{
+	for (size_t k = 0; k < CONFIG_NOPTS; k++)
+		if (strcmp(OPT_KEY(&config_opts[k]), key) == 0)
+			return &config_opts[k];
+	return NULL;
+}
+
+int
+config_opt_cmdline_only(const struct opt *o)
+{
+	for (size_t k = 0; k < sizeof config_cmdline_only / sizeof config_cmdline_only[0]; k++)
+		if (strcmp(o->name, config_cmdline_only[k]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+config_key_live(const char *key)
+{
+	for (size_t k = 0; k < sizeof config_live_keys / sizeof config_live_keys[0]; k++)
+		if (strcmp(key, config_live_keys[k]) == 0)
+			return 1;
+	return 0;
+}
+
+void
+config_problem(struct config_problems *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->n >= CONFIG_PROBLEMS_MAX) {
+		p->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->text[p->n++], CONFIG_PROBLEM_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* A flag's value in the config file: 1 for "yes", 0 for "no", else -1. */
 static int
-config_set(struct config *c, const struct opt *o, const char *value, char *err, size_t errlen)
+config_flag_value(const char *value)
+{
+	if (strcmp(value, "yes") == 0)
+		return 1;
+	return strcmp(value, "no") == 0 ? 0 : -1;
+}
+
+int
+config_opt_set(struct config *c, const struct opt *o, const char *label, const char *value,
+               char *err, size_t errlen)
 {
 	char *p = (char *)c + o->offset, *end;
 
+	if (o->kind == OPT_FLAG) {
+		int v = config_flag_value(value);
+		if (v == -1) {
+			snprintf(err, errlen, "%s: '%s' is neither yes nor no", label, value);
+			return -1;
+		}
+		*(int *)(void *)p = v;
+		return 0;
+	}
 	if (o->kind == OPT_STR) {
 		if (*value == '\0') {
-			snprintf(err, errlen, "%s needs a non-empty value", o->name);
+			snprintf(err, errlen, "%s needs a non-empty value", label);
 			return -1;
 		}
 		*(const char **)(void *)p = value;
@@ -125,7 +214,7 @@ config_set(struct config *c, const struct opt *o, const char *value, char *err, 
 	long v = strtol(value, &end, 10);
 	if (errno != 0 || end == value || *end != '\0' || v < o->min || v > o->max) {
 		snprintf(err, errlen, "%s: '%s' is not a number from %ld to %ld",
-		         o->name, value, o->min, o->max);
+		         label, value, o->min, o->max);
 		return -1;
 	}
 	if (o->kind == OPT_INT)
@@ -135,29 +224,41 @@ config_set(struct config *c, const struct opt *o, const char *value, char *err, 
 	return 0;
 }
 
-/* Handles ARGV[*I], an option. 0, 1 for --help, or -1 with ERR. */
-static int
+/* The table's entry for command-line word ARG ("--smtp-port"), or NULL. */
+static const struct opt *
+config_opt_arg(const char *arg)
+{
+	for (size_t k = 0; k < CONFIG_NOPTS; k++)
+		if (strcmp(arg, config_opts[k].name) == 0)
+			return &config_opts[k];
+	return NULL;
+}
+
+/* Handles ARGV[*I], an option. CONFIG_OK, _HELP, _VERSION, or _USAGE with
+ * ERR. */
+static enum config_rc
 config_option(struct config *c, int argc, char **argv, int *i, char *err, size_t errlen)
 {
 	const char *arg = argv[*i];
 	if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
-		return 1;
-	for (size_t k = 0; k < sizeof config_opts / sizeof config_opts[0]; k++) {
-		const struct opt *o = &config_opts[k];
-		if (strcmp(arg, o->name) != 0)
-			continue;
-		if (o->kind == OPT_FLAG) {
-			*(int *)(void *)((char *)c + o->offset) = 1;
-			return 0;
-		}
-		if (*i + 1 >= argc) {
-			snprintf(err, errlen, "%s needs a value", o->name);
-			return -1;
-		}
-		return config_set(c, o, argv[++*i], err, errlen);
+		return CONFIG_HELP;
+	if (strcmp(arg, "--version") == 0)
+		return CONFIG_VERSION;
+	const struct opt *o = config_opt_arg(arg);
+	if (o == NULL) {
+		snprintf(err, errlen, "unknown option %s (see --help)", arg);
+		return CONFIG_USAGE;
 	}
-	snprintf(err, errlen, "unknown option %s (see --help)", arg);
-	return -1;
+	if (o->kind == OPT_FLAG) {
+		*(int *)(void *)((char *)c + o->offset) = 1;
+		return CONFIG_OK;
+	}
+	if (*i + 1 >= argc) {
+		snprintf(err, errlen, "%s needs a value", o->name);
+		return CONFIG_USAGE;
+	}
+	return config_opt_set(c, o, o->name, argv[++*i], err, errlen) == 0 ? CONFIG_OK
+	                                                                   : CONFIG_USAGE;
 }
 
 /* 1 when NAME is a valid --node-name. */
@@ -190,36 +291,196 @@ config_check_cluster(struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
-int
-config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
+/* The command line over C. CONFIG_OK, or another result with P told why. */
+static enum config_rc
+config_cmdline(struct config *c, int argc, char **argv, struct config_problems *p)
 {
-	config_defaults(c);
+	char err[CONFIG_PROBLEM_LEN];
+
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			int rc = config_option(c, argc, argv, &i, err, errlen);
-			if (rc != 0)
+			enum config_rc rc = config_option(c, argc, argv, &i, err, sizeof err);
+			if (rc == CONFIG_USAGE)
+				config_problem(p, "%s", err);
+			if (rc != CONFIG_OK)
 				return rc;
 			continue;
 		}
 		if (c->admin_argc == 0 && !admin_is_command(argv[i])) {
-			snprintf(err, errlen, "unknown command %s (see --help)", argv[i]);
-			return -1;
+			config_problem(p, "unknown command %s (see --help)", argv[i]);
+			return CONFIG_USAGE;
 		}
 		if (c->admin_argc >= CONFIG_MAX_ARGS) {
-			snprintf(err, errlen, "too many arguments");
-			return -1;
+			config_problem(p, "too many arguments");
+			return CONFIG_USAGE;
 		}
 		c->admin_argv[c->admin_argc++] = argv[i];
 	}
+	return CONFIG_OK;
+}
+
+/* Combinations that make no sense, whichever of file and command line made
+ * them: CONFIG_USAGE (no file read) or CONFIG_INVALID, with P told. */
+static enum config_rc
+config_check(struct config *c, struct config_problems *p)
+{
+	enum config_rc bad = c->config_file != NULL ? CONFIG_INVALID : CONFIG_USAGE;
+
 	if (c->purge && c->admin_argc == 0) {
-		snprintf(err, errlen, "--purge goes with userdel only");
-		return -1;
+		config_problem(p, "--purge goes with userdel only");
+		return CONFIG_USAGE;
 	}
-	if (config_check_cluster(c, err, errlen) == -1)
-		return -1;
+	if (c->check_config && c->admin_argc > 0) {
+		config_problem(p, "--check-config goes without a command");
+		return CONFIG_USAGE;
+	}
+	char err[CONFIG_PROBLEM_LEN];
+	if (config_check_cluster(c, err, sizeof err) == -1) {
+		config_problem(p, "%s", err);
+		return bad;
+	}
 	if (c->smtp_port == 0 && c->pop3_port == 0 && c->rtsp_port == 0 && c->admin_argc == 0) {
-		snprintf(err, errlen, "every service is turned off: nothing to serve");
-		return -1;
+		config_problem(p, "%s%severy service is turned off: nothing to serve",
+		               c->config_file != NULL ? c->config_file : "",
+		               c->config_file != NULL ? ": " : "");
+		return bad;
 	}
-	return 0;
+	return CONFIG_OK;
+}
+
+/* The command line's --config FILE, or NULL. A first look at ARGV: values
+ * of other options are skipped, errors are left to config_cmdline(). */
+static const char *
+config_file_arg(int argc, char **argv)
+{
+	const char *file = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const struct opt *o = config_opt_arg(argv[i]);
+		if (o == NULL || o->kind == OPT_FLAG || i + 1 >= argc)
+			continue;
+		if (strcmp(o->name, "--config") == 0)
+			file = argv[i + 1];
+		i++;
+	}
+	return file;
+}
+
+/* Defaults, then FILE (or the default file), then the command line. */
+static enum config_rc
+config_load(struct config *c, int argc, char **argv, const char *file, int must_exist,
+            struct config_problems *p)
+{
+	config_defaults(c);
+	c->argc = argc;
+	c->argv = argv;
+	int file_bad = file != NULL && config_file_read(c, file, must_exist, p) == -1;
+	enum config_rc rc = config_cmdline(c, argc, argv, p);
+	if (rc != CONFIG_OK)
+		return rc;
+	if (file != NULL && c->file_text != NULL)
+		c->config_file = file;
+	rc = config_check(c, p);
+	if (rc == CONFIG_OK && file_bad)
+		rc = CONFIG_INVALID;
+	return rc;
+}
+
+enum config_rc
+config_parse(struct config *c, int argc, char **argv, struct config_problems *p)
+{
+	const char *file = config_file_arg(argc, argv);
+
+	memset(p, 0, sizeof *p);
+	if (file != NULL)
+		return config_load(c, argc, argv, file, 1, p);
+	return config_load(c, argc, argv, config_default_path(), 0, p);
+}
+
+enum config_rc
+config_reload(struct config *fresh, const struct config *old, struct config_problems *p)
+{
+	memset(p, 0, sizeof *p);
+	return config_load(fresh, old->argc, old->argv, old->config_file,
+	                   old->config_file != NULL, p);
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->file_text);
+	c->file_text = NULL;
+}
+
+void
+config_log_path(const struct config *c, char *buf, size_t len)
+{
+	if (c->log_file != NULL)
+		snprintf(buf, len, "%s", c->log_file);
+	else
+		snprintf(buf, len, "%s/%s", c->data_dir, LOG_FILE_NAME);
+}
+
+/* 1 when A and B hold the same value for O. */
+static int
+config_value_same(const struct config *a, const struct config *b, const struct opt *o)
+{
+	const char *pa = (const char *)a + o->offset, *pb = (const char *)b + o->offset;
+
+	if (o->kind != OPT_STR)
+		return o->kind == OPT_LONG ? *(const long *)(const void *)pa == *(const long *)(const void *)pb
+		                           : *(const int *)(const void *)pa == *(const int *)(const void *)pb;
+	const char *sa = *(const char *const *)(const void *)pa;
+	const char *sb = *(const char *const *)(const void *)pb;
+	return sa == sb || (sa != NULL && sb != NULL && strcmp(sa, sb) == 0);
+}
+
+/* O's value in C as text, into BUF. */
+static const char *
+config_value_text(const struct config *c, const struct opt *o, char *buf, size_t len)
+{
+	const char *p = (const char *)c + o->offset;
+
+	switch (o->kind) {
+	case OPT_STR: {
+		const char *v = *(const char *const *)(const void *)p;
+		return v != NULL ? v : "(none)";
+	}
+	case OPT_FLAG:
+		return *(const int *)(const void *)p ? "yes" : "no";
+	case OPT_INT:
+		snprintf(buf, len, "%d", *(const int *)(const void *)p);
+		return buf;
+	case OPT_LONG:
+		snprintf(buf, len, "%ld", *(const long *)(const void *)p);
+		return buf;
+	}
+	return "?";
+}
+
+void
+config_diff(const struct config *old, const struct config *new_cfg, config_diff_fn *fn, void *arg)
+{
+	char a[CONFIG_VALUE_TEXT], b[CONFIG_VALUE_TEXT];
+
+	for (size_t k = 0; k < CONFIG_NOPTS; k++) {
+		const struct opt *o = &config_opts[k];
+		if (config_opt_cmdline_only(o) || config_value_same(old, new_cfg, o))
+			continue;
+		fn(OPT_KEY(o), config_value_text(old, o, a, sizeof a),
+		   config_value_text(new_cfg, o, b, sizeof b), arg);
+	}
+}
+
+void
+config_keep_restart(struct config *to, const struct config *from)
+{
+	for (size_t k = 0; k < CONFIG_NOPTS; k++) {
+		const struct opt *o = &config_opts[k];
+		if (config_opt_cmdline_only(o) || config_key_live(OPT_KEY(o)))
+			continue;
+		size_t size = o->kind == OPT_STR ? sizeof(const char *)
+		            : o->kind == OPT_LONG ? sizeof(long) : sizeof(int);
+		memcpy((char *)to + o->offset, (const char *)from + o->offset, size);
+	}
 }

@@ -1,7 +1,10 @@
 /*
  * iplimit.c: per-address connection counts in an open-addressing table sized
  * for MAX_CONNECTIONS, guarded by one mutex (acquire on the acceptor thread,
- * release on workers). Entries whose count drops to zero become free again.
+ * release on workers, a new limit from a reload on the main thread). Entries
+ * whose count drops to zero become free again. Connections are counted even
+ * while the limit is off (0), so that a reload may turn it on or change it
+ * with every count still right.
  */
 #include "iplimit.h"
 #include "server_defaults.h"
@@ -22,7 +25,7 @@ struct ip_slot {
 
 struct iplimit {
 	pthread_mutex_t lock;   /* guards slots */
-	int             max;
+	int             max;    /* guarded by lock too */
 	struct ip_slot *slots;
 };
 
@@ -88,15 +91,23 @@ iplimit_find(struct iplimit *l, const char *ip, int create)
 	return free_slot;
 }
 
+void
+iplimit_set_max(struct iplimit *l, int max)
+{
+	pthread_mutex_lock(&l->lock);
+	l->max = max;
+	pthread_mutex_unlock(&l->lock);
+}
+
 int
 iplimit_acquire(struct iplimit *l, const char *ip)
 {
-	if (l->max == 0 || iplimit_is_exempt(ip))
+	if (iplimit_is_exempt(ip))
 		return 0;
 	pthread_mutex_lock(&l->lock);
 	struct ip_slot *s = iplimit_find(l, ip, 1);
 	int rc = -1;
-	if (s != NULL && s->count < l->max) {
+	if (s != NULL && (l->max == 0 || s->count < l->max)) {
 		s->count++;
 		rc = 0;
 	}
@@ -107,7 +118,7 @@ iplimit_acquire(struct iplimit *l, const char *ip)
 void
 iplimit_release(struct iplimit *l, const char *ip)
 {
-	if (l == NULL || ip[0] == '\0' || l->max == 0 || iplimit_is_exempt(ip))
+	if (l == NULL || ip[0] == '\0' || iplimit_is_exempt(ip))
 		return;
 	pthread_mutex_lock(&l->lock);
 	struct ip_slot *s = iplimit_find(l, ip, 0);

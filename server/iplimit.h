@@ -14,6 +14,10 @@ struct iplimit;
 struct iplimit *iplimit_new(int max);
 void iplimit_free(struct iplimit *);
 
+/* A new limit (a reload), for the connections from now on; those already
+ * counted stay. Any thread. */
+void iplimit_set_max(struct iplimit *, int max);
+
 /* Counts one more connection from IP. 0, or -1 when IP is at its limit. */
 int iplimit_acquire(struct iplimit *, const char *ip);
 

@@ -1,14 +1,18 @@
 /*
  * log.c: timestamped log lines to a file and/or stderr, one write(2) per line.
- * Module-level state: the file descriptor and two flags, set before threads
- * start and read-only afterwards.
+ * Module-level state: the file descriptor, its path and
+ * the stderr mode, set before threads start and read-only afterwards (a
+ * reopen changes the file behind the same descriptor number), and the debug
+ * flag, an atomic that a reload may change.
  */
 #include "log.h"
 #include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -16,8 +20,21 @@
 #include <unistd.h>
 
 static int log_fd = -1;
-static int log_stderr = 1;
-static int log_debug_on;
+static int log_stderr = LOG_STDERR_ALL;
+static char log_path[PATH_MAX];
+static atomic_int log_debug_on;
+
+/* PATH opened for appending, as log_open() takes it. A descriptor, or -1. */
+static int
+log_open_path(const char *path)
+{
+	/* The server opens its log as root, in a data dir whose owner (the --user
+	 * account) could have put there a link to a system file, a FIFO (an
+	 * open that never returns) or, as root appends to it, a hard link: only
+	 * a regular file is taken, and as root only one with a single link. */
+	return fsutil_open_file(AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND, 0600,
+	                        geteuid() == 0);
+}
 
 int
 log_open(const char *path, int to_stderr)
@@ -25,18 +42,33 @@ log_open(const char *path, int to_stderr)
 	log_stderr = to_stderr;
 	if (path == NULL)
 		return 0;
-	/* The server opens its log as root, in a data dir whose owner (the --user
-	 * account) could have put there a link to a system file, a FIFO (an
-	 * open that never returns) or, as root appends to it, a hard link: only
-	 * a regular file is taken, and as root only one with a single link. */
-	int fd = fsutil_open_file(AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND, 0600,
-	                          geteuid() == 0);
+	if (strlen(path) >= sizeof log_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = log_open_path(path);
 	if (fd == -1)
 		return -1;
 	if (log_fd != -1)
 		close(log_fd);
 	log_fd = fd;
+	snprintf(log_path, sizeof log_path, "%s", path);
 	return 0;
+}
+
+int
+log_reopen(void)
+{
+	if (log_fd == -1 || log_path[0] == '\0')
+		return 0;
+	int fd = log_open_path(log_path);
+	if (fd == -1)
+		return -1;
+	int rc = dup3(fd, log_fd, O_CLOEXEC) == -1 ? -1 : 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
 }
 
 void
@@ -45,12 +77,13 @@ log_close(void)
 	if (log_fd != -1)
 		close(log_fd);
 	log_fd = -1;
+	log_path[0] = '\0';
 }
 
 void
 log_set_debug(int on)
 {
-	log_debug_on = on;
+	atomic_store(&log_debug_on, on);
 }
 
 void
@@ -66,13 +99,15 @@ log_timestamp(char *buf, size_t len)
 	snprintf(buf, len, "%s.%06ld", day, (long)tv.tv_usec);
 }
 
-/* Writes BUF (LEN bytes, newline included) to every destination. */
+/* Writes BUF (LEN bytes, newline included) to every destination. EVENT:
+ * a warning or info line (else an exchange or debug line). */
 static void
-log_emit(const char *buf, size_t len)
+log_emit(const char *buf, size_t len, int event)
 {
 	if (log_fd != -1 && write(log_fd, buf, len) < 0)
 		(void)0;  /* nowhere left to report a failing log */
-	if (log_stderr && write(STDERR_FILENO, buf, len) < 0)
+	if ((log_stderr == LOG_STDERR_ALL || (log_stderr == LOG_STDERR_EVENTS && event)) &&
+	    write(STDERR_FILENO, buf, len) < 0)
 		(void)0;
 }
 
@@ -86,7 +121,7 @@ log_sanitize(char *s, size_t len)
 }
 
 static void
-log_vline(const char *level, const char *fmt, va_list ap, const char *suffix)
+log_vline(const char *level, const char *fmt, va_list ap, const char *suffix, int event)
 {
 	char buf[LOG_LINE_MAX], ts[40];
 	int n;
@@ -108,10 +143,10 @@ log_vline(const char *level, const char *fmt, va_list ap, const char *suffix)
 	}
 	log_sanitize(buf, len);
 	buf[len++] = '\n';
-	log_emit(buf, len);
+	log_emit(buf, len, event);
 }
 
-#define LOG_VARIADIC(name, level, suffix_expr, guard)          \
+#define LOG_VARIADIC(name, level, suffix_expr, guard, event)   \
 	void name(const char *fmt, ...)                        \
 	{                                                      \
 		int saved = errno;                             \
@@ -119,15 +154,15 @@ log_vline(const char *level, const char *fmt, va_list ap, const char *suffix)
 			return;                                \
 		va_list ap;                                    \
 		va_start(ap, fmt);                             \
-		log_vline(level, fmt, ap, (suffix_expr));      \
+		log_vline(level, fmt, ap, (suffix_expr), event); \
 		va_end(ap);                                    \
 		errno = saved;                                 \
 	}
 
-LOG_VARIADIC(log_warn, "warning", strerror(saved), 1)
-LOG_VARIADIC(log_warnx, "warning", NULL, 1)
-LOG_VARIADIC(log_info, "info", NULL, 1)
-LOG_VARIADIC(log_debug, "debug", NULL, log_debug_on)
+LOG_VARIADIC(log_warn, "warning", strerror(saved), 1, 1)
+LOG_VARIADIC(log_warnx, "warning", NULL, 1, 1)
+LOG_VARIADIC(log_info, "info", NULL, 1, 1)
+LOG_VARIADIC(log_debug, "debug", NULL, atomic_load(&log_debug_on), 0)
 
 void
 log_exchange(const char *server_addr, const char *client_addr,
@@ -152,5 +187,5 @@ log_exchange(const char *server_addr, const char *client_addr,
 		len = sizeof buf - 2;
 	log_sanitize(buf, len);
 	buf[len++] = '\n';
-	log_emit(buf, len);
+	log_emit(buf, len, 0);
 }

@@ -13,12 +13,29 @@
 
 #define LOG_LINE_MAX 4096
 
-/* Opens (appends to, creates 0600) PATH, or no file when PATH is NULL; with
- * to_stderr, every line also goes to stderr. PATH must be a regular file,
- * not a symbolic link, and as root one with a single link. 0, or -1 with
- * errno set (fsutil_strerror() names the refusals). */
+/* Which lines also go to stderr. */
+enum log_stderr {
+	LOG_STDERR_NONE,
+	LOG_STDERR_ALL,        /* every line */
+	LOG_STDERR_EVENTS      /* warnings and info only, not exchanges or debug
+	                          lines: stderr is a journal (systemd) that the
+	                          file already has them for */
+};
+
+/* Opens (appends to, creates 0600) PATH, or no file when PATH is NULL;
+ * TO_STDERR (enum log_stderr) says which lines also go to stderr. PATH must
+ * be a regular file, not a symbolic link, and as root one with a single
+ * link. 0, or -1 with errno set (fsutil_strerror() names the refusals). */
 int  log_open(const char *path, int to_stderr);
 void log_close(void);
+
+/* Opens the log's path again (after logrotate renamed the file) and puts
+ * the new file in place of the old one, atomically for every thread (dup3
+ * over the same descriptor). Main thread; others may log meanwhile. 0 (also
+ * when there is no file), or -1 with errno set and the old file kept. */
+int  log_reopen(void);
+
+/* Debug lines on or off; any thread, at any time. */
 void log_set_debug(int on);
 
 void log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);  /* appends strerror(errno) */

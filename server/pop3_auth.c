@@ -51,7 +51,7 @@ pop3_auth_failed(struct conn *c, struct pop3 *s, const char *user)
 	unsigned delay = auth_note_failure(c, user);
 
 	pop3_set_state(c, s, POP3_AUTHORIZATION);
-	if (++s->auth_failures >= c->srv->cfg->max_auth_failures) {
+	if (++s->auth_failures >= atomic_load(&c->srv->live.max_auth_failures)) {
 		snprintf(s->deferred, sizeof s->deferred,
 		         "-ERR [AUTH] too many authentication failures, closing connection");
 		s->close_after_deferred = 1;

@@ -145,8 +145,29 @@ out:
 	return rc;
 }
 
+/* Gives LOG_FILE (a --log-file outside the data dir) to O, by the same
+ * rules, so that the account can reopen it after logrotate; its directory
+ * (Debian's /var/log/sealed) is the administrator's to give. */
+static int
+privdrop_chown_log(const char *log_file, const struct owner *o, char *err, size_t errlen)
+{
+	char dir[PRIVDROP_WHAT_MAX];
+	const char *name = fsutil_dirname(log_file, dir, sizeof dir);
+	struct stat st;
+	int rc = -1;
+
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd != -1 && fstat(dfd, &st) == 0)
+		rc = privdrop_chown_at(dfd, name, o, st.st_uid == 0, &st);
+	if (rc == -1)
+		snprintf(err, errlen, "chown %s: %s", log_file, fsutil_strerror(errno));
+	if (dfd != -1)
+		close(dfd);
+	return rc;
+}
+
 int
-privdrop(const char *user, const char *data_dir, char *err, size_t errlen)
+privdrop(const char *user, const char *data_dir, const char *log_file, char *err, size_t errlen)
 {
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "--user %s needs sealed to be started as root", user);
@@ -164,6 +185,8 @@ privdrop(const char *user, const char *data_dir, char *err, size_t errlen)
 	}
 	struct owner o = { pw->pw_uid, pw->pw_gid };
 	if (privdrop_chown_data(data_dir, &o, err, errlen) == -1)
+		return -1;
+	if (log_file != NULL && privdrop_chown_log(log_file, &o, err, errlen) == -1)
 		return -1;
 	if (initgroups(pw->pw_name, pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1) {

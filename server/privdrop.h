@@ -9,8 +9,11 @@
 
 #include <stddef.h>
 
-/* 0, or -1 with a reason in ERR (not root, unknown user, a call failed). */
-int privdrop(const char *user, const char *data_dir, char *err, size_t errlen);
+/* LOG_FILE: the --log-file, when it is not DATA_DIR/sealed.log (NULL), is
+ * given to NAME too. 0, or -1 with a reason in ERR (not root, unknown
+ * user, a call failed). */
+int privdrop(const char *user, const char *data_dir, const char *log_file, char *err,
+             size_t errlen);
 
 /* Started as root without --user: 0 when DATA_DIR and every directory below
  * it down to mail/USER/{tmp,new,cur} are root's and writable by root alone;

@@ -30,7 +30,7 @@ rtsp_auth_send_401(struct conn *c)
 	struct rtsp *r = c->ps;
 
 	rtsp_reply_error(c, r, 401, NULL);
-	if (r->auth_failures >= c->srv->cfg->max_auth_failures) {
+	if (r->auth_failures >= atomic_load(&c->srv->live.max_auth_failures)) {
 		conn_log_event(c, "closing: %d failed logins", r->auth_failures);
 		conn_close_after_flush(c);
 	}

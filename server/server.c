@@ -2,8 +2,10 @@
  * server.c: the main thread of sealed. Sets up shared state, opens the
  * listeners, drops privileges, starts the job pool and the workers, then
  * accepts connections and hands each to the least loaded worker, and handles
- * signals (SIGHUP reloads certificate, key and users; SIGINT and SIGTERM stop
- * accepting, let transactions in flight finish, and exit 0).
+ * signals: SIGHUP reloads the config file, certificate, key and users and
+ * reopens the log (reload.c), SIGUSR1 reopens the log (logrotate), SIGINT
+ * and SIGTERM stop accepting, let transactions in flight finish, and exit
+ * 0. Tells systemd (notify.c) when it is ready, reloading and stopping.
  */
 #include "server.h"
 #include "cidr.h"
@@ -16,7 +18,9 @@
 #include "listener.h"
 #include "log.h"
 #include "maildir.h"
+#include "notify.h"
 #include "privdrop.h"
+#include "reload.h"
 #include "service.h"
 #include "throttle.h"
 #include "tls.h"
@@ -43,11 +47,15 @@
 #define MAX_LISTENERS   3
 #define ACCEPT_PAUSE_MS 100   /* after EMFILE: let connections close first */
 
+/* The main thread's own state. */
 struct server_loop {
 	struct listener lst[MAX_LISTENERS];
 	int             nlst;
 	int             sigfd;
 	int             ctlfd;
+	int             notify_fd;    /* $NOTIFY_SOCKET, or -1 */
+	struct config  *now;          /* the settings of the last reload (owned), or
+	                                 NULL: those read at start (s->cfg) */
 };
 
 struct tls_ref *
@@ -90,8 +98,7 @@ server_key_private(const char *key, char *err, size_t errlen)
 	return 0;
 }
 
-/* A new TLS context from the configured files. NULL with ERR. */
-static struct tls_ref *
+struct tls_ref *
 server_tls_load(const struct config *cfg, char *err, size_t errlen)
 {
 	if (server_key_private(cfg->key, err, errlen) == -1)
@@ -111,28 +118,6 @@ server_tls_load(const struct config *cfg, char *err, size_t errlen)
 	}
 	atomic_init(&r->refs, 1);
 	return r;
-}
-
-/* SIGHUP: a new certificate and key for new connections, and the users. */
-static void
-server_reload(struct server *s)
-{
-	char err[256];
-	struct tls_ref *fresh = server_tls_load(s->cfg, err, sizeof err);
-	if (fresh == NULL) {
-		log_warnx("reload: %s; keeping the old certificate", err);
-	} else {
-		pthread_mutex_lock(&s->tls_lock);
-		struct tls_ref *old = s->tls;
-		s->tls = fresh;
-		pthread_mutex_unlock(&s->tls_lock);
-		server_tls_release(old);
-		log_info("reload: certificate %s and key %s loaded", s->cfg->cert, s->cfg->key);
-	}
-	if (userdb_refresh(s->users) == -1)
-		log_warnx("reload: cannot read the users file; keeping the old users");
-	else
-		log_info("reload: %zu users", userdb_count(s->users));
 }
 
 /* The services this build serves, in CONTRACT.md's port order. */
@@ -247,15 +232,23 @@ server_accept(struct server *s, const struct listener *l)
 
 /* Handles one signal. 1 when the server must stop. */
 static int
-server_on_signal(struct server *s, int sigfd)
+server_on_signal(struct server *s, struct server_loop *lp)
 {
 	struct signalfd_siginfo si;
-	if (read(sigfd, &si, sizeof si) != (ssize_t)sizeof si)
+	if (read(lp->sigfd, &si, sizeof si) != (ssize_t)sizeof si)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
-		server_reload(s);
+		reload_run(s, &lp->now, lp->notify_fd);
 		return 0;
 	}
+	if (si.ssi_signo == SIGUSR1) {
+		if (log_reopen() == -1)
+			log_warn("cannot reopen the log; writing on to the old file");
+		else
+			log_info("log reopened");
+		return 0;
+	}
+	notify_send(lp->notify_fd, "STOPPING=1\nSTATUS=stopping");
 	log_info("signal %d: stopping; transactions in flight may finish", (int)si.ssi_signo);
 	return 1;
 }
@@ -279,7 +272,7 @@ server_loop(struct server *s, struct server_loop *lp)
 			return;
 		}
 		paused = 0;
-		if (rc > 0 && (pfd[0].revents & POLLIN) && server_on_signal(s, lp->sigfd))
+		if (rc > 0 && (pfd[0].revents & POLLIN) && server_on_signal(s, lp))
 			return;
 		if (rc > 0 && (pfd[1].revents & POLLIN))
 			control_serve(lp->ctlfd, &s->stats);
@@ -299,6 +292,7 @@ server_signals(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
@@ -443,16 +437,25 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 	const struct config *cfg = s->cfg;
 	char path[4096];
 
+	/* before the ports listen: a SIGHUP or SIGTERM sent as soon as they
+	 * do must find the signals blocked, not kill the process */
+	if ((lp->sigfd = server_signals()) == -1) {
+		snprintf(err, errlen, "cannot set up signal handling");
+		return -1;
+	}
 	if (server_mkdir(cfg->data_dir, err, errlen) == -1)
 		return -1;
 	if (cfg->run_as_user == NULL && privdrop_check_root_tree(cfg->data_dir, err, errlen) == -1)
 		return -1;
-	snprintf(path, sizeof path, "%s/%s", cfg->data_dir, LOG_FILE_NAME);
-	if (log_open(path, 1) == -1) {
+	config_log_path(cfg, path, sizeof path);
+	if (log_open(path, notify_stderr_is_journal() ? LOG_STDERR_EVENTS : LOG_STDERR_ALL) == -1) {
 		snprintf(err, errlen, "cannot open log %s: %s", path, fsutil_strerror(errno));
 		return -1;
 	}
 	log_set_debug(cfg->debug);
+	server_live_set(s, cfg);
+	if (notify_open(&lp->notify_fd, err, errlen) == -1)
+		log_warnx("%s: systemd will not hear that sealed is ready", err);
 	if (server_fd_budget(s, err, errlen) == -1)
 		return -1;
 	if (tls_global_init() == -1) {
@@ -475,7 +478,8 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 	if (cfg->node_name == NULL &&
 	    (lp->ctlfd = control_listen(cfg->data_dir, NULL, err, errlen)) == -1)
 		return -1;
-	if (cfg->run_as_user != NULL && privdrop(cfg->run_as_user, cfg->data_dir, err, errlen) == -1)
+	if (cfg->run_as_user != NULL &&
+	    privdrop(cfg->run_as_user, cfg->data_dir, cfg->log_file, err, errlen) == -1)
 		return -1;
 	if (server_node_setup(s, lp, err, errlen) == -1)
 		return -1;
@@ -483,10 +487,6 @@ server_setup(struct server *s, struct server_loop *lp, char *err, size_t errlen)
 	int cleaned = maildir_clean_tmp(cfg->data_dir, s->node_lock_fd != -1);
 	if (cleaned > 0)
 		log_info("removed %d partial message(s) left in tmp/ by an earlier run", cleaned);
-	if ((lp->sigfd = server_signals()) == -1) {
-		snprintf(err, errlen, "cannot set up signal handling");
-		return -1;
-	}
 	return 0;
 }
 
@@ -525,6 +525,7 @@ server_announce(const struct server *s, const struct server_loop *lp)
 	         "fd_limit=%llu%s%s", line, s->nworkers, userdb_count(s->users), s->cfg->data_dir,
 	         maildir_node(), s->max_conns, s->max_files, s->fd_limit,
 	         s->cfg->proxy_from ? " proxy_from=" : "", s->cfg->proxy_from ? s->cfg->proxy_from : "");
+	notify_send(lp->notify_fd, "READY=1\nSTATUS=serving%s", line);
 }
 
 /* Stops workers (letting transactions finish), then frees everything. */
@@ -545,6 +546,12 @@ server_teardown(struct server *s, struct server_loop *lp)
 	control_close(lp->ctlfd, s->cfg->data_dir, s->cfg->node_name);
 	if (s->node_lock_fd != -1)
 		close(s->node_lock_fd);
+	if (lp->notify_fd != -1)
+		close(lp->notify_fd);
+	if (lp->now != NULL) {
+		config_free(lp->now);
+		free(lp->now);
+	}
 	server_tls_release(s->tls);
 	userdb_free(s->users);
 	throttle_free(s->throttle);
@@ -563,7 +570,7 @@ server_run(const struct config *cfg)
 
 	memset(&s, 0, sizeof s);
 	memset(&lp, 0, sizeof lp);
-	lp.sigfd = lp.ctlfd = -1;
+	lp.sigfd = lp.ctlfd = lp.notify_fd = -1;
 	s.node_lock_fd = -1;
 	s.cfg = cfg;
 	pthread_mutex_init(&s.tls_lock, NULL);

@@ -79,7 +79,7 @@ smtp_cmd_ehlo(struct conn *c, struct smtp *s, char *args)
 	conn_reply(c, "250-%s greets %s", conn_domain(c), args);
 	if (!s->authenticated)
 		conn_reply(c, "250-AUTH PLAIN LOGIN");
-	conn_reply(c, "250-SIZE %ld", c->srv->cfg->max_message_size);
+	conn_reply(c, "250-SIZE %ld", atomic_load(&c->srv->live.max_message_size));
 	conn_reply(c, "250-8BITMIME");
 	conn_reply(c, "250-PIPELINING");
 	conn_reply(c, "250-ENHANCEDSTATUSCODES");
@@ -106,7 +106,7 @@ smtp_sender_check(struct conn *c, const char *addr)
 {
 	if (smtp_sender_is_own(addr, c->user, conn_domain(c)))
 		return 1;
-	if (c->srv->cfg->allow_sender_mismatch) {
+	if (atomic_load(&c->srv->live.allow_sender_mismatch)) {
 		conn_log_event(c, "sender mismatch allowed from=<%s> user=%s", addr, c->user);
 		return 1;
 	}
@@ -133,9 +133,9 @@ smtp_cmd_mail(struct conn *c, struct smtp *s, char *args)
 		conn_reply(c, "555 5.5.4 Unsupported or malformed parameter");
 		return 0;
 	}
-	if (p.size > c->srv->cfg->max_message_size) {
-		conn_reply(c, "552 5.3.4 Message size exceeds fixed limit of %ld bytes",
-		           c->srv->cfg->max_message_size);
+	long limit = atomic_load(&c->srv->live.max_message_size);
+	if (p.size > limit) {
+		conn_reply(c, "552 5.3.4 Message size exceeds fixed limit of %ld bytes", limit);
 		return 0;
 	}
 	if (!smtp_sender_check(c, p.addr))

@@ -24,7 +24,7 @@ auth_send_deferred(struct conn *c)
 {
 	struct smtp *s = c->ps;
 	conn_reply(c, "%s", s->deferred);
-	if (s->auth_failures >= c->srv->cfg->max_auth_failures)
+	if (s->auth_failures >= atomic_load(&c->srv->live.max_auth_failures))
 		conn_close_after_flush(c);
 	s->deferred[0] = '\0';
 }
@@ -34,7 +34,7 @@ auth_failed(struct conn *c, struct smtp *s, const char *user)
 {
 	unsigned delay = auth_note_failure(c, user);
 
-	if (++s->auth_failures >= c->srv->cfg->max_auth_failures)
+	if (++s->auth_failures >= atomic_load(&c->srv->live.max_auth_failures))
 		snprintf(s->deferred, sizeof s->deferred,
 		         "421 4.7.0 %s Too many authentication failures, closing connection",
 		         conn_domain(c));

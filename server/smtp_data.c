@@ -281,7 +281,7 @@ data_end(struct conn *c, struct smtp *s)
 	s->txn++;
 	if (s->too_big) {
 		conn_reply(c, "552 5.3.4 Message exceeds the limit of %ld bytes",
-		           c->srv->cfg->max_message_size);
+		           atomic_load(&c->srv->live.max_message_size));
 	} else if (s->line_too_long) {
 		conn_reply(c, "500 5.5.2 Message has a line longer than %d octets", SMTP_MAX_TEXT_LINE);
 	} else {
@@ -309,7 +309,7 @@ smtp_data_line(struct conn *c, struct smtp *s, char *line, size_t len)
 		len--;
 	}
 	s->size += (long)len + 2;
-	if (s->size > c->srv->cfg->max_message_size)
+	if (s->size > atomic_load(&c->srv->live.max_message_size))
 		s->too_big = 1;
 	if (s->too_big || s->line_too_long || s->write_errno)
 		return 0;                       /* read on to the dot, store nothing */

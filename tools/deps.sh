@@ -1,16 +1,19 @@
 #!/bin/sh
-# deps.sh [--bench]: installs the Debian packages that sealed's build and tests
-# need, only those that are missing; does nothing (and needs no network) when
-# all are present. Run by `make deps`, `make run` and `make test`; `make bench`
-# adds --bench for the benchmark's reference server (nginx), which the tests
-# never need.
+# deps.sh [--bench|--package]: installs the Debian packages that sealed's
+# build and tests need, only those that are missing; does nothing (and needs
+# no network) when all are present. Run by `make deps`, `make run` and
+# `make test`; `make bench` adds --bench for the benchmark's reference server
+# (nginx), which the tests never need; `make deb` and `make test-package` add
+# --package for Debian's packaging tools, which make test never needs.
 set -eu
 
 BENCH=0
+PACKAGE=0
 case "${1:-}" in
 --bench) BENCH=1 ;;
+--package) PACKAGE=1 ;;
 "") ;;
-*) echo "usage: sh tools/deps.sh [--bench]" >&2; exit 2 ;;
+*) echo "usage: sh tools/deps.sh [--bench|--package]" >&2; exit 2 ;;
 esac
 
 # clang and libclang-rt-14-dev (libFuzzer, whose runtime clang only suggests):
@@ -22,7 +25,7 @@ openssl curl python3 tmux tshark ffmpeg
 dpkg-dev autoconf automake libtool
 clang libclang-rt-14-dev
 testssl.sh sslscan cppcheck clang-tidy
-chromium haproxy
+chromium haproxy mandoc systemd
 "
 # testssl.sh and sslscan: the TLS scans of tests/integration/test_hard_tls.py;
 # cppcheck and clang-tidy: make lint (a stage of make test).
@@ -33,12 +36,23 @@ chromium haproxy
 # haproxy: the load balancer of make cluster and
 # tests/integration/test_cluster.py (each runs its own instance from a temp
 # dir; the packaged service is never started).
+# mandoc and systemd: tests/integration/test_install.py lints the man pages
+# (mandoc -T lint) and verifies the unit (systemd-analyze verify; systemd is
+# the package that has it). Where systemd is not PID 1, as in a container,
+# installing it starts nothing: its postinst adds system accounts and unit
+# links, and starts units only when /run/systemd/system exists.
 # make bench only: nginx, the reference TLS server (tests/bench/bench.py runs
 # its own instance from a temp dir; the packaged service is never started).
 BENCH_PACKAGES="
 nginx
 "
+# make deb and make test-package only: dpkg-buildpackage's debhelper,
+# lintian, and logrotate to check the package's logrotate snippet.
+PACKAGE_PACKAGES="
+debhelper lintian logrotate adduser
+"
 [ "$BENCH" -eq 1 ] && PACKAGES="$PACKAGES $BENCH_PACKAGES"
+[ "$PACKAGE" -eq 1 ] && PACKAGES="$PACKAGES $PACKAGE_PACKAGES"
 
 missing=""
 for p in $PACKAGES; do

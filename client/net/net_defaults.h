@@ -13,9 +13,6 @@
 #define CLIENT_REPLY_TIMEOUT_MS    30000
 #define CLIENT_REPLY_LINE_MAX      65536       /* longest server line seal accepts */
 
-/* --- Certificates (certinfo.h) ------------------------------------------ */
-#define CERT_WARN_DAYS             30          /* fewer days left: a warning */
-
 /* --- Pinned certificates (pins.h) ---------------------------------------- */
 #define PINS_DIR_NAME              "seal"      /* $XDG_CONFIG_HOME/seal, else ~/.config/seal */
 #define PINS_FILE_NAME             "known_servers"

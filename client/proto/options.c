@@ -187,7 +187,7 @@ options_url_parse(struct seal_url *u, const char *s, char *err, size_t errlen)
 
 enum opt_id {
 	OPT_CAFILE = 256, OPT_EXPECT_CN, OPT_CERT, OPT_KEY, OPT_USER,
-	OPT_PASSWORD_FILE, OPT_BATCH, OPT_SHOW_CERT, OPT_OUTPUT, OPT_KEYLOG
+	OPT_PASSWORD_FILE, OPT_BATCH, OPT_SHOW_CERT, OPT_OUTPUT, OPT_KEYLOG, OPT_VERSION
 };
 
 static const struct option opt_long[] = {
@@ -203,6 +203,7 @@ static const struct option opt_long[] = {
 	{ "keylog",        required_argument, NULL, OPT_KEYLOG },
 	{ "verbose",       no_argument,       NULL, 'v' },
 	{ "help",          no_argument,       NULL, 'h' },
+	{ "version",       no_argument,       NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -225,6 +226,7 @@ options_set(struct seal_opts *o, int c, const char *arg)
 	case OPT_SHOW_CERT:     o->show_cert = 1; return 0;
 	case 'v':               o->verbose = 1; return 0;
 	case 'h':               o->help = 1; return 0;
+	case OPT_VERSION:       o->version = 1; return 0;
 	default:                return -1;
 	}
 	if (arg == NULL || *arg == '\0')
@@ -288,7 +290,7 @@ options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t errl
 			return -1;
 		}
 	}
-	if (o->help)
+	if (o->help || o->version)
 		return 0;
 	if (o->keylog == NULL && env != NULL && *env != '\0') {
 		o->keylog = env;
@@ -327,6 +329,7 @@ options_usage(FILE *out)
 "  --keylog FILE         append TLS secrets in NSS key log format (also\n"
 "                        $SSLKEYLOGFILE); needs wolfSSL with HAVE_SECRET_CALLBACK\n"
 "  -v, --verbose         batch: also report the connection and checks on stderr\n"
+"  --version             print the version and exit\n"
 "  -h, --help            this text\n"
 "\n"
 "Without --batch or --show-cert: batch mode when stdout is not a terminal.\n"

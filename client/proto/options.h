@@ -36,12 +36,14 @@ struct seal_opts {
 	int         show_cert;
 	int         verbose;
 	int         help;
+	int         version;         /* --version: print it and exit */
 	struct seal_url url;
 };
 
 /* Parses ARGV into O (defaults filled in; strings point into ARGV or the
  * environment). 0, or -1 with a one-line reason in ERR for bad usage. With
- * -h/--help, returns 0 with o->help set and the URL unparsed. */
+ * -h/--help or --version, returns 0 with o->help or o->version set and the
+ * URL unparsed. */
 int options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t errlen);
 
 /* Parses "smtps://host[:port]", "pop3s://[v6]:port", "rtsps://host/path".

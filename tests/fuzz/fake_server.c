@@ -305,6 +305,7 @@ fake_server_init(void)
 		.max_conns_per_ip = DEFAULT_MAX_CONNS_PER_IP,
 	};
 	fake_srv.cfg = &fake_cfg;
+	server_live_set(&fake_srv, &fake_cfg);   /* the limits the handlers read */
 	fake_srv.users = (struct userdb *)&fake_users;   /* never looked into */
 	fake_srv.nworkers = 1;
 	fake_srv.max_files = 2;                /* the one connection's: a file and a POP3 lock */

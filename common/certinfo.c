@@ -6,7 +6,7 @@
  */
 #include "certinfo.h"
 #include "attrs.h"
-#include "net_defaults.h"
+#include "defaults.h"
 
 #include <errno.h>
 #include <stdarg.h>
