@@ -293,6 +293,7 @@ static int
 rb_audio_finish(struct rb *b)
 {
 	struct audio_player_stats st;
+	char held[ERR_MAX];
 	int rc;
 
 	if (b->player == NULL)
@@ -304,13 +305,17 @@ rb_audio_finish(struct rb *b)
 	if (rc == -1)
 		return rb_failed(b, EXIT_OTHER, "the sound device stopped taking audio:",
 		                 audio_player_device(b->player));
+	if (st.clocked)
+		snprintf(held, sizeof held, "held %u..%u ms once settled", st.level_min_ms,
+		         st.level_max_ms);
+	else
+		snprintf(held, sizeof held, "the device keeps no clock");
 	text_printf(b->out, b->cfg->utf8, "audio: played to '%s' (%u Hz, %u ch): %llu frames, "
-	            "buffer %u ms (held %u..%u ms once settled), %llu underruns, %llu dropped, "
-	            "%llu repeated, %llu lost to a full buffer\n", audio_player_device(b->player),
-	            st.rate, st.channels, (unsigned long long)st.heard, st.target_ms,
-	            st.level_min_ms, st.level_max_ms, (unsigned long long)st.underruns,
-	            (unsigned long long)st.dropped, (unsigned long long)st.repeated,
-	            (unsigned long long)st.overflow);
+	            "buffer %u ms (%s), %llu underruns, %llu dropped, %llu repeated, %llu lost to "
+	            "a full buffer\n", audio_player_device(b->player), st.rate, st.channels,
+	            (unsigned long long)st.heard, st.target_ms, held,
+	            (unsigned long long)st.underruns, (unsigned long long)st.dropped,
+	            (unsigned long long)st.repeated, (unsigned long long)st.overflow);
 	fflush(b->out);
 	return 0;
 }

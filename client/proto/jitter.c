@@ -164,7 +164,10 @@ jitter_observe(struct jitter *j, size_t n, long delay)
 
 	if (delay > 0)
 		j->clocked = 1;
-	if (!j->clocked || delay < 0 || n == 0)
+	/* a clocked device that says 0 has not started, or has no timing yet
+	 * (PulseAudio's right after a start), or has run dry (an underrun
+	 * follows): none of it is the level to hold */
+	if (!j->clocked || delay <= 0 || n == 0)
 		return;
 	level = ((int64_t)j->len + delay) * JITTER_SCALE;
 	if (j->ref < 0) {

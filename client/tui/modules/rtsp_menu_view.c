@@ -395,7 +395,7 @@ rmv_frame(WINDOW *w, const struct rtsp_menu *m, const struct tui_theme *th)
 	rmv_text(w, 0, 2, title, wd / 2, th);
 	rmv_badge(w, m, th);
 	wattrset(w, tui_theme_attr(th, ROLE_DIM));
-	rmv_text(w, getmaxy(w) - 1, 2, " Space play/pause  Left/Right seek  +/- volume  m mute ",
+	rmv_text(w, getmaxy(w) - 1, 2, " Space play/pause  Left/Right seek  +/- vol  m mute ",
 	         wd - 4, th);
 	wattrset(w, A_NORMAL);
 }
