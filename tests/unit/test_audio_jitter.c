@@ -118,7 +118,8 @@ UNIT_TEST(jitter_end_flush_and_overflow)
 /* One simulated run: the device's clock at SPEED times the server's. */
 struct sim {
 	double   speed;
-	int      clocked;            /* the device reports its delay */
+	int      clocked;            /* the device reports its delay ... */
+	double   mute_from, mute_to; /* ... as 0 from and to these seconds (PulseAudio's) */
 	long     level_min, level_max;   /* frames, after SETTLED_S */
 	uint64_t underruns;
 	struct jitter_stats st;
@@ -127,11 +128,10 @@ struct sim {
 /* The player's part: writes what the device has room for. */
 static void
 sim_write(struct jitter *j, int16_t *tmp, long *fill, int *running, long buf, long period,
-          int clocked)
+          long delay)
 {
 	long room = buf - *fill;
-	size_t n = room > 0 ? jitter_read(j, tmp, (size_t)room,
-	                                  clocked ? *fill : JITTER_DELAY_UNKNOWN) : 0;
+	size_t n = room > 0 ? jitter_read(j, tmp, (size_t)room, delay) : 0;
 
 	*fill += (long)n;
 	if (!*running && *fill >= period && (*fill == buf || jitter_len(j) == 0))
@@ -176,7 +176,10 @@ sim_run(struct sim *s)
 			}
 			t_tick += tick;
 		}
-		sim_write(&j, tmp, &fill, &running, buf, period, s->clocked);
+		sim_write(&j, tmp, &fill, &running, buf, period,
+		          !s->clocked ? JITTER_DELAY_UNKNOWN
+		          : t_push >= s->mute_from * NS_PER_S && t_push < s->mute_to * NS_PER_S
+		          ? 0 : fill);
 		long level = (long)jitter_len(&j) + fill;
 		if (t_push > settled && level < s->level_min)
 			s->level_min = level;
@@ -241,4 +244,19 @@ UNIT_TEST(jitter_without_drift_control_the_level_drifts)
 	CHECK(fast.underruns > 0);
 	CHECK(ms(slow.level_max) > TARGET_MS + 400);
 	CHECK_INT(fast.st.dropped + fast.st.repeated + slow.st.dropped + slow.st.repeated, 0);
+}
+
+UNIT_TEST(jitter_a_delay_of_zero_is_not_a_level)
+{
+	/* PulseAudio's plugin says 0 until a new stream's timing comes (after
+	 * an underrun, say): those looks must not pull the reference down, else
+	 * the level is "too high" later and frames go for nothing */
+	struct sim late = { .speed = 1.0, .clocked = 1, .mute_from = 0.5, .mute_to = 3.0 };
+
+	sim_run(&late);
+	printf("# delay 0 from 0.5 to 3 s: level %ld..%ld ms, %llu dropped, %llu repeated\n",
+	       ms(late.level_min), ms(late.level_max), (unsigned long long)late.st.dropped,
+	       (unsigned long long)late.st.repeated);
+	CHECK_INT(late.st.dropped + late.st.repeated, 0);
+	CHECK_INT(late.underruns, 0);
 }
