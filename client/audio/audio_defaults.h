@@ -8,10 +8,12 @@
 
 #define AUDIO_NAME_MAX             128         /* an ALSA PCM name, NUL included */
 #define AUDIO_ERR_MAX              256         /* why a device cannot be used */
-#define AUDIO_LATENCY_PARTS        2           /* the device queues half the --buffer ... */
+#define AUDIO_LATENCY_NUM          3           /* the device queues 3/4 of the --buffer ... */
+#define AUDIO_LATENCY_DEN          4           /* (a busy machine's scheduling hiccups are
+                                                  ridden out there, not in the ring) ... */
 #define AUDIO_LATENCY_MIN_MS       10          /* ... but at least this */
-#define AUDIO_LATENCY_MAX_MS       100         /* ... and at most this; the rest waits in the
-                                                  jitter buffer */
+#define AUDIO_LATENCY_MAX_MS       1000        /* ... and at most this; the rest waits in
+                                                  the jitter buffer */
 #define AUDIO_IDLE_MS              50          /* the player's longest sleep with nothing to do */
 #define AUDIO_POLL_MS              10          /* its sleep while the ring is empty and the
                                                   device plays what it queued */

@@ -4,7 +4,7 @@
  * name ("default", "hw:0", "plughw:1,0", a name from ~/.asoundrc)
  * non-blocking, 16-bit native-endian interleaved at the stream's rate and
  * channels (ALSA's plug layer resamples or converts where the card cannot),
- * with a queue of about half the jitter buffer. ALSA's own error messages
+ * with a queue of about three quarters of the jitter buffer. ALSA's own error messages
  * are silenced (they would land on the TUI's screen); each failure is
  * returned as one line. The player thread alone uses an open device.
  */

@@ -31,6 +31,10 @@
 #include <time.h>
 
 
+/* The lock: MU guards the ring, the gain, the PEND_ counts (only the
+ * thread changes them) and every field from ACCEPT on. DEV and CHUNK are
+ * the thread's alone (its ALSA calls run without MU); the rest is set
+ * before the thread starts. */
 struct audio_player {
 	pthread_mutex_t mu;
 	pthread_cond_t  wake;          /* the thread: something to do */
@@ -153,7 +157,8 @@ ap_level(struct audio_player *p)
 {
 	long level = (long)(jitter_len(&p->jit) + p->pend_len) + (p->delay > 0 ? p->delay : 0);
 
-	if (p->jit.played < (uint64_t)p->dev.rate * JITTER_SETTLE_MS / MS_PER_S)
+	if (p->jit.played <
+	    (uint64_t)p->dev.rate * (JITTER_WARMUP_MS + JITTER_SETTLE_MS) / MS_PER_S)
 		return;
 	if (p->level_min < 0 || level < p->level_min)
 		p->level_min = level;
@@ -321,7 +326,7 @@ ap_sync_free(struct audio_player *p)
 static unsigned
 ap_latency_ms(unsigned buffer_ms)
 {
-	unsigned ms = buffer_ms / AUDIO_LATENCY_PARTS;
+	unsigned ms = buffer_ms * AUDIO_LATENCY_NUM / AUDIO_LATENCY_DEN;
 
 	if (ms < AUDIO_LATENCY_MIN_MS)
 		return AUDIO_LATENCY_MIN_MS;

@@ -153,7 +153,9 @@ jitter_push_le(struct jitter *j, const uint8_t *le, size_t bytes)
 }
 
 /* Looks at the level before N frames go out to a device with DELAY queued.
- * Until the ring has settled, the smoothed level is the mean of what was
+ * The first JITTER_WARMUP_MS played after a (re)start are the device's own
+ * start (a sound server's queue fills, its timing comes): not looked at.
+ * Over the next JITTER_SETTLE_MS the smoothed level is the mean of what was
  * seen (weighted by frames), which becomes the reference; after, an
  * exponential average, compared with the reference to decide on fixing. */
 static void
@@ -171,10 +173,12 @@ jitter_observe(struct jitter *j, size_t n, long delay)
 		return;
 	level = ((int64_t)j->len + delay) * JITTER_SCALE;
 	if (j->ref < 0) {
+		if (j->played < jitter_frames(j->rate, JITTER_WARMUP_MS))
+			return;
 		j->settle_sum += ((int64_t)j->len + delay) * (int64_t)n;
 		j->settle_weight += n;
 		j->smooth = j->settle_sum * JITTER_SCALE / (int64_t)j->settle_weight;
-		if (j->played >= jitter_frames(j->rate, JITTER_SETTLE_MS))
+		if (j->played >= jitter_frames(j->rate, JITTER_WARMUP_MS + JITTER_SETTLE_MS))
 			j->ref = j->smooth;
 		return;
 	}

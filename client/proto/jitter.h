@@ -5,8 +5,9 @@
  * what it holds when the stream has ended. Drift control: the server's
  * clock and the device's are never quite the same, so the level (frames
  * held here plus those the device has queued) creeps up or down over a
- * long stream. Its mean over the first JITTER_SETTLE_MS played after a
- * (re)start becomes the reference; from then on the level is smoothed
+ * long stream. Its mean over JITTER_SETTLE_MS played after a (re)start
+ * (once JITTER_WARMUP_MS have played: the device's own start) becomes the
+ * reference; from then on the level is smoothed
  * over JITTER_SMOOTH_MS of played audio, and while it strays from the reference by more than the
  * band, one frame in JITTER_FIX_SPACING at most is dropped (too full) or
  * repeated (too empty), each counted, until it is back within half the

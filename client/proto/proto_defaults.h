@@ -32,8 +32,10 @@
 #define JITTER_CAP_BUFFERS         4
 #define JITTER_CHANNELS_MAX        2           /* mono or stereo */
 #define JITTER_SMOOTH_MS           4000        /* drift: time constant of the smoothed level */
-#define JITTER_SETTLE_MS           4000        /* drift: played after a (re)start before the
-                                                  level it holds becomes the reference */
+#define JITTER_WARMUP_MS           1000        /* drift: played after a (re)start before the
+                                                  level counts (the device's own start) ... */
+#define JITTER_SETTLE_MS           4000        /* ... then its mean over this much played
+                                                  becomes the reference */
 #define JITTER_BAND_MS             20          /* drift: the level may stray this far (or an
                                                   eighth of the buffer, if more) ... */
 #define JITTER_BAND_PARTS          8
