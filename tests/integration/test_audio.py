@@ -641,10 +641,14 @@ def test_audio_pulse_held_data_underruns_resume_and_keys_answer():
             wait_position(tui, lambda p: p >= 2000, "reached 2 s on the pulse sink")
             held_from = time.monotonic()
             until = proxy.hold(hold_s)
-            time.sleep(0.5)
-            sent = time.monotonic()
-            tui.send("+")
-            tui.wait_for(r"Volume\s+\S+ 110%")
+            time.sleep(0.3)
+            waits = []
+            for k, shows in (("+", r"Volume\s+\S+ 110%\s"), ("m", r"Volume\s+\S+ 110% muted"),
+                             ("m", r"Volume\s+\S+ 110%\s"), ("-", r"Volume\s+\S+ 100%\s")):
+                sent = time.monotonic()
+                tui.send(k)
+                tui.wait_for(shows)
+                waits.append((time.monotonic() - sent) * 1000)
             answered = time.monotonic()
             screen = tui.wait_for(r"Audio\s+default: \w+, \d+/200 ms, [1-9]\d* underruns?",
                                   seconds=hold_s + 5)
@@ -653,12 +657,12 @@ def test_audio_pulse_held_data_underruns_resume_and_keys_answer():
             screen = tui.wait_for([r"RTCP BYE: the server ended", r"Audio\s+default: ended"],
                                   seconds=30)
             m = AUDIO_ROW.search(screen)
-            print("# held the server's bytes %.1f s from 2 s in: the key '+' answered in %d ms "
-                  "(the hold had %.1f s to go); underrun counted %.2f s into the hold; "
-                  "played to the end with %s underrun(s)"
-                  % (hold_s, (answered - sent) * 1000, until - answered, counted - held_from,
-                     m.group(5) if m else "?"))
-            check(answered < until, "the key took effect only after the hold ended")
+            print("# held the server's bytes %.1f s from 2 s in: keys + m m - each shown in "
+                  "%s ms (tmux polled every 30 ms; the hold had %.1f s to go); underrun "
+                  "counted %.2f s into the hold; played to the end with %s underrun(s)"
+                  % (hold_s, "/".join("%d" % w for w in waits), until - answered,
+                     counted - held_from, m.group(5) if m else "?"))
+            check(answered < until, "the keys took effect only after the hold ended")
             check(position_ms(screen) == 8000, "not at the end:\n%s" % screen)
             check(tui.quit() == 0, "seal exit status")
         finally:
