@@ -51,7 +51,8 @@ audio_dev_open(struct audio_dev *d, const char *name, unsigned rate, unsigned ch
 	if (rc == 0 && (buffer == 0 || period == 0))
 		rc = -EINVAL;
 	if (rc < 0) {
-		snprintf(err, errlen, "ALSA device '%s' cannot play 16-bit %u Hz %s: %s", name, rate,
+		snprintf(err, errlen, "ALSA device '%s' cannot play 16-bit %u Hz %s: %s (ALSA's plug "
+		         "layer converts: try plughw: for hw:, or default)", name, rate,
 		         channels == MONO ? "mono" : "stereo", snd_strerror(rc));
 		snd_pcm_close(pcm);
 		return -1;
