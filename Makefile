@@ -50,12 +50,14 @@ endif
 # include against the grain does not compile:
 #   client/proto         protocol logic, no sockets, no curses: common/
 #   client/net           sockets, TLS, certificates: proto/
-#   client/tui           the screen: net/, proto/
-#   client/tui/modules   the SMTP, POP3 and RTSP screens: tui/, net/, proto/
+#   client/audio         the sound card (ALSA) and the player thread: proto/
+#   client/tui           the screen: net/, audio/, proto/
+#   client/tui/modules   the SMTP, POP3 and RTSP screens: tui/, net/, audio/, proto/
 #   client/              seal's main and batch mode: all of the above
 #   load/                seal-load: client/net, client/proto
 # client/proto and client/net make libsealclient.a, which seal, seal-load,
-# the unit tests (and, built by clang, the fuzz harnesses) link.
+# the unit tests (and, built by clang, the fuzz harnesses) link. Only seal
+# and the unit tests link client/audio and ALSA (-lasound); seal-load never.
 # The version of all three programs: the VERSION file (common/version.c).
 VERSION      := $(shell cat VERSION 2>/dev/null || echo unknown)
 
@@ -63,18 +65,20 @@ COMMON_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 SERVER_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard server/*.c))
 PROTO_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/proto/*.c))
 NET_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/net/*.c))
+AUDIO_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/audio/*.c))
 TUI_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/tui/*.c))
 MODULES_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/tui/modules/*.c))
 SEAL_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard client/*.c))
 LOAD_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard load/*.c))
 UNIT_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
-CLIENT_OBJS  := $(PROTO_OBJS) $(NET_OBJS) $(TUI_OBJS) $(MODULES_OBJS) $(SEAL_OBJS)
+CLIENT_OBJS  := $(PROTO_OBJS) $(NET_OBJS) $(AUDIO_OBJS) $(TUI_OBJS) $(MODULES_OBJS) $(SEAL_OBJS)
 SERVER_LIB   := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJS))
 CLIENT_A     := $(BUILD)/lib/libsealclient.a
 
 INC_PROTO    := -Iclient/proto
 INC_NET      := $(INC_PROTO) -Iclient/net
-INC_TUI      := $(INC_NET) -Iclient/tui
+INC_AUDIO    := $(INC_PROTO) -Iclient/audio
+INC_TUI      := $(INC_NET) -Iclient/audio -Iclient/tui
 INC_MODULES  := $(INC_TUI) -Iclient/tui/modules
 INC_SEAL     := $(INC_MODULES) -Iclient
 INC_LOAD     := $(INC_NET) -Iload
@@ -85,6 +89,7 @@ all: $(BINDIR)/sealed $(BINDIR)/seal $(BINDIR)/seal-load
 
 $(PROTO_OBJS):   CPPFLAGS += $(INC_PROTO)
 $(NET_OBJS):     CPPFLAGS += $(INC_NET)
+$(AUDIO_OBJS):   CPPFLAGS += $(INC_AUDIO)
 $(TUI_OBJS):     CPPFLAGS += $(INC_TUI)
 $(MODULES_OBJS): CPPFLAGS += $(INC_MODULES)
 $(SEAL_OBJS):    CPPFLAGS += $(INC_SEAL)
@@ -106,14 +111,14 @@ $(BINDIR)/sealed: $(COMMON_OBJS) $(SERVER_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt
 
-$(BINDIR)/seal: $(SEAL_OBJS) $(TUI_OBJS) $(MODULES_OBJS) $(CLIENT_A) $(COMMON_OBJS)
+$(BINDIR)/seal: $(SEAL_OBJS) $(TUI_OBJS) $(MODULES_OBJS) $(AUDIO_OBJS) $(CLIENT_A) $(COMMON_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lncursesw
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lncursesw -lasound
 
 $(BINDIR)/unit-tests: $(UNIT_OBJS) $(SERVER_LIB) $(filter-out $(BUILD)/client/main.o,$(SEAL_OBJS)) \
-                      $(TUI_OBJS) $(MODULES_OBJS) $(CLIENT_A) $(COMMON_OBJS)
+                      $(TUI_OBJS) $(MODULES_OBJS) $(AUDIO_OBJS) $(CLIENT_A) $(COMMON_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt -lncursesw
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) -lcrypt -lncursesw -lasound
 
 deps:
 	$(Q)sh tools/deps.sh

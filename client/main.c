@@ -197,7 +197,8 @@ main_tui(struct seal_run *r)
 		.ctx = r->ctx, .target = &r->target, .mod = m, .url = url,
 		.host = r->o->url.host, .user = r->o->user,
 		.password = r->o->password_file != NULL ? r->pass : NULL,
-		.output = r->o->output,
+		.output = r->o->output, .audio_device = options_audio_device(r->o, 1),
+		.buffer_ms = r->o->buffer_ms,
 	};
 	rc = tui_run(&cfg, err, sizeof err);
 	if (rc == -1) {

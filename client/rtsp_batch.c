@@ -6,6 +6,7 @@
  * rtsp_io) and no wire format (rtsp_client, rtsp_rx). One thread.
  */
 #include "rtsp_batch.h"
+#include "audio_player.h"
 #include "defaults.h"
 #include "net.h"
 #include "net_defaults.h"
@@ -29,6 +30,7 @@ struct rb {
 	struct rtsp_client  cl;
 	struct rtsp_rx      rx;
 	struct wav_writer   wav;
+	struct audio_player *player;          /* --play */
 	int                 got_response;
 	int                 closed;           /* the server closed the connection */
 	int                 fail;             /* exit status of a failure, or EXIT_OK */
@@ -126,8 +128,11 @@ rb_frame(struct rb *b, struct rtsp_rx_event *ev)
 	size_t len;
 	char err[ERR_MAX];
 
-	if (rtsp_client_frame(&b->cl, ev->channel, ev->data, ev->len, &pcm, &len) == 1 &&
-	    wav_writer_write(&b->wav, pcm, len, err, sizeof err) == -1)
+	if (rtsp_client_frame(&b->cl, ev->channel, ev->data, ev->len, &pcm, &len) != 1)
+		return;
+	if (b->player != NULL)
+		audio_player_push(b->player, pcm, len);
+	if (wav_writer_write(&b->wav, pcm, len, err, sizeof err) == -1)
 		rb_failed(b, EXIT_OTHER, err, NULL);
 }
 
@@ -268,25 +273,79 @@ rb_summary(struct rb *b)
 	fflush(b->out);
 }
 
+/* --play: the device, opened for the SDP's format. 0, or RB_FAIL. */
+static int
+rb_audio_open(struct rb *b)
+{
+	char err[ERR_MAX];
+
+	if (b->cfg->audio_device == NULL)
+		return 0;
+	if (audio_player_open(&b->player, b->cfg->audio_device, b->cl.rate, b->cl.channels,
+	                      b->cfg->buffer_ms, err, sizeof err) == -1)
+		return rb_failed(b, EXIT_OTHER, "cannot play", err);
+	return 0;
+}
+
+/* --play: waits until the device has played everything, then one line on
+ * what it did. 0, or RB_FAIL when the device failed or stopped taking audio. */
+static int
+rb_audio_finish(struct rb *b)
+{
+	struct audio_player_stats st;
+	char held[ERR_MAX];
+	int rc;
+
+	if (b->player == NULL)
+		return 0;
+	rc = audio_player_finish(b->player, (int)b->cfg->buffer_ms + AUDIO_FINISH_SLACK_MS);
+	audio_player_stats(b->player, &st);
+	if (st.state == AUDIO_PLAYER_FAILED)
+		return rb_failed(b, EXIT_OTHER, st.error, NULL);
+	if (rc == -1)
+		return rb_failed(b, EXIT_OTHER, "the sound device stopped taking audio:",
+		                 audio_player_device(b->player));
+	if (st.clocked)
+		snprintf(held, sizeof held, "held %u..%u ms once settled", st.level_min_ms,
+		         st.level_max_ms);
+	else
+		snprintf(held, sizeof held, "the device keeps no clock");
+	text_printf(b->out, b->cfg->utf8, "audio: played to '%s' (%u Hz, %u ch): %llu frames, "
+	            "buffer %u ms (%s), %llu underruns, %llu dropped, %llu repeated, %llu lost to "
+	            "a full buffer\n", audio_player_device(b->player), st.rate, st.channels,
+	            (unsigned long long)st.heard, st.target_ms, held,
+	            (unsigned long long)st.underruns, (unsigned long long)st.dropped,
+	            (unsigned long long)st.repeated, (unsigned long long)st.overflow);
+	fflush(b->out);
+	return 0;
+}
+
 /* SETUP, PLAY, the stream, TEARDOWN. 0, or RB_FAIL. */
 static int
 rb_stream(struct rb *b)
 {
 	char err[ERR_MAX];
 
+	if (rb_audio_open(b) == RB_FAIL)
+		return RB_FAIL;
 	if (b->cfg->output != NULL &&
 	    wav_writer_open(&b->wav, b->cfg->output, b->cl.rate, b->cl.channels, err, sizeof err) == -1)
 		return rb_failed(b, EXIT_OTHER, err, NULL);
 	if (rb_expect_ok(b, "SETUP", rb_request(b, "SETUP", -1)) == RB_FAIL)
 		return RB_FAIL;
 	b->play_start = net_now_ms();
-	if (rb_expect_ok(b, "PLAY", rb_request(b, "PLAY", 0)) == RB_FAIL || rb_play(b) == RB_FAIL)
+	if (rb_expect_ok(b, "PLAY", rb_request(b, "PLAY", 0)) == RB_FAIL)
+		return RB_FAIL;
+	if (b->player != NULL)
+		audio_player_start(b->player, 0);
+	if (rb_play(b) == RB_FAIL)
 		return RB_FAIL;
 	if (!b->closed)
 		rb_expect_ok(b, "TEARDOWN", rb_request(b, "TEARDOWN", -1));
 	if (wav_writer_close(&b->wav, err, sizeof err) == -1)
 		return rb_failed(b, EXIT_OTHER, err, NULL);
 	rb_summary(b);
+	rb_audio_finish(b);
 	return b->fail == EXIT_OK ? 0 : RB_FAIL;
 }
 
@@ -307,6 +366,7 @@ rtsp_batch_run(const struct rtsp_batch_config *cfg, struct rtsp_io *io, FILE *ou
 	if (rb_describe(&b) == 0)
 		rb_stream(&b);
 	wav_writer_close(&b.wav, e, sizeof e);
+	audio_player_close(b.player);
 	rtsp_client_clear(&b.cl);
 	rtsp_rx_free(&b.rx);
 	return b.fail;
@@ -325,6 +385,7 @@ rtsp_batch_main(WOLFSSL_CTX *ctx, const struct session_target *t, const struct s
 	struct rtsp_batch_config cfg = {
 		.url = url, .peer = t->peer, .user = o->user, .password = password,
 		.output = o->output, .reply_timeout_ms = CLIENT_REPLY_TIMEOUT_MS, .utf8 = utf8,
+		.audio_device = options_audio_device(o, 0), .buffer_ms = o->buffer_ms,
 	};
 	int rc = session_open(&s, ctx, t, err, sizeof err);
 	if (rc != EXIT_OK) {

@@ -2,7 +2,8 @@
  * rtsp_batch.h: seal --batch rtsps://HOST/NAME: DESCRIBE (answering a 401
  * with the --user login), SETUP (TCP interleaved), PLAY to the end (an
  * RTCP BYE, or the server closing), TEARDOWN, all by itself; the audio goes
- * to --output as a WAV file. The exchange is printed with "C: " and "S: "
+ * to --output as a WAV file and, with --play, to the sound card (the run
+ * ends once the device has played it all, with a line on what it did). The exchange is printed with "C: " and "S: "
  * prefixes (credentials masked), then one summary line, all through
  * text_printf() (no control character of the server's reaches the
  * terminal). One thread.
@@ -22,6 +23,8 @@ struct rtsp_batch_config {
 	const char *user;             /* NULL: no login */
 	const char *password;
 	const char *output;           /* WAV file, or NULL */
+	const char *audio_device;     /* --play: the ALSA device, or NULL */
+	unsigned    buffer_ms;        /* --play: the jitter buffer */
 	int         reply_timeout_ms; /* for a response, and for audio while playing */
 	int         utf8;             /* the output keeps UTF-8 (text_locale_utf8) */
 };

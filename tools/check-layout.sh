@@ -8,8 +8,9 @@
 #     is its file's name or starts with it and '_' (tui_form.o: tui_form_*),
 #     main() aside. server/ and common/ are not held to it yet.
 #  2. includes: the client's folders depend one way (see the Makefile):
-#     proto/ includes common/ only, net/ proto/, tui/ net/ and proto/,
-#     tui/modules/ tui/, load/ client/net and client/proto; no #include
+#     proto/ includes common/ only, net/ proto/, audio/ proto/, tui/ net/,
+#     audio/ and proto/, tui/modules/ tui/, load/ client/net and
+#     client/proto (never client/audio: seal-load plays nothing); no #include
 #     "dir/file.h" goes round that, and nothing includes server/.
 #  3. headers: every header of server/, common/, client/ and load/ in one
 #     translation unit compiles: no two programs declare the same name.
@@ -42,14 +43,15 @@ allowed() {
 	case $1 in
 	client/proto)        echo "common client/proto" ;;
 	client/net)          echo "common client/proto client/net" ;;
-	client/tui)          echo "common client/proto client/net client/tui" ;;
-	client/tui/modules)  echo "common client/proto client/net client/tui client/tui/modules" ;;
-	client)              echo "common client/proto client/net client/tui client/tui/modules client" ;;
+	client/audio)        echo "common client/proto client/audio" ;;
+	client/tui)          echo "common client/proto client/net client/audio client/tui" ;;
+	client/tui/modules)  echo "common client/proto client/net client/audio client/tui client/tui/modules" ;;
+	client)              echo "common client/proto client/net client/audio client/tui client/tui/modules client" ;;
 	load)                echo "common client/proto client/net load" ;;
 	esac
 }
 bad=0
-for dir in client/proto client/net client/tui client/tui/modules client load; do
+for dir in client/proto client/net client/audio client/tui client/tui/modules client load; do
 	for f in "$dir"/*.c "$dir"/*.h; do
 		[ -f "$f" ] || continue
 		# shellcheck disable=SC2013 # header names hold no spaces
@@ -71,7 +73,7 @@ for h in server/*.h common/*.h client/*.h client/*/*.h client/*/*/*.h load/*.h; 
 done >"$tmp/all.c"
 # shellcheck disable=SC2086 # CPPFLAGS holds several flags
 if $CC -fsyntax-only -std=c11 -D_GNU_SOURCE $CPPFLAGS -Icommon -Iserver -Iclient/proto \
-    -Iclient/net -Iclient/tui -Iclient/tui/modules -Iclient -Iload "$tmp/all.c" 2>"$tmp/err"; then
+    -Iclient/net -Iclient/audio -Iclient/tui -Iclient/tui/modules -Iclient -Iload "$tmp/all.c" 2>"$tmp/err"; then
 	echo "ok - headers"
 else
 	grep 'error' "$tmp/err"; echo "FAIL - headers"; fail=1

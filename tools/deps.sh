@@ -20,12 +20,13 @@ esac
 # the fuzz harnesses of make fuzz and of make test's last stage.
 PACKAGES="
 gcc make pkg-config
-libwolfssl-dev libncurses-dev libcrypt-dev
+libwolfssl-dev libncurses-dev libcrypt-dev libasound2-dev
 openssl curl python3 tmux tshark ffmpeg
 dpkg-dev autoconf automake libtool
 clang libclang-rt-14-dev
 testssl.sh sslscan cppcheck clang-tidy
 chromium haproxy mandoc systemd
+pulseaudio pulseaudio-utils libasound2-plugins
 "
 # testssl.sh and sslscan: the TLS scans of tests/integration/test_hard_tls.py;
 # cppcheck and clang-tidy: make lint (a stage of make test).
@@ -41,6 +42,11 @@ chromium haproxy mandoc systemd
 # the package that has it). Where systemd is not PID 1, as in a container,
 # installing it starts nothing: its postinst adds system accounts and unit
 # links, and starts units only when /run/systemd/system exists.
+# libasound2-dev: seal plays RTSP audio through ALSA. pulseaudio (its null
+# sink keeps a clock, unlike ALSA's null device), pulseaudio-utils (parec)
+# and libasound2-plugins (ALSA's pulse plugin): the playback timing tests
+# of tests/integration/test_audio.py (about 16 MB; no daemon is started by
+# the package: the tests run their own, on a private socket).
 # make bench only: nginx, the reference TLS server (tests/bench/bench.py runs
 # its own instance from a temp dir; the packaged service is never started).
 BENCH_PACKAGES="

@@ -4,6 +4,7 @@
  * getopt keeps global state.
  */
 #include "options.h"
+#include "decimal.h"
 #include "defaults.h"
 
 #include <arpa/inet.h>
@@ -14,6 +15,8 @@
 #include <strings.h>
 
 #define URL_PORT_LIMIT 65535
+#define OPT_STR_(x)    #x
+#define OPT_STR(x)     OPT_STR_(x)
 
 static const struct url_scheme_info {
 	const char     *prefix;
@@ -187,7 +190,8 @@ options_url_parse(struct seal_url *u, const char *s, char *err, size_t errlen)
 
 enum opt_id {
 	OPT_CAFILE = 256, OPT_EXPECT_CN, OPT_CERT, OPT_KEY, OPT_USER,
-	OPT_PASSWORD_FILE, OPT_BATCH, OPT_SHOW_CERT, OPT_OUTPUT, OPT_KEYLOG, OPT_VERSION
+	OPT_PASSWORD_FILE, OPT_BATCH, OPT_SHOW_CERT, OPT_OUTPUT, OPT_KEYLOG,
+	OPT_PLAY, OPT_NO_AUDIO, OPT_AUDIO_DEVICE, OPT_BUFFER, OPT_VERSION
 };
 
 static const struct option opt_long[] = {
@@ -201,11 +205,47 @@ static const struct option opt_long[] = {
 	{ "show-cert",     no_argument,       NULL, OPT_SHOW_CERT },
 	{ "output",        required_argument, NULL, OPT_OUTPUT },
 	{ "keylog",        required_argument, NULL, OPT_KEYLOG },
+	{ "play",          no_argument,       NULL, OPT_PLAY },
+	{ "no-audio",      no_argument,       NULL, OPT_NO_AUDIO },
+	{ "audio-device",  required_argument, NULL, OPT_AUDIO_DEVICE },
+	{ "buffer",        required_argument, NULL, OPT_BUFFER },
 	{ "verbose",       no_argument,       NULL, 'v' },
 	{ "help",          no_argument,       NULL, 'h' },
 	{ "version",       no_argument,       NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --buffer MS: 0, or -1 when it is not a whole number of milliseconds
+ * within JITTER_BUFFER_MIN_MS .. JITTER_BUFFER_MAX_MS. */
+static int
+options_buffer(struct seal_opts *o, const char *arg)
+{
+	uint64_t ms;
+
+	if (arg == NULL || decimal_parse(arg, strlen(arg), JITTER_BUFFER_MAX_MS, &ms) == -1 ||
+	    ms < JITTER_BUFFER_MIN_MS)
+		return -1;
+	o->buffer_ms = (unsigned)ms;
+	return 0;
+}
+
+/* The sound flags: all of them say the user thought of sound. */
+static int
+options_set_audio(struct seal_opts *o, int c, const char *arg)
+{
+	o->audio_flags = 1;
+	switch (c) {
+	case OPT_PLAY:          o->play = 1; return 0;
+	case OPT_NO_AUDIO:      o->no_audio = 1; return 0;
+	case OPT_BUFFER:        return options_buffer(o, arg);
+	case OPT_AUDIO_DEVICE:
+	default:
+		if (arg == NULL || *arg == '\0')
+			return -1;
+		o->audio_device = arg;
+		return 0;
+	}
+}
 
 /* Stores one option's value; -1 for an empty value. */
 static int
@@ -214,6 +254,10 @@ options_set(struct seal_opts *o, int c, const char *arg)
 	const char **slot = NULL;
 
 	switch (c) {
+	case OPT_PLAY:
+	case OPT_NO_AUDIO:
+	case OPT_AUDIO_DEVICE:
+	case OPT_BUFFER:        return options_set_audio(o, c, arg);
 	case OPT_CAFILE:        slot = &o->cafile; break;
 	case OPT_EXPECT_CN:     slot = &o->expect_cn; break;
 	case OPT_CERT:          slot = &o->cert; break;
@@ -261,6 +305,11 @@ options_check(const struct seal_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "choose one of --batch and --show-cert");
 	else if (o->output != NULL && o->url.scheme != URL_RTSPS)
 		snprintf(err, errlen, "--output is for rtsps:// URLs");
+	else if (o->audio_flags && o->url.scheme != URL_RTSPS)
+		snprintf(err, errlen, "--play, --no-audio, --audio-device and --buffer are for "
+		         "rtsps:// URLs");
+	else if (o->play && o->no_audio)
+		snprintf(err, errlen, "choose one of --play and --no-audio");
 	else
 		return 0;
 	return -1;
@@ -274,6 +323,8 @@ options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t errl
 
 	memset(o, 0, sizeof *o);
 	o->cafile = DEFAULT_CAFILE;
+	o->audio_device = CLIENT_AUDIO_DEVICE;
+	o->buffer_ms = JITTER_BUFFER_MS;
 	opterr = 0;
 	optind = 0;                  /* GNU: start afresh (tests parse repeatedly) */
 	while ((c = getopt_long(argc, argv, ":hv", opt_long, NULL)) != -1) {
@@ -285,8 +336,12 @@ options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t errl
 			const char *word = argv[optind - 1];
 			if (optarg == word)              /* "--cafile FILE": the name is before */
 				word = argv[optind - 2];
-			snprintf(err, errlen, "option %.*s needs a non-empty value",
-			         (int)strcspn(word, "="), word);
+			if (c == OPT_BUFFER)
+				snprintf(err, errlen, "option --buffer takes milliseconds, %d to %d",
+				         JITTER_BUFFER_MIN_MS, JITTER_BUFFER_MAX_MS);
+			else
+				snprintf(err, errlen, "option %.*s needs a non-empty value",
+				         (int)strcspn(word, "="), word);
 			return -1;
 		}
 	}
@@ -309,6 +364,14 @@ options_parse(struct seal_opts *o, int argc, char **argv, char *err, size_t errl
 	return options_check(o, err, errlen);
 }
 
+const char *
+options_audio_device(const struct seal_opts *o, int tui)
+{
+	if (o->url.scheme != URL_RTSPS || o->no_audio || (!tui && !o->play))
+		return NULL;
+	return o->audio_device;
+}
+
 void
 options_usage(FILE *out)
 {
@@ -326,6 +389,15 @@ options_usage(FILE *out)
 "                        ('C: ' and 'S: ' lines); AUTH secrets show as " CLIENT_MASK "\n"
 "  --show-cert           print the certificate report and the checks, then exit\n"
 "  --output FILE         rtsps: write the received audio as a WAV file\n"
+"  --play                rtsps, batch: play the stream through the sound card\n"
+"                        (the TUI plays by default)\n"
+"  --no-audio            rtsps, TUI: do not play (meters and --output only)\n"
+"  --audio-device NAME   rtsps: the ALSA device to play to (default \"" CLIENT_AUDIO_DEVICE "\";\n"
+"                        hw:0, plughw:1,0, or a name from ~/.asoundrc)\n"
+"  --buffer MS           rtsps: audio held before playing (default "
+OPT_STR(JITTER_BUFFER_MS) " ms, " OPT_STR(JITTER_BUFFER_MIN_MS) "\n"
+"                        to " OPT_STR(JITTER_BUFFER_MAX_MS) "): it rides out the network's "
+"hiccups\n"
 "  --keylog FILE         append TLS secrets in NSS key log format (also\n"
 "                        $SSLKEYLOGFILE); needs wolfSSL with HAVE_SECRET_CALLBACK\n"
 "  -v, --verbose         batch: also report the connection and checks on stderr\n"

@@ -30,6 +30,11 @@ struct seal_opts {
 	const char *user;
 	const char *password_file;
 	const char *output;          /* rtsps: WAV file */
+	const char *audio_device;    /* rtsps: the ALSA PCM (default CLIENT_AUDIO_DEVICE) */
+	unsigned    buffer_ms;       /* rtsps: the jitter buffer (default JITTER_BUFFER_MS) */
+	int         play;            /* --play: batch mode plays the stream too */
+	int         no_audio;        /* --no-audio: the TUI stays silent */
+	int         audio_flags;     /* one of the four above was given */
 	const char *keylog;          /* --keylog, else $SSLKEYLOGFILE, else NULL */
 	int         keylog_from_env; /* keylog came from $SSLKEYLOGFILE */
 	int         batch;
@@ -39,6 +44,10 @@ struct seal_opts {
 	int         version;         /* --version: print it and exit */
 	struct seal_url url;
 };
+
+/* The ALSA device O plays to, or NULL for none: the TUI plays unless
+ * --no-audio, batch mode only with --play; rtsps:// only. */
+const char *options_audio_device(const struct seal_opts *o, int tui);
 
 /* Parses ARGV into O (defaults filled in; strings point into ARGV or the
  * environment). 0, or -1 with a one-line reason in ERR for bad usage. With

@@ -23,4 +23,26 @@
 #define MAILHDR_SUBJECT_MAX        256         /* its Subject, bytes */
 #define MAILHDR_DATE_MAX           40          /* its Date, bytes */
 
+/* --- Playback: the jitter buffer, drift control, gain (jitter.h, gain.h) - */
+#define CLIENT_AUDIO_DEVICE        "default"   /* the ALSA PCM without --audio-device */
+#define JITTER_BUFFER_MS           200         /* --buffer: audio held before playing */
+#define JITTER_BUFFER_MIN_MS       20
+#define JITTER_BUFFER_MAX_MS       5000
+#define JITTER_CAP_MIN_MS          2000        /* the ring holds this, or 4 buffers if more */
+#define JITTER_CAP_BUFFERS         4
+#define JITTER_CHANNELS_MAX        2           /* mono or stereo */
+#define JITTER_SMOOTH_MS           4000        /* drift: time constant of the smoothed level */
+#define JITTER_WARMUP_MS           1000        /* drift: played after a (re)start before the
+                                                  level counts (the device's own start) ... */
+#define JITTER_SETTLE_MS           4000        /* ... then its mean over this much played
+                                                  becomes the reference */
+#define JITTER_BAND_MS             20          /* drift: the level may stray this far (or an
+                                                  eighth of the buffer, if more) ... */
+#define JITTER_BAND_PARTS          8
+#define JITTER_FIX_SPACING         400         /* ... then one frame in this many at most is
+                                                  dropped or repeated (0.25 %) until it is back */
+#define GAIN_DEFAULT_PCT           100         /* volume: unity */
+#define GAIN_MAX_PCT               200         /* + raises it to this (saturating, counted) */
+#define GAIN_STEP_PCT              10          /* one + or - */
+
 #endif

@@ -186,7 +186,8 @@ tui_prepare(struct tui *t, const struct tui_config *cfg, int utf8, char *err, si
 	struct tui_conn_config cc = {
 		.ctx = cfg->ctx, .target = cfg->target, .mod = cfg->mod, .tr = &t->tr,
 		.pins_path = cfg->pins_path, .user = cfg->user, .password = cfg->password,
-		.url = cfg->url, .output = cfg->output,
+		.url = cfg->url, .output = cfg->output, .audio_device = cfg->audio_device,
+		.buffer_ms = cfg->buffer_ms,
 	};
 
 	t->cfg = cfg;

@@ -25,6 +25,8 @@ struct tui_config {
 	const char                  *password;   /* from --password-file (automatic login), or NULL */
 	const char                  *pins_path;  /* NULL: $XDG_CONFIG_HOME or ~/.config */
 	const char                  *output;     /* --output FILE (rtsps), or NULL */
+	const char                  *audio_device;   /* rtsps: the ALSA device, or NULL */
+	unsigned                     buffer_ms;      /* rtsps: --buffer */
 };
 
 /* Runs the TUI until the user quits. Returns the exit status of

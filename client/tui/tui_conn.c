@@ -32,7 +32,9 @@ conn_mod_start(struct tui_conn *c, int again)
 {
 	const struct tui_module *m = c->cfg.mod;
 	struct tui_facts facts = { .user = c->cfg.user, .host = c->cfg.target->host,
-	                           .url = c->cfg.url, .output = c->cfg.output };
+	                           .url = c->cfg.url, .output = c->cfg.output,
+	                           .audio_device = c->cfg.audio_device,
+	                           .buffer_ms = c->cfg.buffer_ms };
 
 	if (again && m->fini != NULL)
 		m->fini(c->mod_st);

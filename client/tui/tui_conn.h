@@ -46,6 +46,8 @@ struct tui_conn_config {
 	const char                  *password;
 	const char                  *url;        /* for the module's configure() */
 	const char                  *output;     /* --output FILE, or NULL */
+	const char                  *audio_device;   /* rtsps: where to play, or NULL */
+	unsigned                     buffer_ms;      /* rtsps: the jitter buffer */
 };
 
 struct tui_conn {

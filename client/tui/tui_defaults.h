@@ -39,5 +39,6 @@
 #define TUI_RTSP_METER_WARN_DB     12          /* meter cells above -12 dBFS drawn as a warning */
 #define TUI_RTSP_METER_HOT_DB      3           /* and above -3 dBFS as hot */
 #define TUI_RTSP_BODY_LINES        24          /* lines of a response body in the transcript */
+#define TUI_RTSP_SEEK_MS           5000        /* RTSP player: Left and Right seek this far */
 
 #endif

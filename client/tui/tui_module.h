@@ -59,6 +59,8 @@ struct tui_facts {
 	const char *host;            /* the URL's host */
 	const char *url;             /* as requests name it: "rtsps://host:port/path" */
 	const char *output;          /* --output FILE, or NULL */
+	const char *audio_device;    /* the ALSA device to play to, or NULL (--no-audio) */
+	unsigned    buffer_ms;       /* --buffer */
 };
 
 struct form;

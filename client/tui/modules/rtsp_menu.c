@@ -97,8 +97,11 @@ rtsp_menu_name_update(struct rtsp_menu *m)
 {
 	enum rtsp_menu_state st = rtsp_menu_state_of(m);
 	char at[RTSP_MENU_TEXT_MAX];
+	uint64_t ms;
 
-	rtsp_menu_meter_clock(rtsp_menu_position_ms(m), at, sizeof at);
+	if (!rtsp_menu_audio_heard_ms(m, &ms))       /* as heard, if there is sound */
+		ms = rtsp_menu_position_ms(m);
+	rtsp_menu_meter_clock(ms, at, sizeof at);
 	if (st == RM_READY && m->cl.rtp.packets > 0)
 		snprintf(m->name, sizeof m->name, "READY, paused at %s", at);
 	else if (st == RM_ENDED)
@@ -123,6 +126,7 @@ rm_init(void *st)
 	rtsp_rx_init(&m->rx);
 	for (int k = 0; k < RTSP_CLIENT_CHANNELS; k++)
 		m->shown.level_db10[k] = rtsp_menu_meter_db10(0);
+	rtsp_menu_audio_configure(m, NULL, 0);
 	rtsp_menu_name_update(m);
 }
 
@@ -133,6 +137,7 @@ rm_configure(void *st, const struct tui_facts *facts)
 
 	rtsp_client_init(&m->cl, facts->url != NULL ? facts->url : "");
 	snprintf(m->output, sizeof m->output, "%s", facts->output != NULL ? facts->output : "");
+	rtsp_menu_audio_configure(m, facts->audio_device, facts->buffer_ms);
 }
 
 static void
@@ -142,6 +147,7 @@ rm_fini(void *st)
 	char err[RTSP_MENU_TEXT_MAX];
 
 	wav_writer_close(&m->wav, err, sizeof err);
+	rtsp_menu_audio_close(m);
 	rtsp_rx_free(&m->rx);
 	free(m->out.buf);
 	m->out = (struct rtsp_menu_out){ .buf = NULL };

@@ -12,7 +12,12 @@
  * and a level meter per channel. The player's numbers are a snapshot taken
  * at most every TUI_RTSP_REFRESH_MS by tick(), so the screen changes at a
  * steady pace, not per packet. rtsp_menu_meter.c holds the pure
- * arithmetic. Pure but for drawing and the WAV file; main thread.
+ * arithmetic. Sound (rtsp_menu_audio.c): the audio also goes to an
+ * audio_player opened at SETUP (unless --no-audio), driven by the
+ * session's replies (PLAY starts or resumes it, PAUSE pauses it, a seek
+ * drops what it holds, the BYE lets it play out, TEARDOWN closes it), with
+ * the player's keys (arrows seek, + and - the volume, m the mute). Pure
+ * but for drawing, the WAV file and the player; main thread.
  */
 #ifndef SEAL_RTSP_MENU_H
 #define SEAL_RTSP_MENU_H
@@ -21,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audio_player.h"
 #include "defaults.h"
 #include "rtsp_client.h"
 #include "rtsp_rx.h"
@@ -58,12 +64,30 @@ struct rtsp_menu_shown {
 	int      level_db10[RTSP_CLIENT_CHANNELS];   /* tenths of dBFS, -FLOOR*10 .. 0 */
 };
 
+/* The sound: the player and the controls (rtsp_menu_audio.c). */
+struct rtsp_menu_audio {
+	struct audio_player *player;          /* NULL: no sound now */
+	char     device[AUDIO_NAME_MAX];      /* "" with --no-audio */
+	unsigned buffer_ms;
+	char     why[RTSP_MENU_TEXT_MAX];     /* what the Audio row says without a player */
+	unsigned volume;                      /* percent */
+	int      muted;
+	int      started;                     /* a PLAY started the player since SETUP */
+	int      paused;                      /* the player was paused for a PAUSE */
+	int64_t  seek_ms;                     /* the next PLAY's Range, or -1 */
+	int      seek_queued;                 /* a PLAY for it waits in the queue */
+	int      seeking;                     /* the PLAY in flight carries a Range ... */
+	uint64_t seek_to;                     /* ... to this, in ms */
+	struct audio_player_stats st;         /* the snapshot the view draws */
+};
+
 struct rtsp_menu {
 	struct rtsp_client     cl;
 	struct rtsp_rx         rx;
 	struct wav_writer      wav;
 	struct rtsp_menu_out   out;
 	struct rtsp_menu_shown shown;
+	struct rtsp_menu_audio audio;
 	char       output[PATH_MAX];   /* --output FILE, or "" */
 	char       status[RTSP_MENU_TEXT_MAX];   /* the last response's status line */
 	char       note[RTSP_MENU_TEXT_MAX];     /* a note next() hands out */
@@ -103,6 +127,42 @@ uint64_t rtsp_menu_position_ms(const struct rtsp_menu *m);
 
 /* The stream's name: the last part of the URL's path ("tone.wav"). */
 const char *rtsp_menu_stream_name(const struct rtsp_menu *m);
+
+/* The sound (rtsp_menu_audio.c). */
+
+/* No player; DEVICE (NULL: --no-audio) and BUFFER_MS for the next SETUP. */
+void rtsp_menu_audio_configure(struct rtsp_menu *m, const char *device, unsigned buffer_ms);
+
+/* SETUP succeeded: a player for the SDP's format. One line for the
+ * transcript into NOTE: where the sound goes, or why there is none. */
+void rtsp_menu_audio_open(struct rtsp_menu *m, char *note, size_t len);
+
+/* TEARDOWN, or the module's end: no player. */
+void rtsp_menu_audio_close(struct rtsp_menu *m);
+
+/* METHOD goes out now: the Range a PLAY carries (-1: none); a seek
+ * silences the player at once, a PAUSE pauses it. */
+int64_t rtsp_menu_audio_request(struct rtsp_menu *m, const char *method);
+
+/* The reply CODE to METHOD came; a PLAY's starts at START_MS. */
+void rtsp_menu_audio_reply(struct rtsp_menu *m, const char *method, int code,
+                           uint64_t start_ms);
+
+/* Audio received (little-endian PCM), and the stream's end (RTCP BYE). */
+void rtsp_menu_audio_push(struct rtsp_menu *m, const uint8_t *pcm, size_t len);
+void rtsp_menu_audio_end(struct rtsp_menu *m);
+
+/* Takes the player's snapshot for the view. */
+void rtsp_menu_audio_refresh(struct rtsp_menu *m);
+
+/* The position as heard in *MS (or where a paused player will go on):
+ * 1, or 0 when the sound says nothing (no player, not started). */
+int  rtsp_menu_audio_heard_ms(const struct rtsp_menu *m, uint64_t *ms);
+
+/* The player's keys: Left/Right seek, + and - the volume, m the mute.
+ * 1 when the key was one of them (a line for the status bar in NOTICE). */
+int  rtsp_menu_audio_key(struct rtsp_menu *m, int ch, int keycode, struct tui_queue *q,
+                         char *notice, size_t nlen);
 
 /* Pure arithmetic (rtsp_menu_meter.c). */
 

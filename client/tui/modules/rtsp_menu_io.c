@@ -7,8 +7,10 @@
  * notes after them: the login, the WAV file), interleaved RTP goes to the
  * meters and to --output, RTCP only shows its BYE, once. tick() keeps the
  * session alive and takes the player's snapshot at a steady pace (and at
- * once after a reply or the BYE, so the numbers agree with the state). Pure
- * but for the WAV file; main thread.
+ * once after a reply or the BYE, so the numbers agree with the state). The
+ * audio also goes to the sound (rtsp_menu_audio.c), told of each request
+ * as it goes out and of each reply. Pure but for the WAV file and the
+ * sound; main thread.
  */
 #include "rtsp_menu.h"
 #include "attrs.h"
@@ -183,6 +185,7 @@ rm_npt_start(const char *v, uint64_t *ms)
 static void
 rm_ok(struct rtsp_menu *m, const char *method, const struct rtsp_response *r)
 {
+	char note[RTSP_MENU_TEXT_MAX];
 	uint64_t start;
 
 	if (strcmp(method, "DESCRIBE") == 0) {
@@ -192,6 +195,9 @@ rm_ok(struct rtsp_menu *m, const char *method, const struct rtsp_response *r)
 		memset(m->hold, 0, sizeof m->hold);
 		m->pos_base_ms = m->pos_frames0 = 0;
 		rm_wav_open(m);
+		rtsp_menu_audio_open(m, note, sizeof note);
+		if (note[0] != '\0')
+			rm_out_note(m, "%s", note);
 	} else if (strcmp(method, "PLAY") == 0) {
 		start = rtsp_menu_position_ms(m);
 		rm_npt_start(rtsp_rx_response_header(r, "Range"), &start);
@@ -200,6 +206,7 @@ rm_ok(struct rtsp_menu *m, const char *method, const struct rtsp_response *r)
 		m->cl.rtp.bye = 0;
 	} else if (strcmp(method, "TEARDOWN") == 0) {
 		rm_wav_close(m);
+		rtsp_menu_audio_close(m);
 	}
 }
 
@@ -243,6 +250,7 @@ rm_response(struct rtsp_menu *m, const struct rtsp_response *r)
 	rm_login_result(m, r->code, method);
 	if (code == 200)
 		rm_ok(m, method, r);
+	rtsp_menu_audio_reply(m, method, code, m->pos_base_ms);
 	m->out.end = 1;
 	m->changed = 1;
 	rtsp_menu_name_update(m);
@@ -288,8 +296,13 @@ rm_frame(struct rtsp_menu *m, struct rtsp_rx_event *ev)
 	size_t len;
 	int bye = m->cl.rtp.bye;
 
-	if (rtsp_client_frame(&m->cl, ev->channel, ev->data, ev->len, &pcm, &len) != 1)
-		return !bye && m->cl.rtp.bye ? rm_bye_note(m) : 0;
+	if (rtsp_client_frame(&m->cl, ev->channel, ev->data, ev->len, &pcm, &len) != 1) {
+		if (bye || !m->cl.rtp.bye)
+			return 0;
+		rtsp_menu_audio_end(m);
+		return rm_bye_note(m);
+	}
+	rtsp_menu_audio_push(m, pcm, len);
 	for (int k = 0; k < RTSP_CLIENT_CHANNELS; k++)
 		if (m->cl.rtp.peak[k] > m->hold[k])
 			m->hold[k] = m->cl.rtp.peak[k];
@@ -332,7 +345,7 @@ static int
 rm_request(void *st, const char *line, char *out, size_t len, char *shown, size_t slen)
 {
 	struct rtsp_menu *m = st;
-	int64_t range = strcmp(line, "PLAY") == 0 && m->cl.rtp.bye ? 0 : -1;   /* again */
+	int64_t range = rtsp_menu_audio_request(m, line);   /* a seek, or again after the end */
 	int n = rtsp_client_request(&m->cl, line, range, out, len, shown, slen);
 
 	if (n < 0) {
@@ -374,7 +387,9 @@ rm_refresh(struct rtsp_menu *m, long long now)
 		*shown = playing ? rtsp_menu_meter_fall(*shown, peak, dt) : rtsp_menu_meter_db10(0);
 		m->hold[k] = 0;
 	}
-	m->shown.pos_ms = rtsp_menu_position_ms(m);
+	rtsp_menu_audio_refresh(m);
+	if (!rtsp_menu_audio_heard_ms(m, &m->shown.pos_ms))   /* as heard, when playing */
+		m->shown.pos_ms = rtsp_menu_position_ms(m);
 	m->shown.packets = m->cl.rtp.packets;
 	m->shown.bytes = m->cl.rtp.bytes;
 	m->shown.lost = m->cl.rtp.lost;

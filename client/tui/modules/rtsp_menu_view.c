@@ -5,9 +5,12 @@
  * position against the SDP's length, packets and bytes, lost and
  * reordered packets, a level meter per channel (green, yellow above
  * -TUI_RTSP_METER_WARN_DB, red above -TUI_RTSP_METER_HOT_DB) and the
- * --output file. It paints the snapshot tick() takes, so it changes at a
- * steady pace. Space plays or pauses. Every text from the server is made
- * safe for the terminal. Main thread.
+ * --output file; with sound, the position is the one heard, and two rows
+ * show the device, the buffer's level and its underruns, and the volume
+ * as a bar (muted, clipped samples). It paints the snapshot tick() takes,
+ * so it changes at a steady pace. Space plays or pauses, the arrows seek,
+ * + and - set the volume, m mutes (rtsp_menu_audio.c). Every text from the
+ * server is made safe for the terminal. Main thread.
  */
 #include "rtsp_menu.h"
 #include "tui_curses.h"
@@ -26,12 +29,14 @@
 #define RMV_TENTHS      10
 #define RMV_TEXT_MAX    512
 #define RMV_NUM_MAX     32
-#define RMV_ROWS_MAX    12
+#define RMV_ROWS_MAX    14
+#define RMV_VOLUME_W    6           /* " 100%" after the volume bar */
+#define RMV_VOLUME_CELLS 20         /* the volume bar at most */
 #define RMV_STR_(x)     #x
 #define RMV_STR(x)      RMV_STR_(x)
 
-enum rmv_row { ROW_STREAM, ROW_SESSION, ROW_GAP, ROW_POSITION, ROW_RECEIVED, ROW_LOST,
-               ROW_LEVEL0, ROW_LEVEL1, ROW_OUTPUT };
+enum rmv_row { ROW_STREAM, ROW_SESSION, ROW_GAP, ROW_POSITION, ROW_AUDIO, ROW_VOLUME,
+               ROW_RECEIVED, ROW_LOST, ROW_LEVEL0, ROW_LEVEL1, ROW_OUTPUT };
 
 /* The block glyphs of one character set. */
 struct rmv_blocks {
@@ -48,13 +53,22 @@ static const struct rmv_blocks rmv_ascii = {
 };
 
 static const char *const rmv_keys[] = {
-	"F1/? help", "q quit", "Space play/pause", "Enter run", "Tab certificate",
-	"PgUp/PgDn scroll", NULL
+	"F1/? help", "q quit", "Space play/pause", "Left/Right seek", "+/- volume", "m mute",
+	"Enter run", "Tab certificate", "PgUp/PgDn scroll", NULL
 };
 
 static const char *const rmv_help[] = {
 	"RTSP player (beside the menu; Tab switches to the certificate panel and back)",
-	"  Space            PLAY, or PAUSE while playing",
+	"  Space            PLAY, or PAUSE while playing (the sound pauses at once)",
+	"  Left, Right      seek " RMV_STR(TUI_RTSP_SEEK_MS) " ms back or on from the position heard"
+	" (PLAY with a Range; paused, PLAY goes on from there)",
+	"  +, -             the volume, in steps of " RMV_STR(GAIN_STEP_PCT) "% up to "
+	RMV_STR(GAIN_MAX_PCT) "% (louder than the stream saturates: the clipped samples are counted)",
+	"  m                mute, and back",
+	"  The sound goes to the ALSA device --audio-device NAME (default \"" CLIENT_AUDIO_DEVICE
+	"\") through a",
+	"  jitter buffer of --buffer MS: the Audio row shows its level and the underruns (the",
+	"  device ran dry: it waits for the buffer to fill again); --no-audio turns it off.",
 	"  The bar is the position against the length the SDP gives (a=range); the meters",
 	"  show each channel's peak in dBFS (yellow above -" RMV_STR(TUI_RTSP_METER_WARN_DB)
 	" dB, red above -" RMV_STR(TUI_RTSP_METER_HOT_DB) " dB).",
@@ -188,6 +202,60 @@ rmv_row_counts(WINDOW *w, int y, int lost, const struct rtsp_menu *m,
 	rmv_pair(w, y, "Received", v, ROLE_NORMAL, th);
 }
 
+/* "default: playing, 187/200 ms, 0 underruns" or why there is no sound. */
+static void
+rmv_row_audio(WINDOW *w, int y, const struct rtsp_menu *m, const struct tui_theme *th)
+{
+	const struct audio_player_stats *st = &m->audio.st;
+	char v[RMV_TEXT_MAX], fix[RMV_TEXT_MAX] = "";
+	enum tui_role role = st->underruns > 0 ? ROLE_WARN : ROLE_NORMAL;
+
+	if (m->audio.player == NULL) {
+		rmv_pair(w, y, "Audio", m->audio.why,
+		         strncmp(m->audio.why, "off:", strlen("off:")) == 0 ? ROLE_ERR : ROLE_DIM, th);
+		return;
+	}
+	if (st->state == AUDIO_PLAYER_FAILED) {
+		rmv_pair(w, y, "Audio", st->error, ROLE_ERR, th);
+		return;
+	}
+	if (st->dropped || st->repeated || st->overflow)
+		snprintf(fix, sizeof fix, ", %llu dropped, %llu repeated",
+		         (unsigned long long)(st->dropped + st->overflow),
+		         (unsigned long long)st->repeated);
+	snprintf(v, sizeof v, "%s: %s, %u/%u ms, %llu underrun%s%s", m->audio.device,
+	         audio_player_state_name(st->state), st->level_ms, st->target_ms,
+	         (unsigned long long)st->underruns, st->underruns == 1 ? "" : "s", fix);
+	rmv_pair(w, y, "Audio", v, role, th);
+}
+
+/* "Volume    [bar] 100%", muted or with the clipped samples. */
+static void
+rmv_row_volume(WINDOW *w, int y, const struct rtsp_menu *m, const struct tui_theme *th)
+{
+	const struct rtsp_menu_audio *a = &m->audio;
+	int room = getmaxx(w) - RMV_EDGES - RMV_LABEL_W - RMV_VOLUME_W;
+	int cells = room < RMV_VOLUME_CELLS ? room : RMV_VOLUME_CELLS;
+	char v[RMV_TEXT_MAX];
+
+	if (cells < 1)
+		return;
+	rmv_pair(w, y, "Volume", "", ROLE_NORMAL, th);
+	rmv_blocks(w, y, 2 + RMV_LABEL_W, cells,
+	           (int)(a->volume * (unsigned)cells * RMV_EIGHTHS / GAIN_MAX_PCT),
+	           a->muted ? ROLE_DIM : a->volume > GAIN_DEFAULT_PCT ? ROLE_WARN : ROLE_OK, NULL,
+	           th);
+	if (a->st.clipped > 0)
+		snprintf(v, sizeof v, " %u%%%s, %llu clipped", a->volume, a->muted ? " muted" : "",
+		         (unsigned long long)a->st.clipped);
+	else
+		snprintf(v, sizeof v, " %u%%%s", a->volume, a->muted ? " muted" : "");
+	wattrset(w, tui_theme_attr(th, a->muted ? ROLE_DIM : a->st.clipped ? ROLE_WARN
+	                                                                    : ROLE_NORMAL));
+	rmv_text(w, y, 2 + RMV_LABEL_W + cells, v, getmaxx(w) - RMV_EDGES - RMV_LABEL_W - cells, th);
+	wattrset(w, A_NORMAL);
+}
+
 /* Channel K's meter and its dB. */
 static void
 rmv_row_level(WINDOW *w, int y, int k, const struct rtsp_menu *m, const struct tui_theme *th)
@@ -257,8 +325,9 @@ rmv_row_output(WINDOW *w, int y, const struct rtsp_menu *m, const struct tui_the
 static int
 rmv_rows(const struct rtsp_menu *m, int room, enum rmv_row *rows)
 {
-	enum rmv_row all[] = { ROW_STREAM, ROW_SESSION, ROW_GAP, ROW_POSITION, ROW_GAP,
-	                       ROW_RECEIVED, ROW_LOST, ROW_LEVEL0, ROW_LEVEL1, ROW_OUTPUT };
+	enum rmv_row all[] = { ROW_STREAM, ROW_SESSION, ROW_GAP, ROW_POSITION, ROW_AUDIO,
+	                       ROW_VOLUME, ROW_GAP, ROW_RECEIVED, ROW_LOST, ROW_LEVEL0, ROW_LEVEL1,
+	                       ROW_OUTPUT };
 	int n = 0, want = (int)(sizeof all / sizeof all[0]), gaps = 2;
 
 	if (m->cl.channels == 1)
@@ -282,6 +351,8 @@ rmv_row(WINDOW *w, int y, enum rmv_row r, const struct rtsp_menu *m, const struc
 	case ROW_STREAM: rmv_row_stream(w, y, m, th); break;
 	case ROW_SESSION: rmv_row_session(w, y, m, th); break;
 	case ROW_POSITION: rmv_row_position(w, y, m, th); break;
+	case ROW_AUDIO: rmv_row_audio(w, y, m, th); break;
+	case ROW_VOLUME: rmv_row_volume(w, y, m, th); break;
 	case ROW_RECEIVED: rmv_row_counts(w, y, 0, m, th); break;
 	case ROW_LOST: rmv_row_counts(w, y, 1, m, th); break;
 	case ROW_LEVEL0: rmv_row_level(w, y, 0, m, th); break;
@@ -324,7 +395,8 @@ rmv_frame(WINDOW *w, const struct rtsp_menu *m, const struct tui_theme *th)
 	rmv_text(w, 0, 2, title, wd / 2, th);
 	rmv_badge(w, m, th);
 	wattrset(w, tui_theme_attr(th, ROLE_DIM));
-	rmv_text(w, getmaxy(w) - 1, 2, " Space play/pause  Tab certificate ", wd - 4, th);
+	rmv_text(w, getmaxy(w) - 1, 2, " Space play/pause  Left/Right seek  +/- vol  m mute ",
+	         wd - 4, th);
 	wattrset(w, A_NORMAL);
 }
 
@@ -361,16 +433,17 @@ rmv_raise(void *st)
 	return r;
 }
 
-/* Space: PAUSE while playing, else PLAY (the server judges). */
+/* Space: PAUSE while playing, else PLAY (the server judges); the arrows,
+ * + and - and m: the sound's keys. */
 static int
 rmv_key(void *st, int ch, int keycode, int height, struct tui_queue *q, char *notice,
         size_t nlen)
 {
-	const struct rtsp_menu *m = st;
+	struct rtsp_menu *m = st;
 
 	(void)height;
 	if (keycode || ch != ' ')
-		return 0;
+		return rtsp_menu_audio_key(m, ch, keycode, q, notice, nlen);
 	if (tui_queue_push(q, rtsp_menu_state_of(m) == RM_PLAYING ? "PAUSE" : "PLAY", 0) == -1)
 		snprintf(notice, nlen, "out of memory");
 	return 1;
