@@ -5,27 +5,28 @@
 #   sh tests/run.sh
 #
 # The stages (PLAN below) run in lanes. First, one after the other: deps
-# (make deps) and the build of bin/ (both cores: make -j$JOBS). Then three
+# (make deps) and the build of bin/ (both cores: make -j$JOBS). Then six
 # lanes at once, each running its stages in order:
-#   bin     unit and integration tests against bin/ (the heaviest tests run
-#           only here), then, once build/system is built, the unit tests and
-#           the integration tests that can differ with the library
-#           (run.py --library: TLS, certificates, the key log, the client's
-#           checks) against build/system/bin/, the same code linked with
-#           Debian's own wolfSSL
-#   san     the ASan+UBSan build, then its unit and integration tests with
-#           the sanitizers set to report, at nice 10: the bin lane's tests,
-#           some of which bound how long a session may take under attack,
-#           come first when both want the CPU (the sanitizer stage's bounds
-#           are three times longer)
+#   bin, bin2  unit and integration tests against bin/ (the heaviest tests
+#           run only here), the integration tests split in two halves
+#           (run.py --shard 1/2 and 2/2, balanced by their deadlines)
+#   sys     once build/system is built, its unit tests and the integration
+#           tests that can differ with the library (run.py --library: TLS,
+#           certificates, the key log, the client's checks) against
+#           build/system/bin/, the same code linked with Debian's own wolfSSL
+#   san, san2  the ASan+UBSan build, then its unit tests and the two halves
+#           of its integration tests with the sanitizers set to report, at
+#           nice 10: the bin lanes' tests, some of which bound how long a
+#           session may take under attack, come first when both want the CPU
+#           (the sanitizer stage's bounds are three times longer)
 #   idle    at the lowest CPU priority (nice 19: only what the test lanes
 #           leave): the build against Debian's wolfSSL, the libFuzzer build,
 #           each fuzz harness over its corpus (tests/fuzz/run.sh regress),
 #           then static analysis (make lint; LINT=0 leaves it out)
 # The integration tests mostly wait on sockets, timers and child processes
-# (a quarter of a core on average), so the lanes share two cores without
-# slowing each other much; the san lane (its build, then the slowest suite)
-# is the longest.
+# (a quarter of a core on average), so four runners share two cores; the
+# san lanes (the build, then the slowest suite) are the longest. A stage
+# may wait for a stage of another lane (san2 for the san build).
 #
 # A test stage must end with a line '... N passed, N failed[, N skipped]';
 # one that crashes, exits non-zero or prints no count counts as a failure. A
@@ -89,11 +90,13 @@ san|step|build (san)|900|deps|nice -n 10 $MK -j$JOBS BUILD=build/san SAN=address
 idle|step|build (system)|900|deps|nice -n 19 $MK -j$JOBS BUILD=build/system WOLFSSL=system all build/system/bin/unit-tests
 idle|step|build (fuzz)|900|deps|nice -n 19 $MK -j$JOBS -f tests/fuzz/fuzz.mk
 bin|test|unit (bin)|300|build (bin)|bin/unit-tests
-bin|test|integration (bin)|1500|build (bin)|$PY tests/integration/run.py --bin bin
-bin|test|unit (system)|300|build (system)|build/system/bin/unit-tests
-bin|test|integration (system, library)|900|build (system)|$PY tests/integration/run.py --bin build/system/bin --library
+bin|test|integration (bin, 1/2)|1500|build (bin)|$PY tests/integration/run.py --bin bin --shard 1/2
+bin2|test|integration (bin, 2/2)|1500|build (bin)|$PY tests/integration/run.py --bin bin --shard 2/2
+sys|test|unit (system)|300|build (system)|build/system/bin/unit-tests
+sys|test|integration (system, library)|900|build (system)|$PY tests/integration/run.py --bin build/system/bin --library
 san|test|unit (san)|300|build (san)|nice -n 10 env $SAN_ENV build/san/bin/unit-tests
-san|test|integration (san)|1800|build (san)|nice -n 10 env $SAN_ENV $PY tests/integration/run.py --bin build/san/bin
+san|test|integration (san, 1/2)|1800|build (san)|nice -n 10 env $SAN_ENV $PY tests/integration/run.py --bin build/san/bin --shard 1/2
+san2|test|integration (san, 2/2)|1800|build (san)|nice -n 10 env $SAN_ENV $PY tests/integration/run.py --bin build/san/bin --shard 2/2
 idle|test|fuzz regression|600|build (fuzz)|nice -n 19 sh tests/fuzz/run.sh regress build/fuzz/bin
 EOF
     [ "${LINT:-1}" = 0 ] || echo "idle|test|lint|1200|deps|nice -n 19 $MK lint"

@@ -74,6 +74,15 @@ class Skip(Exception):
     `skip - NAME: WHY` and counts it skipped, neither passed nor failed."""
 
 
+def realtime(what):
+    """For a test that judges real-time behaviour (a sound device's clock
+    against the server's pace): raises Skip under a sanitizer build, whose
+    threads run several times slower and whose timing proves nothing there;
+    the same test runs against the uninstrumented build."""
+    if SLOW > 1:
+        raise Skip("%s: real-time timing, judged on the uninstrumented build" % what)
+
+
 def timeout(seconds):
     """Decorator: a test's own deadline in seconds (before the SLOW factor);
     the runner's default is 60."""

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""run.py --bin DIR [-k PATTERN] [--library] [-v] [--keep]: the integration
-tests of sealed.
+"""run.py --bin DIR [-k PATTERN] [--library] [--shard K/N] [-v] [--keep]: the
+integration tests of sealed.
 
 Finds every function named test_* in tests/integration/test_*.py (in file
 order), runs each in a thread with a deadline (its `timeout` attribute, else
@@ -16,6 +16,12 @@ reports (a report fails the test). At the end it stops the shared server
 (lib.library, or LIBRARY = True in the module). SIGTERM (a deadline) stops
 the run: the test under way and those not run count as failed, and the
 count line is printed all the same.
+
+--shard K/N runs the K-th of N parts of the tests, so that N runners can
+share the work (make test runs two a build): each test goes to the part
+with the least time so far, longest first, weighed by its deadline (its
+`timeout`), and each part keeps the tests' order. Every test is in exactly
+one part.
 """
 
 import argparse
@@ -128,12 +134,37 @@ def sanitizer_reports():
     return found
 
 
+def shard_arg(text):
+    """K/N with 1 <= K <= N, for --shard."""
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("want K/N, got %r" % text)
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError("want 1 <= K <= N, got %r" % text)
+    return k, n
+
+
+def shard(tests, k, n):
+    """The K-th of N parts of TESTS [(name, fn)]: longest deadline first,
+    each to the part with the least so far; the parts keep TESTS' order."""
+    weight = [getattr(fn, "timeout", DEFAULT_TIMEOUT) for _, fn in tests]
+    load, part = [0] * n, [0] * len(tests)
+    for i in sorted(range(len(tests)), key=lambda i: (-weight[i], i)):
+        j = min(range(n), key=lambda j: (load[j], j))
+        part[i] = j
+        load[j] += weight[i]
+    return [t for i, t in enumerate(tests) if part[i] == k - 1]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True, help="folder with sealed and seal")
     ap.add_argument("-k", dest="pattern", help="only tests whose name contains this")
     ap.add_argument("--library", action="store_true",
                     help="only the tests whose outcome can depend on the wolfSSL build")
+    ap.add_argument("--shard", type=shard_arg, metavar="K/N",
+                    help="only the K-th of N parts of the tests (by their deadlines)")
     ap.add_argument("--keep", action="store_true", help="keep temp files")
     ap.add_argument("-v", dest="verbose", action="store_true", help="show each test's time")
     args = ap.parse_args()
@@ -151,6 +182,8 @@ def main():
     tests, current = [], None
     try:
         tests = discover(args.pattern, args.library)
+        if args.shard:
+            tests = shard(tests, *args.shard)
         while tests:
             name, fn = current = tests[0]
             t0 = time.monotonic()

@@ -622,6 +622,7 @@ class HoldProxy:
 
 @timeout(120)
 def test_audio_pulse_held_data_underruns_resume_and_keys_answer():
+    lib.realtime("underruns and keys on PulseAudio's clock")
     name = "held.wav"
     hold_s = 2.5
     with AudioServer("audio-pulse-tui", {name: (8.0, 44100, 2)}) as s:
@@ -665,6 +666,7 @@ def test_audio_pulse_held_data_underruns_resume_and_keys_answer():
 
 @timeout(120)
 def test_audio_pulse_long_stream_level_bounded_and_recorded():
+    lib.realtime("PulseAudio's clock over a 20 s stream")
     name = "steady.wav"
     seconds = 20.0
     with AudioServer("audio-pulse-long", {name: (seconds, 44100, 2)}) as s:
