@@ -147,3 +147,26 @@ def test_run_py_sigterm_mid_test_counts_it_failed_and_prints_the_count():
                     r"cut short: stopped by signal 15$", out, re.M), "no cut-short line: %s"
           % tail(out, 4))
     check(p.returncode == 1, "exit %s, want 1" % p.returncode)
+
+
+def test_run_py_shards_split_the_tests_exactly_and_evenly():
+    """run.py --shard K/N: every test in exactly one part, each part in the
+    tests' order, the parts' deadlines within the longest test's of each
+    other; a K outside 1..N is refused."""
+    import run as runner   # tests/integration/run.py, on the path as this module is
+    tests = runner.discover(None)
+    names = [n for n, _ in tests]
+    weight = {n: getattr(f, "timeout", runner.DEFAULT_TIMEOUT) for n, f in tests}
+    for n in (2, 3):
+        parts = [[name for name, _ in runner.shard(tests, k, n)] for k in range(1, n + 1)]
+        joined = sorted(x for p in parts for x in p)
+        check(joined == sorted(names), "%d parts: tests lost or doubled" % n)
+        for p in parts:
+            check(p == [x for x in names if x in set(p)], "a part changed the tests' order")
+        loads = [sum(weight[x] for x in p) for p in parts]
+        check(max(loads) - min(loads) <= max(weight.values()),
+              "%d parts unbalanced: %r" % (n, loads))
+        print("# %d tests in %d parts of %s s of deadlines" % (len(names), n, loads))
+    r = run([sys.executable, os.path.join(ROOT, "tests", "integration", "run.py"),
+             "--bin", lib.BIN, "--shard", "3/2"])
+    check(r.returncode == 2 and b"--shard" in r.stderr, "--shard 3/2: exit %d" % r.returncode)
