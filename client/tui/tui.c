@@ -191,6 +191,7 @@ tui_prepare(struct tui *t, const struct tui_config *cfg, int utf8, char *err, si
 	};
 
 	t->cfg = cfg;
+	t->typed_ahead = MENU_NONE;
 	if (tui_transcript_init(&t->tr, TUI_TRANSCRIPT_LINES, utf8) == -1 ||
 	    tui_conn_init(&t->conn, &cc) == -1) {
 		snprintf(err, errlen, "out of memory");

@@ -39,6 +39,7 @@ struct tui {
 	enum tui_dialog          dialog;
 	int                      modview;      /* the module's view instead of panel and menu */
 	char                     notice[TUI_NOTICE_MAX];   /* until the next key */
+	int                      typed_ahead;  /* item asked for while connecting, or MENU_NONE */
 };
 
 /* One key from the terminal: CH is a character, or a KEY_* code when

@@ -79,6 +79,12 @@ keys_activate(struct tui *t, int item)
 	char err[FORM_ERR_MAX];
 	const char *why;
 
+	if (t->conn.phase == CP_CONNECTING || t->conn.phase == CP_HANDSHAKE) {
+		t->typed_ahead = item;           /* sent once the channel is up */
+		snprintf(t->notice, sizeof t->notice, "still connecting: %s goes once the "
+		         "secure channel is up", m->items[item].label);
+		return;
+	}
 	if (!tui_conn_is_up(&t->conn)) {
 		keys_notice(t, "not connected: press r to connect again");
 		return;
@@ -106,6 +112,29 @@ keys_activate(struct tui *t, int item)
 	m->prefill(t->conn.mod_st, item, &facts, &t->form);
 }
 
+/* Once the connection is past the handshake: sends the command typed
+ * while connecting, or says why it was not sent. */
+static void
+keys_typed_ahead(struct tui *t)
+{
+	const struct tui_module *m = t->cfg->mod;
+	int item = t->typed_ahead;
+
+	if (item == MENU_NONE || t->conn.phase == CP_CONNECTING || t->conn.phase == CP_HANDSHAKE)
+		return;
+	t->typed_ahead = MENU_NONE;
+	t->notice[0] = '\0';
+	if (!tui_conn_is_up(&t->conn))
+		snprintf(t->notice, sizeof t->notice, "%s not sent: %s", m->items[item].label,
+		         tui_conn_phase_text(&t->conn));
+	else if (m->prompt(t->conn.mod_st) != MENU_NONE || tui_form_is_open(&t->form) ||
+	         t->view != VIEW_MAIN)
+		snprintf(t->notice, sizeof t->notice, "%s not sent: press %c again",
+		         m->items[item].label, m->items[item].hotkey);
+	else
+		keys_activate(t, item);
+}
+
 void
 tui_keys_after_io(struct tui *t)
 {
@@ -113,6 +142,7 @@ tui_keys_after_io(struct tui *t)
 	int item;
 
 	tui_view_after_io(t);
+	keys_typed_ahead(t);
 	if (!tui_conn_is_up(&t->conn) || (item = m->prompt(t->conn.mod_st)) == MENU_NONE)
 		return;
 	if (tui_form_is_open(&t->form) || t->view != VIEW_MAIN) {

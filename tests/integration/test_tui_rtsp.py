@@ -22,11 +22,13 @@ import time
 import lib
 from lib import (RTSP_USERS as USERS, RtspServer, check, deadline, default_certs, password_file,
                  tail, timeout, tmpdir)
+from holdproxy import HoldProxy
 from media import STEREO, pcm_of
 from tui import Tui, quit_seal
 
 ALICE = USERS["alice"]
 SECONDS = 3.0
+HANDSHAKE_HOLD = 8.0     # seconds: both sides give a handshake 10
 POSITION = re.compile(r"Position .*? (\d+):(\d\d)\.(\d) / 0:03\.0")
 RECEIVED = re.compile(r"Received\s+(\d+) packets?")
 
@@ -156,7 +158,7 @@ def test_tui_rtsp_auto_login_resize_and_quit_question():
         tui = Tui(_url(s), default_certs().crt, x=80, y=24,
                   args=["--user", "alice", "--password-file", pw])
         try:
-            tui.wait_for(r"RTSP commands")
+            tui.wait_for([r"RTSP commands", r"secure channel"])
             tui.send("d")                        # credentials go with it: no 401
             screen = tui.wait_for([r"Stream tone\.wav", r"alice .*INIT, stream described"])
             check("401" not in screen, "a 401 despite --user:\n%s" % screen)
@@ -190,3 +192,57 @@ def test_tui_rtsp_auto_login_resize_and_quit_question():
         finally:
             tui.close()
 
+
+
+@timeout(120)
+def test_tui_rtsp_a_command_typed_while_connecting_goes_once_up():
+    """A hotkey pressed during the TLS handshake (the server's answer held
+    back by a proxy) is kept, said so, and sent once the channel is up."""
+    with RtspServer(name="tr-ahead", seconds=SECONDS) as s:
+        proxy = HoldProxy(s.rtsp_port)
+        pw = password_file(ALICE)
+        try:
+            proxy.hold(HANDSHAKE_HOLD)           # released by hand, well within 10 s
+            tui = Tui("rtsps://localhost:%d/%s" % (proxy.port, STEREO), default_certs().crt,
+                      x=100, y=30, args=["--user", "alice", "--password-file", pw])
+            try:
+                tui.wait_for([r"RTSP commands", r"TLS handshake"])
+                tui.send("d")
+                screen = tui.wait_for(r"still connecting: DESCRIBE goes once the secure "
+                                      r"channel is up")
+                check("INIT" not in screen, "described before the channel was up:\n%s" % screen)
+                proxy.hold(0)
+                tui.wait_for(r"alice .*INIT, stream described", seconds=20)
+                described = re.findall(r"DESCRIBE rtsps://", s.log())
+                check(len(described) == 1, "the server saw %d DESCRIBEs: %s"
+                      % (len(described), tail(s.log())))
+                quit_seal(tui)
+            finally:
+                tui.close()
+        finally:
+            proxy.close()
+
+
+@timeout(120)
+def test_tui_rtsp_a_command_typed_before_a_failed_handshake_is_dropped_with_a_reason():
+    """The handshake never finishes (the proxy holds the server's answer past
+    both sides' 10 s limit): the typed command is not sent later, and the
+    notice says so."""
+    with RtspServer(name="tr-ahead-fail", seconds=SECONDS) as s:
+        proxy = HoldProxy(s.rtsp_port)
+        try:
+            proxy.hold(3600)
+            tui = Tui("rtsps://localhost:%d/%s" % (proxy.port, STEREO), default_certs().crt,
+                      x=100, y=30)
+            try:
+                tui.wait_for([r"RTSP commands", r"TLS handshake"])
+                tui.send("d")
+                tui.wait_for(r"still connecting: DESCRIBE goes once")
+                tui.wait_for([r"DESCRIBE not sent: not connected",
+                                       r"TLS handshake with localhost:\d+ failed"], seconds=40)
+                check("DESCRIBE rtsps://" not in s.log(), "sent anyway: %s" % tail(s.log()))
+                quit_seal(tui, want=3)            # the connection failed
+            finally:
+                tui.close()
+        finally:
+            proxy.close()
