@@ -35,31 +35,29 @@ Test signal: a counter (left: the frame number mod 65536; right: it times
 7919 plus its upper half times 40503, mod 65536: a stereo frame names its
 frame number up to 2^32; a mono one, the frame number times 7919, up to
 65536, more than any mono stream here), so any frame tells where it came
-from and no offset can match by chance. The TUI runs in its own tmux server on a unique -L socket; stderr
+from and no offset can match by chance. The TUI runs in tui.Tui (its own tmux
+server on a unique -L socket, HOME set for ALSA); its stderr
 is checked for sanitizer reports, so `--bin build/san/bin` runs these under
 ASan.
 """
 
 import array
-import atexit
 import os
 import re
-import shlex
 import subprocess
 import time
-import uuid
 import wave
 
 import lib
 from holdproxy import HoldProxy
 from lib import check, deadline, password_file, tail, timeout, tmpdir
+from tui import Tui
 
 ALICE = lib.DEFAULT_USERS["alice"]
 FRAME_MUL = 7919
 HIGH_MUL = 40503
 SEEK_MS = 5000
 BUFFER_MS = 200
-_TMUX = []
 
 
 # --- media and the server ------------------------------------------------------
@@ -141,9 +139,17 @@ def read(path):
         return f.read()
 
 
+def login_args(extra=()):
+    return ["--user", "alice", "--password-file", password_file(ALICE)] + list(extra)
+
+
 def seal_args(extra=()):
-    return [lib.seal_bin(), "--cafile", lib.default_certs().crt, "--user", "alice",
-            "--password-file", password_file(ALICE)] + list(extra)
+    return [lib.seal_bin(), "--cafile", lib.default_certs().crt] + login_args(extra)
+
+
+def audio_tui(url, home, extra=(), x=100, y=34):
+    """seal's TUI on URL, logged in as alice, HOME set for ALSA."""
+    return Tui(url, lib.default_certs().crt, args=login_args(extra), home=home, x=x, y=y)
 
 
 def batch_play(s, name, home, extra=(), seconds=60):
@@ -155,100 +161,6 @@ AUDIO_LINE = re.compile(r"audio: played to '([^']*)' \((\d+) Hz, (\d) ch\): (\d+
                         r"buffer (\d+) ms \((?:held (\d+)\.\.(\d+) ms once settled|"
                         r"the device keeps no clock)\), "
                         r"(\d+) underruns, (\d+) dropped, (\d+) repeated")
-
-
-# --- the TUI in tmux -------------------------------------------------------------
-
-def _tmux(sock, *args, check_rc=True):
-    r = subprocess.run(["tmux", "-L", sock, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    if check_rc:
-        check(r.returncode == 0, "tmux %s failed: %s" % (args[0], tail(r.stderr)))
-    return r.stdout.decode("utf-8", "replace")
-
-
-def _tmux_kill(sock):
-    _tmux(sock, "kill-server", check_rc=False)
-    path = os.path.join(os.environ.get("TMUX_TMPDIR") or "/tmp", "tmux-%d" % os.getuid(), sock)
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-    if sock in _TMUX:
-        _TMUX.remove(sock)
-
-
-atexit.register(lambda: [_tmux_kill(s) for s in list(_TMUX)])
-
-
-class Tui:
-    """seal's TUI in a detached tmux session, HOME set for ALSA."""
-
-    def __init__(self, args, home, x=100, y=34, env=()):
-        self.sock = "sealaudio-%d-%s" % (os.getpid(), uuid.uuid4().hex[:10])
-        d = tmpdir("tui")
-        self.err_path = os.path.join(d, "stderr")
-        self.rc_path = os.path.join(d, "rc")
-        cmd = ["env", "-u", "XDG_CONFIG_HOME", "-u", "LC_ALL", "HOME=" + home, "LANG=C.UTF-8",
-               "TERM=xterm-256color"] + list(env) + list(args)
-        script = "trap : INT; %s 2>%s; echo $? >%s.tmp && mv %s.tmp %s" % (
-            " ".join(shlex.quote(a) for a in cmd), shlex.quote(self.err_path),
-            shlex.quote(self.rc_path), shlex.quote(self.rc_path), shlex.quote(self.rc_path))
-        _TMUX.append(self.sock)
-        _tmux(self.sock, "new-session", "-d", "-s", "t", "-x", str(x), "-y", str(y),
-              "sh -c %s" % shlex.quote(script))
-
-    def capture(self):
-        return _tmux(self.sock, "capture-pane", "-p", "-t", "t", check_rc=False)
-
-    def send(self, *keys):
-        _tmux(self.sock, "send-keys", "-t", "t", *keys)
-
-    def wait_for(self, pattern, seconds=15):
-        pats = [pattern] if isinstance(pattern, str) else list(pattern)
-        end = time.monotonic() + deadline(seconds)
-        screen = ""
-        while time.monotonic() < end:
-            screen = self.capture()
-            if all(re.search(p, screen) for p in pats):
-                return screen
-            if os.path.exists(self.rc_path):
-                break
-            time.sleep(0.03)
-        raise lib.TestFailure("screen never showed %s; stderr: %s; last screen:\n%s"
-                              % (" and ".join("/%s/" % p for p in pats), tail(self.stderr()),
-                                 screen))
-
-    def wait_exit(self, seconds=15):
-        end = time.monotonic() + deadline(seconds)
-        while time.monotonic() < end:
-            if os.path.exists(self.rc_path):
-                with open(self.rc_path) as f:
-                    return int(f.read().strip() or "-1")
-            time.sleep(0.05)
-        raise lib.TestFailure("seal did not exit; screen:\n%s" % self.capture())
-
-    def quit(self):
-        """q, and y when it asks about the open session; the exit status."""
-        self.send("q")
-        end = time.monotonic() + deadline(10)
-        while time.monotonic() < end and not os.path.exists(self.rc_path):
-            if "quitting sends TEARDOWN" in self.capture():
-                self.send("y")
-            time.sleep(0.05)
-        return self.wait_exit()
-
-    def stderr(self):
-        try:
-            return read(self.err_path).decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def close(self):
-        _tmux_kill(self.sock)
-        err = self.stderr()
-        for mark in lib.SANITIZER_MARKS:
-            check(mark not in err, "sanitizer report from the TUI: %s" % tail(err, 8))
 
 
 POSITION = re.compile(r"Position .*? (\d+):(\d\d)\.(\d) / ")
@@ -366,7 +278,7 @@ def test_audio_tui_pause_resume_and_seek_are_exact():
     name = "long.wav"
     with AudioServer("audio-seek", {name: (14.0, 44100, 2)}) as s:
         out = os.path.join(tmpdir("play"), "played.raw")
-        tui = Tui(seal_args() + [s.url(name)], file_home(out))
+        tui = audio_tui(s.url(name), file_home(out))
         try:
             start_playing(tui)
             wait_position(tui, lambda p: p >= 1500, "reached 1.5 s")
@@ -413,7 +325,7 @@ def test_audio_tui_keys_mute_volume_and_help():
     name = "keys.wav"
     with AudioServer("audio-keys", {name: (7.0, 8000, 1)}) as s:
         out = os.path.join(tmpdir("play"), "played.raw")
-        tui = Tui(seal_args() + [s.url(name)], file_home(out))
+        tui = audio_tui(s.url(name), file_home(out))
         try:
             tui.send("?")
             tui.wait_for([r"Left, Right\s+seek 5000 ms", r"\+, -\s+the volume", r"m\s+mute"])
@@ -466,7 +378,7 @@ def test_audio_tui_without_a_device_says_why_and_streams_on():
     name = "t.wav"
     with AudioServer("audio-nodev-tui", {name: (2.0, 8000, 1)}) as s:
         home = file_home(os.path.join(tmpdir("play"), "x.raw"))
-        tui = Tui(seal_args(["--audio-device", "nonexistent"]) + [s.url(name)], home, x=160)
+        tui = audio_tui(s.url(name), home, ["--audio-device", "nonexistent"], x=160)
         try:
             tui.wait_for([r"RTSP commands", r"secure channel"])
             tui.send("d")
@@ -563,7 +475,7 @@ def test_audio_pulse_held_data_underruns_resume_and_keys_answer():
     with AudioServer("audio-pulse-tui", {name: (8.0, 44100, 2)}) as s:
         pulse = Pulse()
         proxy = HoldProxy(s.rtsp_port)
-        tui = Tui(seal_args() + [s.url(name, proxy.port)], pulse.home)
+        tui = audio_tui(s.url(name, proxy.port), pulse.home)
         try:
             start_playing(tui)
             wait_position(tui, lambda p: p >= 2000, "reached 2 s on the pulse sink")

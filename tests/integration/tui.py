@@ -127,6 +127,16 @@ class Tui:
             time.sleep(0.05)
         raise lib.TestFailure("seal did not exit; screen:\n%s" % self.capture())
 
+    def quit(self):
+        """q, and y when seal asks about the open session; the exit status."""
+        self.send("q")
+        end = time.monotonic() + deadline(10)
+        while time.monotonic() < end and not self.exited():
+            if "quitting sends TEARDOWN" in self.capture():
+                self.send("y")
+            time.sleep(0.05)
+        return self.wait_exit()
+
     def stderr(self):
         try:
             with open(self.err_path, "rb") as f:

@@ -347,18 +347,8 @@ def certificate(step, lab):
     inside its validity window; a strong enough key; not signed with SHA-1."""
     t, min_rsa = lab.target, lab.opts.min_rsa
     leaf = fetch_certificate(step, lab)
-    seen = set()
-
-    def keep(line):
-        wanted = re.search(r"Subject:|Issuer:|Not Before|Not After|Public Key Algorithm|"
-                           r"Public-Key:|NIST CURVE|Signature Algorithm|DNS:|IP Address:", line)
-        if wanted and line.strip() not in seen:
-            seen.add(line.strip())
-            return True
-        return False
-
-    step.run(["openssl", "x509", "-in", leaf, "-noout", "-text", "-nameopt", "RFC2253"],
-             show=keep, limit=12, fmt=str.strip)
+    step.run(certs.x509_text_args(leaf), show=certs.x509_shown_lines(),
+             limit=16, fmt=str.strip)
     info = certs.read(lab, leaf)
     if info is None:
         raise Abort("openssl cannot read the certificate the server sent")

@@ -45,6 +45,29 @@ def read(lab, cert):
     return info
 
 
+# The lines of `openssl x509 -text` worth showing a reader of the report.
+X509_SHOWN = (r"Subject:|Issuer:|Not Before|Not After|Public Key Algorithm|Public-Key:|"
+              r"NIST CURVE|Signature Algorithm|Alternative Name|DNS:|IP Address:")
+
+
+def x509_text_args(cert):
+    """The openssl command that prints CERT as text (names as in RFC 2253)."""
+    return ["openssl", "x509", "-in", cert, "-noout", "-text", "-nameopt", "RFC2253"]
+
+
+def x509_shown_lines():
+    """A filter for step.run(show=...): the X509_SHOWN lines, each once
+    (openssl repeats the signature algorithm at the end)."""
+    seen = set()
+
+    def keep(line):
+        if re.search(X509_SHOWN, line) and line.strip() not in seen:
+            seen.add(line.strip())
+            return True
+        return False
+    return keep
+
+
 def _field(text, pattern):
     m = re.search(pattern, text)
     return m.group(1).strip() if m else None

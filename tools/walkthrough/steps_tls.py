@@ -12,18 +12,8 @@ from tlskit.probe import AEAD, last_error as _last_error, version_number as _v
 def certificate(step, lab):
     """1. The server certificate: self-signed, subject CN, SANs, key type and
     validity window."""
-    seen = set()
-
-    def keep(line):
-        wanted = re.search(r"Subject:|Issuer:|Not Before|Not After|Public Key Algorithm|"
-                           r"Public-Key:|NIST CURVE|Alternative Name|DNS:|IP Address:", line)
-        if wanted and line.strip() not in seen:
-            seen.add(line.strip())
-            return True
-        return False
-
-    r = step.run(["openssl", "x509", "-in", lab.cert, "-noout", "-text", "-nameopt", "RFC2253"],
-                 show=keep, limit=14, fmt=str.strip)
+    r = step.run(certs.x509_text_args(lab.cert), show=certs.x509_shown_lines(),
+                 limit=16, fmt=str.strip)
     info = certs.read(lab, lab.cert)
     if r.returncode != 0 or info is None:
         step.check(False, "the certificate can be read", r.stderr.strip()[-200:])
