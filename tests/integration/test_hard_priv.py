@@ -19,6 +19,7 @@
   refuses a data dir tree the account owns.
 """
 
+import contextlib
 import fcntl
 import os
 import pwd
@@ -66,6 +67,20 @@ class SystemUser:
             pass                                # another run still uses it
         finally:
             self.lock.close()
+
+
+@contextlib.contextmanager
+def _account_and_top(prefix, mode=None):
+    """`with _account_and_top(PREFIX) as (top, pw):` a fresh root-owned
+    folder (chmod MODE when given) and the test account, both gone after."""
+    top = tempfile.mkdtemp(prefix=prefix)
+    try:
+        if mode is not None:
+            os.chmod(top, mode)
+        with SystemUser() as pw:
+            yield top, pw
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def _root_only(why="needs root"):
@@ -276,58 +291,53 @@ def test_key_readable_by_others_is_refused_in_one_line():
 @timeout(90)
 def test_root_never_follows_links_planted_in_the_data_dir():
     _root_only()
-    top = tempfile.mkdtemp(prefix="sealed-links.")
-    try:
-        with SystemUser() as pw:
-            os.chmod(top, 0o711)
-            victim = os.path.join(top, "victim")           # stands for /etc/shadow
-            with open(victim, "w") as f:
-                f.write("root-only\n")
-            os.chmod(victim, 0o600)
-            data = os.path.join(top, "data")
-            r = lib.useradd(data, "alice", DEFAULT_USERS["alice"])
-            check(r.returncode == 0, "useradd: %s" % tail(r.stderr))
-            os.chown(data, pw.pw_uid, pw.pw_gid)            # as after a --user run
-            # what the account could do: a link where root will open or chown
-            lock = os.path.join(data, "users.lock")
-            os.unlink(lock)
-            os.symlink(victim, lock)
-            r = lib.useradd(data, "mallory", "mallory-Secret-6")
-            check(os.stat(victim).st_uid == 0, "useradd as root gave the link's target away")
-            err = r.stderr.decode()
-            check(r.returncode != 0 and "users.lock" in err,
-                  "useradd through a planted users.lock link: exit %d, %r"
-                  % (r.returncode, err))
-            os.unlink(lock)
-            log = os.path.join(data, "sealed.log")
-            if os.path.exists(log):
-                os.unlink(log)
-            os.symlink(victim, log)
-            certs = _private_tree(top)[1]
-            s = Server(name="links", users={}, certs=certs, data_dir=data,
-                           args=["--user", USER])
-            s.users_added = True
-            p = subprocess.run(s.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=lib.deadline(20), cwd=s.work)
-            with open(victim) as f:
-                check(f.read() == "root-only\n", "the server wrote its log through a link")
-            check(p.returncode != 0 and b"log" in p.stderr,
-                  "start with a planted sealed.log link: exit %d, %r"
-                  % (p.returncode, p.stderr[-200:]))
+    with _account_and_top("sealed-links.", mode=0o711) as (top, pw):
+        victim = os.path.join(top, "victim")           # stands for /etc/shadow
+        with open(victim, "w") as f:
+            f.write("root-only\n")
+        os.chmod(victim, 0o600)
+        data = os.path.join(top, "data")
+        r = lib.useradd(data, "alice", DEFAULT_USERS["alice"])
+        check(r.returncode == 0, "useradd: %s" % tail(r.stderr))
+        os.chown(data, pw.pw_uid, pw.pw_gid)            # as after a --user run
+        # what the account could do: a link where root will open or chown
+        lock = os.path.join(data, "users.lock")
+        os.unlink(lock)
+        os.symlink(victim, lock)
+        r = lib.useradd(data, "mallory", "mallory-Secret-6")
+        check(os.stat(victim).st_uid == 0, "useradd as root gave the link's target away")
+        err = r.stderr.decode()
+        check(r.returncode != 0 and "users.lock" in err,
+              "useradd through a planted users.lock link: exit %d, %r"
+              % (r.returncode, err))
+        os.unlink(lock)
+        log = os.path.join(data, "sealed.log")
+        if os.path.exists(log):
             os.unlink(log)
-            # the chown before the drop skips links (mail/x -> victim)
-            os.symlink(victim, os.path.join(data, "mail", "x"))
-            s2 = Server(name="links2", users={}, certs=certs, data_dir=data,
-                            args=["--user", USER])
-            s2.users_added = True
-            s2.start()
-            s2.stop()
-            check(os.stat(victim).st_uid == 0, "privdrop's chown followed a link")
-            print("# planted links: users.lock (useradd refused, target kept), sealed.log "
-                  "(start refused, target unwritten), mail/x (not followed by the chown)",
-                  flush=True)
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+        os.symlink(victim, log)
+        certs = _private_tree(top)[1]
+        s = Server(name="links", users={}, certs=certs, data_dir=data,
+                       args=["--user", USER])
+        s.users_added = True
+        p = subprocess.run(s.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=lib.deadline(20), cwd=s.work)
+        with open(victim) as f:
+            check(f.read() == "root-only\n", "the server wrote its log through a link")
+        check(p.returncode != 0 and b"log" in p.stderr,
+              "start with a planted sealed.log link: exit %d, %r"
+              % (p.returncode, p.stderr[-200:]))
+        os.unlink(log)
+        # the chown before the drop skips links (mail/x -> victim)
+        os.symlink(victim, os.path.join(data, "mail", "x"))
+        s2 = Server(name="links2", users={}, certs=certs, data_dir=data,
+                        args=["--user", USER])
+        s2.users_added = True
+        s2.start()
+        s2.stop()
+        check(os.stat(victim).st_uid == 0, "privdrop's chown followed a link")
+        print("# planted links: users.lock (useradd refused, target kept), sealed.log "
+              "(start refused, target unwritten), mail/x (not followed by the chown)",
+              flush=True)
 
 
 # --- issue 12: nothing root does in the data dir follows a planted link -------
@@ -392,59 +402,54 @@ def test_start_as_root_cleans_tmp_through_no_planted_link():
     a link the account planted: mail/x/tmp -> a root folder, mail -> one;
     without --user, root refuses a data dir the account owns."""
     _root_only()
-    top = tempfile.mkdtemp(prefix="sealed-clean.")
-    os.chmod(top, 0o711)
-    try:
-        with SystemUser() as pw:
-            certs = _private_tree(top)[1]
-            data = _data_for(top, pw)
-            mail = os.path.join(data, "mail")
-            # 1. mail/x/tmp -> /etc-like folder, started with --user
-            victim = _victim_dir(top, "victim")
-            x = os.path.join(mail, "x")
-            os.mkdir(x, 0o700)
-            os.chown(x, pw.pw_uid, pw.pw_gid)
-            _plant(os.path.dirname(victim[0]), os.path.join(x, "tmp"), pw)
-            s = Server(name="clean-x", users={}, certs=certs, data_dir=data,
-                           args=["--user", USER])
-            s.users_added = True
-            s.start()
-            code = s.stop()
-            check(_intact(victim), "the clean deleted files through mail/x/tmp: %r"
-                  % os.listdir(os.path.dirname(victim[0])))
-            log = s.log()
-            check(code == 0 and "mail/x/tmp: a symbolic link, not followed" in log,
-                  "exit %s; the log does not name the link it refused: %s"
-                  % (code, tail(log, 4)))
-            # 2. mail itself -> a root folder holding u/tmp/FILES
-            victim2 = _victim_dir(top, "victim2", "u/tmp")
-            os.rename(mail, mail + ".old")
-            _plant(os.path.join(top, "victim2"), mail, pw)
-            s2 = Server(name="clean-mail", users={}, certs=certs, data_dir=data,
-                            args=["--user", USER])
-            s2.users_added = True
-            r = _start_once(s2)
-            err = r.stderr.decode()
-            check(_intact(victim2), "the clean deleted files through mail -> victim2")
-            check(r.returncode != 0 and "mail: a symbolic link, not followed" in err,
-                  "start with mail a link: exit %d, %r" % (r.returncode, tail(err)))
-            os.unlink(mail)
-            os.rename(mail + ".old", mail)
-            # 3. the same tree, root without --user: refused before anything
-            s3 = Server(name="clean-root", users={}, certs=certs, data_dir=data)
-            s3.users_added = True
-            r = _start_once(s3)
-            err = r.stderr.decode().strip().splitlines()
-            check(_intact(victim), "root without --user deleted files through mail/x/tmp")
-            check(r.returncode != 0 and len(err) == 1 and ("belongs to uid %d" % pw.pw_uid)
-                  in err[0] and "--user" in err[0],
-                  "root without --user in the account's tree: exit %d, %r"
-                  % (r.returncode, err))
-            print("# planted: mail/x/tmp -> root dir (clean refused it, %d files kept), "
-                  "mail -> root dir (start refused), root without --user (%s)"
-                  % (len(victim), err[0][:80]), flush=True)
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+    with _account_and_top("sealed-clean.", mode=0o711) as (top, pw):
+        certs = _private_tree(top)[1]
+        data = _data_for(top, pw)
+        mail = os.path.join(data, "mail")
+        # 1. mail/x/tmp -> /etc-like folder, started with --user
+        victim = _victim_dir(top, "victim")
+        x = os.path.join(mail, "x")
+        os.mkdir(x, 0o700)
+        os.chown(x, pw.pw_uid, pw.pw_gid)
+        _plant(os.path.dirname(victim[0]), os.path.join(x, "tmp"), pw)
+        s = Server(name="clean-x", users={}, certs=certs, data_dir=data,
+                       args=["--user", USER])
+        s.users_added = True
+        s.start()
+        code = s.stop()
+        check(_intact(victim), "the clean deleted files through mail/x/tmp: %r"
+              % os.listdir(os.path.dirname(victim[0])))
+        log = s.log()
+        check(code == 0 and "mail/x/tmp: a symbolic link, not followed" in log,
+              "exit %s; the log does not name the link it refused: %s"
+              % (code, tail(log, 4)))
+        # 2. mail itself -> a root folder holding u/tmp/FILES
+        victim2 = _victim_dir(top, "victim2", "u/tmp")
+        os.rename(mail, mail + ".old")
+        _plant(os.path.join(top, "victim2"), mail, pw)
+        s2 = Server(name="clean-mail", users={}, certs=certs, data_dir=data,
+                        args=["--user", USER])
+        s2.users_added = True
+        r = _start_once(s2)
+        err = r.stderr.decode()
+        check(_intact(victim2), "the clean deleted files through mail -> victim2")
+        check(r.returncode != 0 and "mail: a symbolic link, not followed" in err,
+              "start with mail a link: exit %d, %r" % (r.returncode, tail(err)))
+        os.unlink(mail)
+        os.rename(mail + ".old", mail)
+        # 3. the same tree, root without --user: refused before anything
+        s3 = Server(name="clean-root", users={}, certs=certs, data_dir=data)
+        s3.users_added = True
+        r = _start_once(s3)
+        err = r.stderr.decode().strip().splitlines()
+        check(_intact(victim), "root without --user deleted files through mail/x/tmp")
+        check(r.returncode != 0 and len(err) == 1 and ("belongs to uid %d" % pw.pw_uid)
+              in err[0] and "--user" in err[0],
+              "root without --user in the account's tree: exit %d, %r"
+              % (r.returncode, err))
+        print("# planted: mail/x/tmp -> root dir (clean refused it, %d files kept), "
+              "mail -> root dir (start refused), root without --user (%s)"
+              % (len(victim), err[0][:80]), flush=True)
 
 
 SHIM_C = r"""
@@ -522,46 +527,41 @@ def test_useradd_as_root_makes_no_maildir_through_a_planted_link():
     the Maildir (the race, won every time by an LD_PRELOAD shim): nothing
     appears outside."""
     _root_only()
-    top = tempfile.mkdtemp(prefix="sealed-useradd.")
-    os.chmod(top, 0o711)
-    try:
-        with SystemUser() as pw:
-            data = _data_for(top, pw)
-            mail = os.path.join(data, "mail")
-            outside = os.path.join(top, "outside")           # stands for /etc
-            os.mkdir(outside, 0o755)
-            os.rename(mail, mail + ".real")
-            _plant(outside, mail, pw)                        # mail -> outside
-            r = lib.useradd(data, "bob", "bob-Secret-2")
-            check(_listing(outside) == [], "useradd bob made %r outside" % _listing(outside))
-            check(b"symbolic link" in r.stderr, "useradd bob: %r" % tail(r.stderr))
-            os.unlink(mail)
-            os.rename(mail + ".real", mail)
-            _plant(outside, os.path.join(mail, "carol"), pw)  # mail/carol -> outside
-            r = lib.useradd(data, "carol", "carol-Secret-3")
-            check(_listing(outside) == [], "useradd carol made %r outside" % _listing(outside))
-            so, why = _race_shim(top)
-            if so is None:
-                raise Skip(why)
-            env = {"LD_PRELOAD": so, "SHIM_NAME": "erin", "SHIM_MAIL": mail,
-                   "SHIM_TARGET": outside, "SHIM_UID": str(pw.pw_uid),
-                   "SHIM_GID": str(pw.pw_gid),
-                   "ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") +
-                                    ":verify_asan_link_order=0").lstrip(":")}
-            r = run([sealed(), "--data-dir", data, "useradd", "erin"],
-                    input="erin-Secret-5\n", env=env)
-            check(os.path.islink(mail), "the shim did not swap mail for a link: %s"
-                  % tail(r.stderr))
-            check(_listing(outside) == [], "useradd erin, raced, made %r outside (owner %s)"
-                  % (_listing(outside), [os.lstat(os.path.join(outside, n)).st_uid
-                                         for n in _listing(outside)]))
-            check(r.returncode == 0 and os.path.isdir(
-                os.path.join(mail + ".aside", "erin", "new")),
-                "raced useradd erin: exit %d, %s" % (r.returncode, tail(r.stderr)))
-            print("# useradd as root: mail -> outside, mail/carol -> outside and the race "
-                  "(mail swapped just before mkdir erin) made nothing outside", flush=True)
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+    with _account_and_top("sealed-useradd.", mode=0o711) as (top, pw):
+        data = _data_for(top, pw)
+        mail = os.path.join(data, "mail")
+        outside = os.path.join(top, "outside")           # stands for /etc
+        os.mkdir(outside, 0o755)
+        os.rename(mail, mail + ".real")
+        _plant(outside, mail, pw)                        # mail -> outside
+        r = lib.useradd(data, "bob", "bob-Secret-2")
+        check(_listing(outside) == [], "useradd bob made %r outside" % _listing(outside))
+        check(b"symbolic link" in r.stderr, "useradd bob: %r" % tail(r.stderr))
+        os.unlink(mail)
+        os.rename(mail + ".real", mail)
+        _plant(outside, os.path.join(mail, "carol"), pw)  # mail/carol -> outside
+        r = lib.useradd(data, "carol", "carol-Secret-3")
+        check(_listing(outside) == [], "useradd carol made %r outside" % _listing(outside))
+        so, why = _race_shim(top)
+        if so is None:
+            raise Skip(why)
+        env = {"LD_PRELOAD": so, "SHIM_NAME": "erin", "SHIM_MAIL": mail,
+               "SHIM_TARGET": outside, "SHIM_UID": str(pw.pw_uid),
+               "SHIM_GID": str(pw.pw_gid),
+               "ASAN_OPTIONS": (os.environ.get("ASAN_OPTIONS", "") +
+                                ":verify_asan_link_order=0").lstrip(":")}
+        r = run([sealed(), "--data-dir", data, "useradd", "erin"],
+                input="erin-Secret-5\n", env=env)
+        check(os.path.islink(mail), "the shim did not swap mail for a link: %s"
+              % tail(r.stderr))
+        check(_listing(outside) == [], "useradd erin, raced, made %r outside (owner %s)"
+              % (_listing(outside), [os.lstat(os.path.join(outside, n)).st_uid
+                                     for n in _listing(outside)]))
+        check(r.returncode == 0 and os.path.isdir(
+            os.path.join(mail + ".aside", "erin", "new")),
+            "raced useradd erin: exit %d, %s" % (r.returncode, tail(r.stderr)))
+        print("# useradd as root: mail -> outside, mail/carol -> outside and the race "
+              "(mail swapped just before mkdir erin) made nothing outside", flush=True)
 
 
 @timeout(120)
@@ -570,41 +570,36 @@ def test_users_file_through_a_planted_link_is_not_read_as_root():
     as root refuses it, and the server started as root refuses to start
     (never loads its lines)."""
     _root_only()
-    top = tempfile.mkdtemp(prefix="sealed-users.")
-    os.chmod(top, 0o711)
-    try:
-        with SystemUser() as pw:
-            certs = _private_tree(top)[1]
-            scratch = os.path.join(top, "scratch")
-            r = lib.useradd(scratch, "eve", "eve-Secret-6")
-            check(r.returncode == 0, "useradd eve: %s" % tail(r.stderr))
-            secret = os.path.join(top, "secret")              # a root-only file outside
-            shutil.copyfile(os.path.join(scratch, "users"), secret)
-            os.chmod(secret, 0o600)
-            data = _data_for(top, pw)
-            users = os.path.join(data, "users")
-            os.unlink(users)
-            _plant(secret, users, pw)
-            results = []
-            for kind in ("symlink", "hard link"):
-                if kind == "hard link":
-                    os.unlink(users)
-                    os.link(secret, users)                    # as root: the test's stand-in
-                r = run([sealed(), "--data-dir", data, "users"])
-                check(r.returncode != 0 and b"eve" not in r.stdout,
-                      "`sealed users` as root read users (%s): exit %d, %r"
-                      % (kind, r.returncode, r.stdout))
-                s = Server(name="users-link", users={}, certs=certs, data_dir=data,
-                               args=["--user", USER])
-                s.users_added = True
-                r2 = _start_once(s)
-                check(r2.returncode != 0 and b"users" in r2.stderr,
-                      "start with users a %s: exit %d, %r" % (kind, r2.returncode,
-                                                              tail(r2.stderr)))
-                results.append("%s: %s" % (kind, tail(r.stderr)))
-            print("# users -> root-only file: %s" % "; ".join(results), flush=True)
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+    with _account_and_top("sealed-users.", mode=0o711) as (top, pw):
+        certs = _private_tree(top)[1]
+        scratch = os.path.join(top, "scratch")
+        r = lib.useradd(scratch, "eve", "eve-Secret-6")
+        check(r.returncode == 0, "useradd eve: %s" % tail(r.stderr))
+        secret = os.path.join(top, "secret")              # a root-only file outside
+        shutil.copyfile(os.path.join(scratch, "users"), secret)
+        os.chmod(secret, 0o600)
+        data = _data_for(top, pw)
+        users = os.path.join(data, "users")
+        os.unlink(users)
+        _plant(secret, users, pw)
+        results = []
+        for kind in ("symlink", "hard link"):
+            if kind == "hard link":
+                os.unlink(users)
+                os.link(secret, users)                    # as root: the test's stand-in
+            r = run([sealed(), "--data-dir", data, "users"])
+            check(r.returncode != 0 and b"eve" not in r.stdout,
+                  "`sealed users` as root read users (%s): exit %d, %r"
+                  % (kind, r.returncode, r.stdout))
+            s = Server(name="users-link", users={}, certs=certs, data_dir=data,
+                           args=["--user", USER])
+            s.users_added = True
+            r2 = _start_once(s)
+            check(r2.returncode != 0 and b"users" in r2.stderr,
+                  "start with users a %s: exit %d, %r" % (kind, r2.returncode,
+                                                          tail(r2.stderr)))
+            results.append("%s: %s" % (kind, tail(r.stderr)))
+        print("# users -> root-only file: %s" % "; ".join(results), flush=True)
 
 
 @timeout(120)
@@ -613,40 +608,35 @@ def test_log_fifo_or_hard_link_is_refused_at_start():
     a root file (root would append to it): start refused in one line, the
     file untouched."""
     _root_only()
-    top = tempfile.mkdtemp(prefix="sealed-log.")
-    os.chmod(top, 0o711)
-    try:
-        with SystemUser() as pw:
-            certs = _private_tree(top)[1]
-            data = _data_for(top, pw)
-            log = os.path.join(data, "sealed.log")
-            if os.path.exists(log):
-                os.unlink(log)
-            os.mkfifo(log, 0o600)
-            os.chown(log, pw.pw_uid, pw.pw_gid)
-            s = Server(name="log-fifo", users={}, certs=certs, data_dir=data,
-                           args=["--user", USER])
-            s.users_added = True
-            r = _start_once(s)
-            err = r.stderr.decode().strip().splitlines()
-            check(r.returncode != 0 and len(err) == 1 and "not a regular file" in err[0],
-                  "start with sealed.log a FIFO: exit %d, %r" % (r.returncode, err))
+    with _account_and_top("sealed-log.", mode=0o711) as (top, pw):
+        certs = _private_tree(top)[1]
+        data = _data_for(top, pw)
+        log = os.path.join(data, "sealed.log")
+        if os.path.exists(log):
             os.unlink(log)
-            target = os.path.join(top, "root-file")
-            with open(target, "w") as f:
-                f.write("root-only\n")
-            os.chmod(target, 0o600)
-            os.link(target, log)
-            r2 = _start_once(s)
-            err2 = r2.stderr.decode().strip().splitlines()
-            with open(target) as f:
-                check(f.read() == "root-only\n", "the server appended its log to a hard link")
-            check(r2.returncode != 0 and len(err2) == 1 and "hard links" in err2[0],
-                  "start with sealed.log a hard link: exit %d, %r" % (r2.returncode, err2))
-            print("# sealed.log: FIFO (%s), hard link (%s)" % (err[0][-40:], err2[0][-40:]),
-                  flush=True)
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+        os.mkfifo(log, 0o600)
+        os.chown(log, pw.pw_uid, pw.pw_gid)
+        s = Server(name="log-fifo", users={}, certs=certs, data_dir=data,
+                       args=["--user", USER])
+        s.users_added = True
+        r = _start_once(s)
+        err = r.stderr.decode().strip().splitlines()
+        check(r.returncode != 0 and len(err) == 1 and "not a regular file" in err[0],
+              "start with sealed.log a FIFO: exit %d, %r" % (r.returncode, err))
+        os.unlink(log)
+        target = os.path.join(top, "root-file")
+        with open(target, "w") as f:
+            f.write("root-only\n")
+        os.chmod(target, 0o600)
+        os.link(target, log)
+        r2 = _start_once(s)
+        err2 = r2.stderr.decode().strip().splitlines()
+        with open(target) as f:
+            check(f.read() == "root-only\n", "the server appended its log to a hard link")
+        check(r2.returncode != 0 and len(err2) == 1 and "hard links" in err2[0],
+              "start with sealed.log a hard link: exit %d, %r" % (r2.returncode, err2))
+        print("# sealed.log: FIFO (%s), hard link (%s)" % (err[0][-40:], err2[0][-40:]),
+              flush=True)
 
 
 @timeout(60)
@@ -655,31 +645,27 @@ def test_status_connects_through_no_planted_socket_link():
     refuses it and never connects there."""
     _root_only()
     import socket
-    top = tempfile.mkdtemp(prefix="sealed-sock.")
-    try:
-        with SystemUser() as pw:
-            data = _data_for(top, pw)
-            other = os.path.join(top, "other.sock")
-            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with _account_and_top("sealed-sock.") as (top, pw):
+        data = _data_for(top, pw)
+        other = os.path.join(top, "other.sock")
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            srv.bind(other)
+            srv.listen(4)
+            srv.setblocking(False)
+            _plant(other, os.path.join(data, "sealed.sock"), pw)
+            r = run([sealed(), "--data-dir", data, "status"], timeout=10)
+            err = r.stderr.decode().strip().splitlines()
+            check(r.returncode != 0 and len(err) == 1 and "symbolic link" in err[0],
+                  "status through a planted link: exit %d, %r" % (r.returncode, err))
             try:
-                srv.bind(other)
-                srv.listen(4)
-                srv.setblocking(False)
-                _plant(other, os.path.join(data, "sealed.sock"), pw)
-                r = run([sealed(), "--data-dir", data, "status"], timeout=10)
-                err = r.stderr.decode().strip().splitlines()
-                check(r.returncode != 0 and len(err) == 1 and "symbolic link" in err[0],
-                      "status through a planted link: exit %d, %r" % (r.returncode, err))
-                try:
-                    c, _ = srv.accept()
-                    c.close()
-                    raise lib.TestFailure("`sealed status` connected to the link's target")
-                except BlockingIOError:
-                    pass
-            finally:
-                srv.close()
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+                c, _ = srv.accept()
+                c.close()
+                raise lib.TestFailure("`sealed status` connected to the link's target")
+            except BlockingIOError:
+                pass
+        finally:
+            srv.close()
 
 
 def test_user_after_a_root_run_gets_the_node_lock_and_the_pop3_lock():

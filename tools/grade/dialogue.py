@@ -141,6 +141,20 @@ class Conn:
         code = int(lines[-1][:3]) if lines[-1][:3].isdigit() else -1
         return code, lines
 
+    def smtp_greeting(self):
+        """The SMTP greeting, which must be 220."""
+        code, _ = self.smtp_reply()
+        if code != 220:
+            raise Failed(1, "greeting %d, not 220" % code)
+
+    def smtp_ehlo(self):
+        """EHLO, which must get 250; the reply's lines."""
+        self.send("EHLO " + EHLO_NAME)
+        code, lines = self.smtp_reply()
+        if code != 250:
+            raise Failed(1, "EHLO got %d" % code)
+        return lines
+
     def rtsp_reply(self):
         """An RTSP response: (code, {header: value})."""
         status = self.line()
@@ -163,13 +177,8 @@ class Conn:
     def starttls(self, ctx):
         """smtp://: greeting, EHLO, STARTTLS, then the handshake; the EHLO
         reply (its lines) from before TLS."""
-        code, _ = self.smtp_reply()
-        if code != 220:
-            raise Failed(1, "greeting %d, not 220" % code)
-        self.send("EHLO " + EHLO_NAME)
-        code, ehlo = self.smtp_reply()
-        if code != 250:
-            raise Failed(1, "EHLO got %d" % code)
+        self.smtp_greeting()
+        ehlo = self.smtp_ehlo()
         self.send("STARTTLS")
         code, _ = self.smtp_reply()
         if code != 220:
@@ -225,14 +234,8 @@ def greet(c, url):
     """Reads the greeting of a protocol that sends one; EHLO for SMTP."""
     if url.scheme in ("smtp", "smtps"):
         if url.scheme == "smtps":
-            code, _ = c.smtp_reply()
-            if code != 220:
-                raise Failed(1, "greeting %d, not 220" % code)
-        c.send("EHLO " + EHLO_NAME)
-        code, lines = c.smtp_reply()
-        if code != 250:
-            raise Failed(1, "EHLO got %d" % code)
-        return lines
+            c.smtp_greeting()
+        return c.smtp_ehlo()
     if url.scheme == "pop3s":
         if not c.line().startswith("+OK"):
             raise Failed(1, "the greeting is not +OK")
